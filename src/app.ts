@@ -1,0 +1,48 @@
+/** Composition root: builds the Hono app from options and wires middleware and routes. */
+import { Hono } from "hono";
+import { cors } from "hono/cors";
+import type { AppEnv } from "./http/context";
+import { addMethodNotAllowed } from "./http/method-not-allowed";
+import { bodyLimit, DEFAULT_BODY_LIMIT } from "./http/middleware/body-limit";
+import { requestContext } from "./http/middleware/request-context";
+import { onError, onNotFound } from "./http/on-error";
+import { healthRoutes } from "./http/routes/health";
+import { createLogger, type LogLevel } from "./observability/logger";
+
+/** CORS settings; `origin` is a list of allowed origins or `*` (PocketBase's default). */
+export interface CorsOptions {
+  origin: string | string[];
+  allowHeaders?: string[];
+  exposeHeaders?: string[];
+  maxAge?: number;
+  credentials?: boolean;
+}
+
+/** Options for {@link createEdgebase}. All are optional; the defaults suit local development. */
+export interface EdgebaseOptions {
+  /** CORS settings, or `false` to add no CORS headers. Default: any origin. */
+  cors?: CorsOptions | false;
+  /** Maximum request body size in bytes. Default: 10 MB. */
+  bodyLimit?: number;
+  /** Minimum log level, or "off". Default: "info". */
+  logLevel?: LogLevel | "off";
+}
+
+const DEFAULT_CORS: CorsOptions = { origin: "*", exposeHeaders: ["x-request-id", "x-d1-bookmark"] };
+
+/** Builds the Edgebase Hono app; add your own routes to it before exporting it as the Worker. */
+export function createEdgebase(options: EdgebaseOptions = {}): Hono<AppEnv> {
+  const log = createLogger({ level: options.logLevel ?? "info" });
+  const app = new Hono<AppEnv>();
+
+  app.use("*", requestContext(log));
+  if (options.cors !== false) app.use("*", cors(options.cors ?? DEFAULT_CORS));
+  app.use("*", bodyLimit(options.bodyLimit ?? DEFAULT_BODY_LIMIT));
+
+  healthRoutes(app);
+
+  addMethodNotAllowed(app);
+  app.notFound(onNotFound);
+  app.onError(onError);
+  return app;
+}

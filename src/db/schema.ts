@@ -1,0 +1,42 @@
+/** drizzle schema of Edgebase's SYSTEM tables; user collections are real tables managed by collections/. */
+import { sql } from "drizzle-orm";
+import { integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+const timestamps = {
+  created: text("created").notNull().default(sql`(strftime('%Y-%m-%d %H:%M:%fZ', 'now'))`),
+  updated: text("updated").notNull().default(sql`(strftime('%Y-%m-%d %H:%M:%fZ', 'now'))`),
+};
+
+/** Collection definitions: one row per collection, the source of truth for its table's schema and rules. */
+export const collections = sqliteTable(
+  "_collections",
+  {
+    id: text("id").primaryKey(),
+    name: text("name").notNull(),
+    type: text("type", { enum: ["base", "auth", "view"] })
+      .notNull()
+      .default("base"),
+    system: integer("system", { mode: "boolean" }).notNull().default(false),
+    /** Field definitions as a JSON array (PocketBase v0.23+ shape). */
+    fields: text("fields", { mode: "json" }).notNull().default(sql`'[]'`),
+    /** Index definitions as a JSON array of `CREATE INDEX` strings. */
+    indexes: text("indexes", { mode: "json" }).notNull().default(sql`'[]'`),
+    listRule: text("listRule"),
+    viewRule: text("viewRule"),
+    createRule: text("createRule"),
+    updateRule: text("updateRule"),
+    deleteRule: text("deleteRule"),
+    /** Type-specific options (auth settings, view query) as a JSON object. */
+    options: text("options", { mode: "json" }).notNull().default(sql`'{}'`),
+    ...timestamps,
+  },
+  // Names are unique case-insensitively, as PocketBase requires ("Posts" and "posts" cannot coexist).
+  (t) => [uniqueIndex("idx__collections_name").on(sql`lower(${t.name})`)],
+);
+
+/** Key-value settings and generated secrets (JSON values). */
+export const params = sqliteTable("_params", {
+  key: text("key").primaryKey(),
+  value: text("value", { mode: "json" }),
+  ...timestamps,
+});

@@ -1,0 +1,8 @@
+/** Worker entry: the default Edgebase app and the Durable Object classes wrangler binds. */
+import { createEdgebase } from "./app";
+
+export { createEdgebase, type EdgebaseOptions } from "./app";
+export { UserSessions } from "./auth/user-sessions";
+export { RealtimeHub } from "./realtime/hub";
+
+export default createEdgebase();

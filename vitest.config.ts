@@ -1,0 +1,30 @@
+/** Tests run inside workerd against real local D1, KV and Durable Objects, with system migrations applied. */
+import { readdir } from "node:fs/promises";
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+
+export default defineConfig(async () => ({
+  plugins: [
+    cloudflareTest({
+      wrangler: { configPath: "./wrangler.toml" },
+      miniflare: {
+        bindings: {
+          TEST_MIGRATIONS: await readD1Migrations("migrations"),
+          // The raw listing lets a test catch nested migration folders, which readD1Migrations skips silently.
+          TEST_MIGRATION_ENTRIES: await listMigrationEntries("migrations"),
+        },
+      },
+    }),
+  ],
+  test: {
+    setupFiles: ["./test/setup.ts"],
+    include: ["test/**/*.test.ts"],
+    // Request logs of passing tests are noise; a failing test still shows what it logged.
+    silent: "passed-only" as const,
+  },
+}));
+
+async function listMigrationEntries(dir: string): Promise<{ name: string; isDirectory: boolean }[]> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  return entries.map((e) => ({ name: e.name, isDirectory: e.isDirectory() }));
+}
