@@ -12,6 +12,7 @@ export function requestContext(log: Logger): MiddlewareHandler<AppEnv> {
     const requestLog = log.child({ requestId });
     c.set("requestId", requestId);
     c.set("log", requestLog);
+    c.set("auth", null);
     await next();
     setHeader(c.res, requestId, (res) => {
       c.res = res;
