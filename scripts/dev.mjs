@@ -17,7 +17,9 @@ if (migrate.status !== 0) {
   process.exit(migrate.status ?? 1);
 }
 
-console.log("\nStarting Edgebase. Once wrangler prints \"Ready on <url>\", the API is at <url>/api (try <url>/api/health).\n");
+console.log(
+  '\nStarting Edgebase. Once wrangler prints "Ready on <url>", the API is at <url>/api (try <url>/api/health).\n',
+);
 
 const dev = spawn("wrangler", ["dev", ...devArgs], { stdio: "inherit" });
 for (const signal of /** @type {const} */ (["SIGINT", "SIGTERM"])) process.on(signal, () => dev.kill(signal));
