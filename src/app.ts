@@ -4,6 +4,7 @@ import { cors } from "hono/cors";
 import type { AppEnv } from "./http/context";
 import { addMethodNotAllowed } from "./http/method-not-allowed";
 import { bodyLimit, DEFAULT_BODY_LIMIT } from "./http/middleware/body-limit";
+import { d1Session } from "./http/middleware/d1-session";
 import { requestContext } from "./http/middleware/request-context";
 import { onError, onNotFound } from "./http/on-error";
 import { healthRoutes } from "./http/routes/health";
@@ -38,6 +39,7 @@ export function createEdgebase(options: EdgebaseOptions = {}): Hono<AppEnv> {
   app.use("*", requestContext(log));
   if (options.cors !== false) app.use("*", cors(options.cors ?? DEFAULT_CORS));
   app.use("*", bodyLimit(options.bodyLimit ?? DEFAULT_BODY_LIMIT));
+  app.use("*", d1Session());
 
   healthRoutes(app);
 

@@ -1,4 +1,6 @@
 /** The Hono environment shared by every route and middleware: bindings and per-request variables. */
+import type { Db } from "../db/client";
+import type { RequestSessions } from "../db/session";
 import type { Logger } from "../observability/logger";
 import type { AuthRecord } from "../rules/context";
 
@@ -8,6 +10,12 @@ export interface AppVariables {
   log: Logger;
   /** The authenticated record, or null for guests (set by the auth middleware; null until it proves otherwise). */
   auth: AuthRecord | null;
+  /** drizzle over this request's D1 session (started from the client's `x-d1-bookmark`). */
+  db: Db;
+  /** The raw D1 session behind `db`, for statements drizzle does not build. */
+  d1: D1DatabaseSession;
+  /** This request's D1 sessions: `primary()` for checks that must see the latest state (uniqueness, auth). */
+  sessions: RequestSessions;
 }
 
 /** Hono's `Env` type parameter for the Edgebase app. */

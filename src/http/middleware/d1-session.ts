@@ -1,0 +1,26 @@
+/** Runs every request on a D1 session started from the client's `x-d1-bookmark` and returns the new one. */
+import type { MiddlewareHandler } from "hono";
+import { RequestSessions } from "../../db/session";
+import type { AppEnv } from "../context";
+
+/** The header a client echoes back so replicas serve it data at least as new as its last response. */
+export const BOOKMARK_HEADER = "x-d1-bookmark";
+
+/**
+ * Sets `c.var.db`, `c.var.d1` and `c.var.sessions`, then answers with the newest bookmark the request
+ * reached (the client's own when no query ran; empty when neither exists). A malformed incoming bookmark
+ * is ignored: the session then starts unconstrained. Without read replication (local dev) every query
+ * goes to the primary and the bookmark round trip is harmless.
+ */
+export function d1Session(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const sessions = new RequestSessions(c.env.DB, c.req.header(BOOKMARK_HEADER) ?? null);
+    c.set("sessions", sessions);
+    c.set("d1", sessions.d1);
+    c.set("db", sessions.db);
+    await next();
+    // A WebSocket upgrade (101) cannot be copied to change its headers; its socket carries no bookmark.
+    if (c.res.status === 101) return;
+    c.header(BOOKMARK_HEADER, sessions.bookmark() ?? "");
+  };
+}
