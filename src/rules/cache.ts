@@ -1,0 +1,63 @@
+/** parseFilter: the cached entry point of the parser (a bounded LRU keyed by the exact filter text). */
+import type { FilterExpr } from "./ast";
+import { RuleError } from "./errors";
+import { PARSE_CACHE_SIZE } from "./limits";
+import { parseUncached } from "./parser";
+
+/** A small LRU on Map's insertion order: a hit moves the entry to the end, inserts evict the first. */
+export class LruCache<K, V> {
+  #max: number;
+  #map = new Map<K, V>();
+
+  constructor(max: number) {
+    this.#max = max;
+  }
+
+  get(key: K): V | undefined {
+    const value = this.#map.get(key);
+    if (value !== undefined) {
+      this.#map.delete(key);
+      this.#map.set(key, value);
+    }
+    return value;
+  }
+
+  set(key: K, value: V): void {
+    this.#map.delete(key);
+    this.#map.set(key, value);
+    if (this.#map.size > this.#max) this.#map.delete(this.#map.keys().next().value as K);
+  }
+
+  get size(): number {
+    return this.#map.size;
+  }
+}
+
+const parsed = new LruCache<string, FilterExpr | RuleError>(PARSE_CACHE_SIZE);
+
+/**
+ * Parses a filter or rule into its AST, caching both results and errors per isolate (ASTs are treated as
+ * immutable: never mutate what this returns). Throws RuleSyntaxError or RuleLimitError.
+ */
+export function parseFilter(text: string): FilterExpr {
+  const hit = parsed.get(text);
+  if (hit instanceof RuleError) throw hit;
+  if (hit !== undefined) return hit;
+  try {
+    const expr = deepFreeze(parseUncached(text));
+    parsed.set(text, expr);
+    return expr;
+  } catch (error) {
+    // Caching failures too keeps a client from making us re-parse the same bad 3,500 characters.
+    if (error instanceof RuleError) parsed.set(text, error);
+    throw error;
+  }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
