@@ -1,0 +1,56 @@
+/** Opaque keyset cursors: the last row's sort values and id, bound to the sort they were made for. */
+import { badRequest } from "../lib/errors";
+
+/** Sort-key values a cursor carries (SQLite scalars). */
+export type CursorValue = string | number | null;
+
+/** What a cursor says: "continue after the row with these sort values and this id, under this sort". */
+export interface CursorPosition {
+  /** The normalized sort the cursor was made for; a cursor is refused under any other sort. */
+  sort: string;
+  values: CursorValue[];
+  id: string;
+}
+
+function toBase64Url(text: string): string {
+  const bytes = new TextEncoder().encode(text);
+  let binary = "";
+  for (const b of bytes) binary += String.fromCharCode(b);
+  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+function fromBase64Url(token: string): string {
+  const binary = atob(token.replace(/-/g, "+").replace(/_/g, "/"));
+  return new TextDecoder().decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)));
+}
+
+/** Encodes a position as a URL-safe token. Not signed: its values only ever become bound parameters. */
+export function encodeCursor(position: CursorPosition): string {
+  return toBase64Url(JSON.stringify([position.sort, position.values, position.id]));
+}
+
+function invalidCursor(): never {
+  throw badRequest('Invalid "cursor" query parameter.', {
+    cursor: {
+      code: "validation_invalid_cursor",
+      message: "The cursor is malformed or was made for another sort.",
+    },
+  });
+}
+
+/** Decodes a cursor made for `sort`; anything else (tampered, other sort, wrong shape) is a 400. */
+export function decodeCursor(token: string, sort: string): CursorPosition {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(fromBase64Url(token));
+  } catch {
+    invalidCursor();
+  }
+  if (!Array.isArray(parsed) || parsed.length !== 3) invalidCursor();
+  const [cursorSort, values, id] = parsed as unknown[];
+  if (cursorSort !== sort || typeof id !== "string" || !Array.isArray(values)) invalidCursor();
+  const scalar = (v: unknown) =>
+    v === null || typeof v === "string" || (typeof v === "number" && Number.isFinite(v));
+  if (!values.every(scalar)) invalidCursor();
+  return { sort, values: values as CursorValue[], id };
+}

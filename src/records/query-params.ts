@@ -1,0 +1,204 @@
+/** List/view query parameters: page, perPage, sort, filter, expand, fields, skipTotal, cursor, parsed and bounded. */
+import { z } from "zod";
+import { badRequest, type ErrorData } from "../lib/errors";
+
+/** Default and maximum page sizes (PocketBase's). */
+export const DEFAULT_PER_PAGE = 30;
+export const MAX_PER_PAGE = 1000;
+/** Highest page number accepted; deeper paging should use `cursor`. */
+export const MAX_PAGE = 1_000_000;
+/** At most this many sort terms. */
+export const MAX_SORT_TERMS = 8;
+/** Expand paths may go this many relations deep. */
+export const MAX_EXPAND_DEPTH = 6;
+/** At most this many comma-separated expand paths. */
+export const MAX_EXPAND_PATHS = 20;
+/** At most this many `fields` entries. */
+export const MAX_FIELDS = 100;
+/** Longest `fields`, `sort` or `expand` value accepted. */
+export const MAX_PARAM_LENGTH = 2000;
+/** Longest excerpt a `:excerpt(n)` modifier may ask for. */
+export const MAX_EXCERPT = 10_000;
+
+const PATH = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
+const SEGMENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** One sort term: a field path (resolved against the schema later) or a special ordering. */
+export type SortTerm =
+  | { kind: "field"; path: string; desc: boolean }
+  | { kind: "random" }
+  | { kind: "rowid"; desc: boolean };
+
+/** A `fields` entry: a dotted path (`*` allowed as the last segment), optionally with an excerpt. */
+export interface FieldsEntry {
+  path: string[];
+  excerpt?: { length: number; ellipsis: boolean };
+}
+
+/** Parsed list parameters. */
+export interface ListParams {
+  page: number;
+  perPage: number;
+  sort: SortTerm[];
+  filter: string;
+  expand: string[][];
+  fields: FieldsEntry[] | null;
+  skipTotal: boolean;
+  cursor: string | null;
+}
+
+/** Parsed view parameters (a subset of the list ones). */
+export interface ViewParams {
+  expand: string[][];
+  fields: FieldsEntry[] | null;
+}
+
+function invalid(param: string, message: string, code = "validation_invalid_value"): never {
+  const data: ErrorData = { [param]: { code, message } };
+  throw badRequest(`Invalid "${param}" query parameter.`, data);
+}
+
+const boundedString = (param: string) =>
+  z
+    .string()
+    .max(MAX_PARAM_LENGTH, { error: `${param} must be at most ${MAX_PARAM_LENGTH} characters.` })
+    .optional();
+
+const rawListSchema = z.object({
+  page: z.string().optional(),
+  perPage: z.string().optional(),
+  sort: boundedString("sort"),
+  // The rules module enforces the filter's own limits (length, expressions) with a typed error.
+  filter: z.string().optional(),
+  expand: boundedString("expand"),
+  fields: boundedString("fields"),
+  skipTotal: z.string().optional(),
+  cursor: z.string().max(2048, { error: "cursor is too long." }).optional(),
+});
+
+function parseInteger(
+  param: string,
+  raw: string | undefined,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  if (raw === undefined || raw === "") return fallback;
+  if (!/^\d{1,10}$/.test(raw)) invalid(param, `${param} must be a whole number.`);
+  const value = Number(raw);
+  if (value < min)
+    invalid(param, `${param} must be at least ${min}.`, "validation_min_greater_equal_than_required");
+  if (value > max)
+    invalid(param, `${param} must be at most ${max}.`, "validation_max_less_equal_than_required");
+  return value;
+}
+
+function parseBool(param: string, raw: string | undefined): boolean {
+  if (raw === undefined || raw === "" || raw === "0" || raw === "false") return false;
+  if (raw === "1" || raw === "true") return true;
+  return invalid(param, `${param} must be true, false, 1 or 0.`);
+}
+
+function splitList(raw: string | undefined): string[] {
+  if (!raw) return [];
+  return raw
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
+}
+
+/** Parses `sort` (`-created,title,@random`). */
+export function parseSort(raw: string | undefined): SortTerm[] {
+  const terms = splitList(raw);
+  if (terms.length > MAX_SORT_TERMS) invalid("sort", `At most ${MAX_SORT_TERMS} sort terms are allowed.`);
+  return terms.map((term) => {
+    const desc = term.startsWith("-");
+    const name = term.replace(/^[-+]/, "");
+    if (name === "@random") return { kind: "random" };
+    if (name === "@rowid") return { kind: "rowid", desc };
+    if (!PATH.test(name)) invalid("sort", `Invalid sort term "${term.slice(0, 100)}".`);
+    return { kind: "field", path: name, desc };
+  });
+}
+
+/** Parses `expand` (`author,comments_via_post.user`) into deduplicated relation paths. */
+export function parseExpand(raw: string | undefined): string[][] {
+  const paths = splitList(raw);
+  if (paths.length > MAX_EXPAND_PATHS)
+    invalid("expand", `At most ${MAX_EXPAND_PATHS} expand paths are allowed.`);
+  const seen = new Set<string>();
+  const out: string[][] = [];
+  for (const path of paths) {
+    if (!PATH.test(path)) invalid("expand", `Invalid expand path "${path.slice(0, 100)}".`);
+    const segments = path.split(".");
+    if (segments.length > MAX_EXPAND_DEPTH) {
+      invalid("expand", `Expand paths may be at most ${MAX_EXPAND_DEPTH} relations deep.`);
+    }
+    if (!seen.has(path)) out.push(segments);
+    seen.add(path);
+  }
+  return out;
+}
+
+// `name`, `expand.author.name`, `expand.author.*`, `*`, `body:excerpt(200,true)`.
+const FIELDS_ENTRY =
+  /^((?:[A-Za-z_][A-Za-z0-9_]*\.)*(?:[A-Za-z_][A-Za-z0-9_]*|\*))(?::excerpt\((\d{1,6})(?:,\s*(true|false))?\))?$/;
+
+/** Parses `fields`; null means "all fields". Splits on commas outside parentheses. */
+export function parseFields(raw: string | undefined): FieldsEntry[] | null {
+  if (!raw || raw.trim() === "") return null;
+  const entries: string[] = [];
+  let depth = 0;
+  let current = "";
+  for (const ch of raw) {
+    if (ch === "(") depth++;
+    if (ch === ")") depth--;
+    if (ch === "," && depth === 0) {
+      entries.push(current.trim());
+      current = "";
+    } else current += ch;
+  }
+  entries.push(current.trim());
+  const items = entries.filter((e) => e !== "");
+  if (items.length > MAX_FIELDS) invalid("fields", `At most ${MAX_FIELDS} fields are allowed.`);
+  return items.map((item) => {
+    const match = FIELDS_ENTRY.exec(item);
+    if (!match) invalid("fields", `Invalid fields entry "${item.slice(0, 100)}".`);
+    const path = match[1]!.split(".");
+    if (path.slice(0, -1).some((s) => !SEGMENT.test(s))) invalid("fields", `Invalid fields entry "${item}".`);
+    if (match[2] === undefined) return { path };
+    const length = Number(match[2]);
+    if (length < 1 || length > MAX_EXCERPT) invalid("fields", `Excerpt length must be 1 to ${MAX_EXCERPT}.`);
+    return { path, excerpt: { length, ellipsis: match[3] === "true" } };
+  });
+}
+
+/** Turns URL query parameters into validated list parameters; bad values are a 400 naming the parameter. */
+export function parseListParams(query: Record<string, string | undefined>): ListParams {
+  const raw = rawListSchema.safeParse(query);
+  if (!raw.success) {
+    const issue = raw.error.issues[0]!;
+    invalid(String(issue.path[0] ?? "query"), issue.message);
+  }
+  const q = raw.data;
+  const cursor = q.cursor && q.cursor !== "" ? q.cursor : null;
+  if (cursor !== null && q.page !== undefined && q.page !== "" && q.page !== "1") {
+    invalid("cursor", "cursor and page cannot be combined.");
+  }
+  return {
+    page: parseInteger("page", q.page, 1, 1, MAX_PAGE),
+    perPage: parseInteger("perPage", q.perPage, DEFAULT_PER_PAGE, 1, MAX_PER_PAGE),
+    sort: parseSort(q.sort),
+    filter: q.filter?.trim() ?? "",
+    expand: parseExpand(q.expand),
+    fields: parseFields(q.fields),
+    skipTotal: parseBool("skipTotal", q.skipTotal),
+    cursor,
+  };
+}
+
+/** Turns URL query parameters into validated view parameters. */
+export function parseViewParams(query: Record<string, string | undefined>): ViewParams {
+  const { expand, fields } = parseListParams({ expand: query.expand, fields: query.fields });
+  return { expand, fields };
+}
