@@ -1,10 +1,301 @@
-/** The per-user session Durable Object (SQLite-backed). Sessions arrive with the auth issue; for now it answers ping. */
+/**
+ * The per-user session Durable Object (SQLite-backed): sessions, rotating refresh tokens with reuse detection,
+ * revocation and cleanup.
+ *
+ * Revocation bound (the decision the endpoints follow): access tokens are HS256 JWTs carrying `sid`. After
+ * verifying a token, the Worker asks this object `isActive(sid)` through a per-isolate cache
+ * (auth/session-check.ts) that remembers a "yes" for at most SESSION_CHECK_CACHE_MS (5 s) and a "no" until the
+ * token expires. So a revoked session's access tokens are refused within 5 s everywhere, and at once in the
+ * isolate that performed the revocation (it drops its cache entry). Trade-off: one RPC to this object per user
+ * per isolate per 5 s, instead of none (pure JWT, revocation bound = token lifetime, up to days) or one per
+ * request (bound 0, an extra round trip on every authenticated request). Changing the user's tokenKey (password
+ * change) additionally invalidates every token at once, independently of this object.
+ */
 import { DurableObject } from "cloudflare:workers";
+import { newId } from "../lib/ids";
+import { formatTimestamp } from "../lib/time";
+import { randomToken, sha256Hex } from "./bytes";
+import {
+  clampTtl,
+  displayString,
+  MAX_IP_LENGTH,
+  MAX_OPAQUE_TOKEN_LENGTH,
+  MAX_ROTATIONS_REMEMBERED,
+  MAX_SESSION_ID_LENGTH,
+  MAX_SESSIONS_PER_USER,
+  MAX_USER_AGENT_LENGTH,
+  REVOKED_RETENTION_MS,
+  SESSION_SCHEMA,
+  type SessionRow,
+  TOUCH_INTERVAL_MS,
+} from "./session-schema";
 
-/** One object per user: holds that user's sessions. Never a global singleton. */
+/** Where a session was created or last used from (display data). */
+export interface SessionClient {
+  ip?: string;
+  userAgent?: string;
+}
+
+/** Input of {@link UserSessions.createSession}. */
+export interface CreateSessionInput extends SessionClient {
+  /** Sliding lifetime in seconds (clamped to 60 s .. 365 days; default 30 days). */
+  ttl?: number;
+}
+
+/** A new or rotated refresh token. Only its SHA-256 is stored; the token itself is shown once. */
+export interface IssuedSession {
+  sessionId: string;
+  refreshToken: string;
+  /** When the session expires unless refreshed (PocketBase timestamp). */
+  expires: string;
+}
+
+/** Why a refresh was refused; "reused" means the whole session was revoked as a precaution. */
+export type RefreshFailure = "invalid" | "reused" | "revoked" | "expired";
+
+/** Outcome of {@link UserSessions.refresh}. */
+export type RefreshResult = ({ ok: true } & IssuedSession) | { ok: false; reason: RefreshFailure };
+
+/** A session as the owner sees it in the list. */
+export interface SessionInfo {
+  id: string;
+  created: string;
+  lastSeen: string;
+  expires: string;
+  ip: string;
+  userAgent: string;
+}
+
+/** One object per user (named by auth/session-routing.ts): holds that user's sessions. Never a global singleton. */
 export class UserSessions extends DurableObject<Cloudflare.Env> {
+  #sql: SqlStorage;
+
+  constructor(ctx: DurableObjectState, env: Cloudflare.Env) {
+    super(ctx, env);
+    this.#sql = ctx.storage.sql;
+    this.#sql.exec(SESSION_SCHEMA);
+  }
+
   /** Liveness probe used by tests and health checks: reports the object's id. */
   async ping(): Promise<{ ok: true; id: string }> {
     return { ok: true, id: this.ctx.id.toString() };
   }
+
+  /** Starts a session and returns its id and first refresh token. */
+  async createSession(input: CreateSessionInput = {}): Promise<IssuedSession> {
+    const refreshToken = randomToken();
+    const hash = await sha256Hex(refreshToken);
+    const now = Date.now();
+    const ttl = clampTtl(input.ttl);
+    const id = newId();
+    this.#cleanup(now);
+    this.#revokeBeyondLimit(now);
+    this.#sql.exec(
+      `INSERT INTO sessions (id, created, last_seen, ip, user_agent, refresh_hash, generation, ttl_seconds, expires)
+       VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?)`,
+      id,
+      now,
+      now,
+      displayString(input.ip, MAX_IP_LENGTH),
+      displayString(input.userAgent, MAX_USER_AGENT_LENGTH),
+      hash,
+      ttl,
+      now + ttl * 1000,
+    );
+    await this.#scheduleCleanup();
+    return { sessionId: id, refreshToken, expires: formatTimestamp(new Date(now + ttl * 1000)) };
+  }
+
+  /**
+   * Rotates a refresh token: the presented one is spent and a new one returned. Presenting an already rotated
+   * token revokes the whole session (someone else holds a copy) and fails with "reused".
+   */
+  async refresh(refreshToken: string, client: SessionClient = {}): Promise<RefreshResult> {
+    if (typeof refreshToken !== "string" || refreshToken.length > MAX_OPAQUE_TOKEN_LENGTH) {
+      return { ok: false, reason: "invalid" };
+    }
+    // Hash both tokens BEFORE reading: from the read to the write below there is no await, so two parallel
+    // refreshes with one token cannot both pass the check (the object runs one synchronous block at a time).
+    const hash = await sha256Hex(refreshToken);
+    const next = randomToken();
+    const nextHash = await sha256Hex(next);
+    const now = Date.now();
+    const session = this.#sql
+      .exec<SessionRow>("SELECT * FROM sessions WHERE refresh_hash = ?", hash)
+      .toArray()[0];
+    if (!session) {
+      const rotated = this.#sql
+        .exec<{ session_id: string }>("SELECT session_id FROM rotated_refresh WHERE hash = ?", hash)
+        .toArray()[0];
+      if (!rotated) return { ok: false, reason: "invalid" };
+      this.#revoke(rotated.session_id, "reuse", now);
+      return { ok: false, reason: "reused" };
+    }
+    if (session.revoked !== null) return { ok: false, reason: "revoked" };
+    if (session.expires <= now) return { ok: false, reason: "expired" };
+    const generation = session.generation + 1;
+    const expires = now + session.ttl_seconds * 1000;
+    this.#sql.exec(
+      "INSERT INTO rotated_refresh (hash, session_id, generation) VALUES (?, ?, ?)",
+      hash,
+      session.id,
+      session.generation,
+    );
+    this.#sql.exec(
+      "DELETE FROM rotated_refresh WHERE session_id = ? AND generation <= ?",
+      session.id,
+      generation - 1 - MAX_ROTATIONS_REMEMBERED,
+    );
+    this.#sql.exec(
+      `UPDATE sessions SET refresh_hash = ?, generation = ?, last_seen = ?, expires = ?,
+         ip = CASE WHEN ? = '' THEN ip ELSE ? END, user_agent = CASE WHEN ? = '' THEN user_agent ELSE ? END
+       WHERE id = ?`,
+      nextHash,
+      generation,
+      now,
+      expires,
+      ...twice(displayString(client.ip, MAX_IP_LENGTH)),
+      ...twice(displayString(client.userAgent, MAX_USER_AGENT_LENGTH)),
+      session.id,
+    );
+    await this.#scheduleCleanup();
+    return {
+      ok: true,
+      sessionId: session.id,
+      refreshToken: next,
+      expires: formatTimestamp(new Date(expires)),
+    };
+  }
+
+  /** The user's active sessions, most recently seen first. */
+  async listSessions(): Promise<SessionInfo[]> {
+    const rows = this.#sql
+      .exec<SessionRow>(
+        "SELECT * FROM sessions WHERE revoked IS NULL AND expires > ? ORDER BY last_seen DESC, id",
+        Date.now(),
+      )
+      .toArray();
+    return rows.map((row) => ({
+      id: row.id,
+      created: formatTimestamp(new Date(row.created)),
+      lastSeen: formatTimestamp(new Date(row.last_seen)),
+      expires: formatTimestamp(new Date(row.expires)),
+      ip: row.ip,
+      userAgent: row.user_agent,
+    }));
+  }
+
+  /** Revokes one session; returns true when it was active. */
+  async revokeSession(sessionId: string): Promise<boolean> {
+    if (!validSessionId(sessionId)) return false;
+    return this.#revoke(sessionId, "revoked", Date.now()) > 0;
+  }
+
+  /** Revokes every active session, optionally keeping one (e.g. the caller's); returns how many were revoked. */
+  async revokeAll(options: { except?: string } = {}): Promise<number> {
+    const now = Date.now();
+    return this.#sql.exec(
+      `UPDATE sessions SET revoked = ?, revoked_reason = 'revokeAll'
+       WHERE revoked IS NULL AND expires > ? AND id IS NOT ?`,
+      now,
+      now,
+      options.except ?? null,
+    ).rowsWritten;
+  }
+
+  /**
+   * True when the session exists, is not revoked and has not expired: the access-token check. Records the use
+   * in lastSeen (at most once per TOUCH_INTERVAL_MS).
+   */
+  async isActive(sessionId: string): Promise<boolean> {
+    if (!validSessionId(sessionId)) return false;
+    const now = Date.now();
+    const row = this.#sql
+      .exec<{ last_seen: number }>(
+        "SELECT last_seen FROM sessions WHERE id = ? AND revoked IS NULL AND expires > ?",
+        sessionId,
+        now,
+      )
+      .toArray()[0];
+    if (!row) return false;
+    if (now - row.last_seen >= TOUCH_INTERVAL_MS) this.#touch(sessionId, now, {});
+    return true;
+  }
+
+  /** Records a use of the session now (and where from, when given); returns false when it is not active. */
+  async touch(sessionId: string, client: SessionClient = {}): Promise<boolean> {
+    if (!validSessionId(sessionId)) return false;
+    return this.#touch(sessionId, Date.now(), client) > 0;
+  }
+
+  /** Deletes expired sessions and long-revoked ones, then re-arms for the next. At-least-once safe. */
+  override async alarm(): Promise<void> {
+    this.#cleanup(Date.now());
+    await this.#scheduleCleanup();
+  }
+
+  #touch(sessionId: string, now: number, client: SessionClient): number {
+    return this.#sql.exec(
+      `UPDATE sessions SET last_seen = ?,
+         ip = CASE WHEN ? = '' THEN ip ELSE ? END, user_agent = CASE WHEN ? = '' THEN user_agent ELSE ? END
+       WHERE id = ? AND revoked IS NULL AND expires > ?`,
+      now,
+      ...twice(displayString(client.ip, MAX_IP_LENGTH)),
+      ...twice(displayString(client.userAgent, MAX_USER_AGENT_LENGTH)),
+      sessionId,
+      now,
+    ).rowsWritten;
+  }
+
+  #revoke(sessionId: string, reason: string, now: number): number {
+    return this.#sql.exec(
+      "UPDATE sessions SET revoked = ?, revoked_reason = ? WHERE id = ? AND revoked IS NULL AND expires > ?",
+      now,
+      reason,
+      sessionId,
+      now,
+    ).rowsWritten;
+  }
+
+  #revokeBeyondLimit(now: number): void {
+    this.#sql.exec(
+      `UPDATE sessions SET revoked = ?, revoked_reason = 'limit' WHERE id IN (
+         SELECT id FROM sessions WHERE revoked IS NULL AND expires > ?
+         ORDER BY last_seen DESC, created DESC LIMIT -1 OFFSET ?)`,
+      now,
+      now,
+      MAX_SESSIONS_PER_USER - 1,
+    );
+  }
+
+  #cleanup(now: number): void {
+    const dead = "expires <= ? OR (revoked IS NOT NULL AND revoked <= ?)";
+    const cutoff = now - REVOKED_RETENTION_MS;
+    this.#sql.exec(
+      `DELETE FROM rotated_refresh WHERE session_id IN (SELECT id FROM sessions WHERE ${dead})`,
+      now,
+      cutoff,
+    );
+    this.#sql.exec(`DELETE FROM sessions WHERE ${dead}`, now, cutoff);
+  }
+
+  async #scheduleCleanup(): Promise<void> {
+    const next = this.#sql
+      .exec<{ next: number | null }>(
+        `SELECT MIN(CASE WHEN revoked IS NULL THEN expires ELSE MIN(expires, revoked + ?) END) AS next FROM sessions`,
+        REVOKED_RETENTION_MS,
+      )
+      .one().next;
+    if (next === null) return;
+    const current = await this.ctx.storage.getAlarm();
+    if (current === null || current > next) await this.ctx.storage.setAlarm(next);
+  }
+}
+
+function validSessionId(sessionId: unknown): sessionId is string {
+  return typeof sessionId === "string" && sessionId.length > 0 && sessionId.length <= MAX_SESSION_ID_LENGTH;
+}
+
+function twice<T>(value: T): [T, T] {
+  return [value, value];
 }

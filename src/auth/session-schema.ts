@@ -1,0 +1,73 @@
+/** Storage layout and limits of the per-user UserSessions Durable Object (its own SQLite database). */
+
+/** Default session lifetime (seconds): sliding, extended on every refresh. */
+export const SESSION_TTL_SECONDS = 30 * 24 * 3600;
+/** Shortest and longest lifetime a caller may ask for (seconds). */
+export const SESSION_TTL_MIN_SECONDS = 60;
+export const SESSION_TTL_MAX_SECONDS = 365 * 24 * 3600;
+/** Active sessions kept per user; signing in beyond it revokes the least recently seen one. */
+export const MAX_SESSIONS_PER_USER = 50;
+/** Rotated refresh-token hashes remembered per session for reuse detection (older ones are just invalid). */
+export const MAX_ROTATIONS_REMEMBERED = 100;
+/** lastSeen is written at most this often per session (ms): checks are frequent, writes are not free. */
+export const TOUCH_INTERVAL_MS = 60_000;
+/** Revoked sessions stay (refusing their tokens with reason "revoked") this long before they are deleted (ms). */
+export const REVOKED_RETENTION_MS = 24 * 3600 * 1000;
+/** Longest ip and user agent strings stored (display data: longer values are cut, not refused). */
+export const MAX_IP_LENGTH = 64;
+export const MAX_USER_AGENT_LENGTH = 512;
+/** Longest refresh token and session id the object will even hash or look up. */
+export const MAX_OPAQUE_TOKEN_LENGTH = 128;
+export const MAX_SESSION_ID_LENGTH = 64;
+
+/** Idempotent DDL, run in the constructor (synchronous SQL, before any request is delivered). */
+export const SESSION_SCHEMA = `
+CREATE TABLE IF NOT EXISTS sessions (
+  id TEXT PRIMARY KEY,
+  created INTEGER NOT NULL,
+  last_seen INTEGER NOT NULL,
+  ip TEXT NOT NULL,
+  user_agent TEXT NOT NULL,
+  refresh_hash TEXT NOT NULL UNIQUE,
+  generation INTEGER NOT NULL,
+  ttl_seconds INTEGER NOT NULL,
+  expires INTEGER NOT NULL,
+  revoked INTEGER,
+  revoked_reason TEXT
+);
+CREATE INDEX IF NOT EXISTS sessions_expires ON sessions (expires);
+CREATE TABLE IF NOT EXISTS rotated_refresh (
+  hash TEXT PRIMARY KEY,
+  session_id TEXT NOT NULL,
+  generation INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS rotated_refresh_session ON rotated_refresh (session_id, generation);
+`;
+
+/** One row of `sessions` as SQLite returns it. */
+export interface SessionRow {
+  id: string;
+  created: number;
+  last_seen: number;
+  ip: string;
+  user_agent: string;
+  refresh_hash: string;
+  generation: number;
+  ttl_seconds: number;
+  expires: number;
+  revoked: number | null;
+  revoked_reason: string | null;
+  [column: string]: SqlStorageValue;
+}
+
+/** Clamps a requested lifetime into the allowed range (seconds). */
+export function clampTtl(ttlSeconds: number | undefined): number {
+  const ttl = Math.floor(ttlSeconds ?? SESSION_TTL_SECONDS);
+  if (!Number.isFinite(ttl)) return SESSION_TTL_SECONDS;
+  return Math.min(SESSION_TTL_MAX_SECONDS, Math.max(SESSION_TTL_MIN_SECONDS, ttl));
+}
+
+/** Cuts a client-supplied display string to `max` characters; non-strings become "". */
+export function displayString(value: unknown, max: number): string {
+  return typeof value === "string" ? value.slice(0, max) : "";
+}
