@@ -78,7 +78,10 @@ export class RequestSessions implements SessionDb {
     this.db = createDb(this.d1);
   }
 
-  /** A session whose first query goes to the primary; opened once per request, on first use. */
+  /**
+   * A session whose first query goes to the primary; opened once per request, on first use. It is a
+   * separate session: read what you wrote through it from it, not from the default one.
+   */
   primary(): SessionDb {
     if (!this.#primary) {
       const d1 = openSession(this.#binding, null, "primary");
