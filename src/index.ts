@@ -2,6 +2,7 @@
 import { createEdgebase } from "./app";
 
 export { createEdgebase, type EdgebaseOptions } from "./app";
+export { RateLimiter } from "./auth/rate-limiter";
 export { UserSessions } from "./auth/user-sessions";
 export { RealtimeHub } from "./realtime/hub";
 
