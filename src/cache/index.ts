@@ -1,5 +1,11 @@
 /** The cache module: a store port with KV and memory adapters, keys, collection generations, read-through. */
 export {
+  createEdgeCache,
+  DEFAULT_NEAR_TTL_SECONDS,
+  type EdgeCache,
+  type EdgeCacheOptions,
+} from "./edge-cache";
+export {
   CollectionGenerations,
   DEFAULT_GENERATION_TTL_SECONDS,
   DEFAULT_LOCAL_TTL_MS,
@@ -19,3 +25,4 @@ export {
   type JsonValue,
   MAX_KEY_BYTES,
 } from "./store";
+export { TieredCacheStore, type TieredCacheStoreOptions } from "./tiered-store";
