@@ -1,6 +1,11 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { CollectionGenerations, INITIAL_GENERATION, nextGeneration } from "../../src/cache/generation";
+import {
+  CollectionGenerations,
+  type GenerationOptions,
+  INITIAL_GENERATION,
+  nextGeneration,
+} from "../../src/cache/generation";
 import { generationKey } from "../../src/cache/keys";
 import { KvCacheStore } from "../../src/cache/kv-store";
 import type { CacheSetOptions, CacheStore, CacheValue } from "../../src/cache/store";
@@ -68,6 +73,15 @@ function freshCollection(): string {
   return `posts${collectionCounter}`;
 }
 
+/** A generations instance over a recording KV store, with manual time and a fresh collection name. */
+function setup(options: GenerationOptions = {}) {
+  const time = manualTime();
+  const store = new CountingStore();
+  const errors: unknown[] = [];
+  const gens = new CollectionGenerations(store, { ...time, onError: (e) => errors.push(e), ...options });
+  return { time, store, errors, gens, bg: background(), collection: freshCollection() };
+}
+
 describe("nextGeneration", () => {
   it("orders generations by time, then by sequence within a millisecond", () => {
     const a = nextGeneration(undefined, 1000);
@@ -93,10 +107,7 @@ describe("nextGeneration", () => {
 
 describe("CollectionGenerations", () => {
   it("starts at the initial generation and sees its own bump at once", async () => {
-    const time = manualTime();
-    const gens = new CollectionGenerations(new CountingStore(), time);
-    const bg = background();
-    const collection = freshCollection();
+    const { gens, bg, collection } = setup();
     expect(await gens.current(collection)).toBe(INITIAL_GENERATION);
     const bumped = gens.bump(collection, bg.waitUntil);
     expect(bumped > INITIAL_GENERATION).toBe(true);
@@ -105,11 +116,7 @@ describe("CollectionGenerations", () => {
   });
 
   it("coalesces a burst of bumps into one write now and one write of the latest after the interval", async () => {
-    const time = manualTime();
-    const store = new CountingStore();
-    const gens = new CollectionGenerations(store, time);
-    const bg = background();
-    const collection = freshCollection();
+    const { time, store, gens, bg, collection } = setup();
 
     let latest = "";
     for (let i = 0; i < 100; i++) latest = gens.bump(collection, bg.waitUntil);
@@ -129,11 +136,7 @@ describe("CollectionGenerations", () => {
   });
 
   it("writes at once again after a quiet interval, and spaces writes that follow a write", async () => {
-    const time = manualTime();
-    const store = new CountingStore();
-    const gens = new CollectionGenerations(store, time);
-    const bg = background();
-    const collection = freshCollection();
+    const { time, store, gens, bg, collection } = setup();
 
     gens.bump(collection, bg.waitUntil);
     await bg.settle();
@@ -153,12 +156,8 @@ describe("CollectionGenerations", () => {
   });
 
   it("shows another isolate's bump once its local copy is older than localTtlMs", async () => {
-    const time = manualTime();
-    const store = new CountingStore();
-    const writer = new CollectionGenerations(store, time);
+    const { time, store, gens: writer, bg, collection } = setup();
     const reader = new CollectionGenerations(store, { ...time, localTtlMs: 5000 });
-    const bg = background();
-    const collection = freshCollection();
 
     expect(await reader.current(collection)).toBe(INITIAL_GENERATION);
     const bumped = writer.bump(collection, bg.waitUntil);
@@ -170,11 +169,7 @@ describe("CollectionGenerations", () => {
   });
 
   it("keeps its own newer bump when the store still returns an older generation", async () => {
-    const time = manualTime();
-    const store = new CountingStore();
-    const gens = new CollectionGenerations(store, { ...time, localTtlMs: 10 });
-    const bg = background();
-    const collection = freshCollection();
+    const { time, store, gens, bg, collection } = setup({ localTtlMs: 10 });
 
     const first = gens.bump(collection, bg.waitUntil);
     await bg.settle();
@@ -187,19 +182,13 @@ describe("CollectionGenerations", () => {
   });
 
   it("ignores a stored value that is not a generation", async () => {
-    const collection = freshCollection();
+    const { gens, collection } = setup();
     await env.CACHE.put(await generationKey(collection), JSON.stringify("zzzzzzzzz.zzzz.zzzzzz-evil"));
-    const gens = new CollectionGenerations(new CountingStore(), manualTime());
     expect(await gens.current(collection)).toBe(INITIAL_GENERATION);
   });
 
   it("retries a rejected write after the interval and reports the error", async () => {
-    const time = manualTime();
-    const store = new CountingStore();
-    const errors: unknown[] = [];
-    const gens = new CollectionGenerations(store, { ...time, onError: (e) => errors.push(e) });
-    const bg = background();
-    const collection = freshCollection();
+    const { time, store, errors, gens, bg, collection } = setup();
 
     store.failNextWrites = 1;
     const bumped = gens.bump(collection, bg.waitUntil);
@@ -212,14 +201,9 @@ describe("CollectionGenerations", () => {
   });
 
   it("gives up after three rejected attempts", async () => {
-    const time = manualTime();
-    const store = new CountingStore();
-    const errors: unknown[] = [];
-    const gens = new CollectionGenerations(store, { ...time, onError: (e) => errors.push(e) });
-    const bg = background();
-
+    const { time, store, errors, gens, bg, collection } = setup();
     store.failNextWrites = 10;
-    gens.bump(freshCollection(), bg.waitUntil);
+    gens.bump(collection, bg.waitUntil);
     for (let i = 0; i < 5; i++) {
       await bg.settle();
       time.advance(1000);
@@ -248,11 +232,8 @@ describe("CollectionGenerations", () => {
   });
 
   it("forgets the least recently used collections beyond maxCollections", async () => {
-    const time = manualTime();
-    const store = new CountingStore();
-    const gens = new CollectionGenerations(store, { ...time, maxCollections: 2, localTtlMs: 60_000 });
-    const bg = background();
-    const [a, b, c] = [freshCollection(), freshCollection(), freshCollection()];
+    const { store, gens, bg, collection: a } = setup({ maxCollections: 2, localTtlMs: 60_000 });
+    const [b, c] = [freshCollection(), freshCollection()];
     const bumpedA = gens.bump(a, bg.waitUntil);
     gens.bump(b, bg.waitUntil);
     const bumpedC = gens.bump(c, bg.waitUntil);
