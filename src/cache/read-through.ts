@@ -1,6 +1,6 @@
 /** Read-through caching: serve a fresh-enough entry, else load, answer, and fill the cache after the response. */
 import type { WaitUntil } from "./generation";
-import type { CacheStore, CacheValue } from "./store";
+import { type CacheStore, type CacheValue, checkTtl } from "./store";
 
 /** Whether a value came from the cache. */
 export type CacheStatus = "hit" | "miss";
@@ -43,8 +43,8 @@ export async function cached<T extends CacheValue>(
 ): Promise<Cached<T>> {
   const now = options.now ?? Date.now;
   const onError = options.onError ?? (() => {});
+  checkTtl(ttlSeconds);
   const maxAgeMs = ttlSeconds * 1000;
-  if (!(maxAgeMs > 0)) throw new TypeError(`cached ttlSeconds must be positive, got ${ttlSeconds}`);
   try {
     const entry = await store.get<CacheValue>(key);
     if (isFresh(entry, now(), maxAgeMs)) return { value: entry.v as T, status: "hit" };
@@ -61,7 +61,8 @@ export async function cached<T extends CacheValue>(
 
 function isFresh(entry: unknown, now: number, maxAgeMs: number): entry is Envelope {
   if (typeof entry !== "object" || entry === null || !("v" in entry) || !("t" in entry)) return false;
-  const age = now - (entry.t as number);
-  // A future timestamp (clock skew between isolates) counts as age 0 but never beyond one TTL ahead.
-  return typeof entry.t === "number" && age < maxAgeMs && age > -maxAgeMs;
+  if (entry.v === null || typeof entry.t !== "number") return false;
+  const age = now - entry.t;
+  // A timestamp in the future (clock skew between isolates) is trusted only up to one TTL ahead.
+  return age < maxAgeMs && age > -maxAgeMs;
 }

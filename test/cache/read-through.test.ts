@@ -112,7 +112,7 @@ describe("cached", () => {
     expect(bg.count()).toBe(0);
   });
 
-  it.each([0, -1, Number.NaN])("rejects a ttlSeconds of %s", async (ttl) => {
+  it.each([0, -1, Number.NaN, Number.POSITIVE_INFINITY])("rejects a ttlSeconds of %s", async (ttl) => {
     await expect(cached(new MemoryCacheStore(), "k", ttl, loader("v").load, () => {})).rejects.toThrow(
       TypeError,
     );
