@@ -1,41 +1,24 @@
 /** evaluateFilter: the same AST evaluated in JS against a plain record, with SQLite's comparison semantics. */
-import type { FilterExpr, IdentifierNode } from "./ast";
+import type { BaseOperator, FilterExpr, IdentifierNode, Operand } from "./ast";
+import { baseOperator, isAnyOf } from "./ast";
 import type { RuleContext } from "./context";
+import type { JsOperand } from "./eval-operand";
+import { boundJs, exprJs, readOperand } from "./eval-operand";
+import type { EvalResult, EvaluateOptions, NeedsSql } from "./evaluate-types";
+import { equalityForm, isBodySet, likePattern } from "./semantics";
+import type { Typed } from "./sqlite-values";
+import { compare, realNumber, sqlLike, toText } from "./sqlite-values";
 
-/** The evaluator's "I cannot answer this without the database" signal (relations, `@collection.*`). */
-export interface NeedsSql {
-  needsSql: true;
-  /** Which identifier or construct needs SQL, for logs. */
-  reason: string;
-}
+export type { EvalResult, EvaluateOptions, EvalValue, NeedsSql } from "./evaluate-types";
 
-/** true / false, or NeedsSql when the filter cannot be decided from the record alone. */
-export type EvalResult = boolean | NeedsSql;
-
-/** An operand read by a custom evaluator resolver. */
-export interface EvalValue {
-  value: unknown;
-  /**
-   * True when the value comes from a record column (SQLite applies the column's affinity, inferred from the
-   * JS type: string → TEXT, number/boolean → NUMERIC); false for bound values such as `@request.*`.
-   */
-  fromColumn: boolean;
-}
-
-/** Options of evaluateFilter. */
-export interface EvaluateOptions {
-  /**
-   * Reads an identifier; return undefined to fall back to the default reading (record fields by path,
-   * `@request.*` from the context, NeedsSql for relations and `@collection.*`).
-   */
-  resolve?: (identifier: IdentifierNode) => EvalValue | NeedsSql | undefined;
-}
+const EMPTY_TEXT: Typed = { v: "", aff: "none" };
 
 /**
  * Evaluates a parsed filter against `record` (field name → decoded value; arrays are multi-valued fields).
- * Agrees with compileFilter + D1 on every filter it answers. Returns NeedsSql, never a guess, when an operand
- * is a relation path (`author.name` where `author` holds an id), a back-relation, `@collection.*`, or an
- * `@request.auth.*` path through a relation; `a || b` and `a && b` still short-circuit around such operands.
+ * Agrees with compileFilter + D1 on every filter it answers. It returns NeedsSql, never a guess, when an
+ * operand is a relation path (`author.name` where `author` holds an id), a back-relation or a field missing
+ * from the record, `@collection.*`, an `@request.auth.*` path through a relation, or a strftime it does not
+ * implement; `a || b` and `a && b` still short-circuit around such operands.
  */
 export function evaluateFilter(
   expr: FilterExpr,
@@ -43,14 +26,156 @@ export function evaluateFilter(
   ctx: RuleContext,
   options: EvaluateOptions = {},
 ): EvalResult {
-  void expr;
-  void record;
-  void ctx;
-  void options;
-  throw new Error("evaluateFilter: not implemented yet");
+  return new Evaluator(record, ctx, options).filter(expr);
 }
 
 /** Type guard for the NeedsSql result. */
 export function needsSql(result: EvalResult): result is NeedsSql {
   return typeof result === "object";
+}
+
+class Evaluator {
+  #record: Record<string, unknown>;
+  #ctx: RuleContext;
+  #options: EvaluateOptions;
+
+  constructor(record: Record<string, unknown>, ctx: RuleContext, options: EvaluateOptions) {
+    this.#record = record;
+    this.#ctx = ctx;
+    this.#options = options;
+  }
+
+  filter(node: FilterExpr): EvalResult {
+    if (node.type === "comparison") {
+      const result = this.#compare(baseOperator(node.op), isAnyOf(node.op), node.left, node.right);
+      return typeof result === "object" && result !== null ? result : result === true;
+    }
+    // SQL's three-valued AND/OR equals two-valued logic here: the language has no NOT over a group.
+    const decisive = node.op === "||";
+    const left = this.filter(node.left);
+    if (left === decisive) return decisive;
+    const right = this.filter(node.right);
+    if (right === decisive) return decisive;
+    if (needsSql(left)) return left;
+    if (needsSql(right)) return right;
+    return !decisive;
+  }
+
+  #compare(
+    op: BaseOperator,
+    anyOf: boolean,
+    leftNode: Operand,
+    rightNode: Operand,
+  ): boolean | null | NeedsSql {
+    const left = this.#operand(leftNode);
+    if ("needsSql" in left) return left;
+    const right = this.#operand(rightNode);
+    if ("needsSql" in right) return right;
+    if (left.items === null && right.items === null) return scalarCompare(op, left, right, rightNode.pos);
+    const lefts = perItem(left);
+    const rights = perItem(right);
+    let any = false;
+    let all = true;
+    for (const l of lefts) {
+      for (const r of rights) {
+        const ok = scalarCompare(op, l, r, rightNode.pos) === true;
+        any ||= ok;
+        all &&= ok;
+      }
+    }
+    return anyOf ? any : all;
+  }
+
+  #operand(node: Operand): JsOperand | NeedsSql {
+    if (node.type === "identifier" && node.modifier === "changed") return this.#changed(node);
+    return readOperand(node, this.#record, this.#ctx, this.#options);
+  }
+
+  #changed(node: IdentifierNode): JsOperand | NeedsSql {
+    const fieldPath = node.path.slice(1);
+    if (!isBodySet(this.#ctx.body, fieldPath)) return boundJs(0);
+    const bodyNode: IdentifierNode = { ...node, modifier: null, raw: node.raw.replace(/:changed$/, "") };
+    const fieldNode: IdentifierNode = {
+      ...bodyNode,
+      scope: "record",
+      path: fieldPath,
+      raw: fieldPath.join("."),
+    };
+    const neq = this.#compare("!=", false, bodyNode, fieldNode);
+    if (typeof neq === "object" && neq !== null) return neq;
+    return exprJs({ num: neq === true ? 1 : 0, int: true });
+  }
+}
+
+/** The per-item operands of a side: each item (a single NULL for an empty list), or the side itself. */
+function perItem(side: JsOperand): JsOperand[] {
+  if (side.items === null) return [side];
+  const items = side.items.length === 0 ? [{ v: null, aff: "none" } as Typed] : side.items;
+  return items.map((value) => {
+    const item: JsOperand = { items: null, value, emptiness: "unknown" };
+    return side.zero === undefined ? item : { ...item, zero: side.zero };
+  });
+}
+
+function scalarCompare(op: BaseOperator, left: JsOperand, right: JsOperand, pos: number): boolean | null {
+  switch (op) {
+    case "=":
+    case "!=":
+      return equality(op === "=", left, right);
+    case "~":
+    case "!~": {
+      let matched: boolean | null;
+      if (right.bound) {
+        matched = sqlLike(left.value.v, likePattern(right.bound.value, pos));
+      } else {
+        const text = toText(right.value.v);
+        matched = text === null ? null : sqlLike(left.value.v, `%${text}%`);
+      }
+      return matched === null || op === "~" ? matched : !matched;
+    }
+    default:
+      return compare(op, left.value, right.value);
+  }
+}
+
+function equality(equal: boolean, left: JsOperand, right: JsOperand): boolean | null {
+  const eq = equal ? "=" : "IS NOT";
+  switch (equalityForm(left.emptiness, right.emptiness)) {
+    case "both-empty":
+      return equal;
+    case "direct": {
+      const l = left.emptiness === "empty" ? EMPTY_TEXT : left.value;
+      const r = right.emptiness === "empty" ? EMPTY_TEXT : right.value;
+      return compare(eq, l, r);
+    }
+    case "left-empty":
+      return zeroMatch(equal, right);
+    case "right-empty":
+      return zeroMatch(equal, left);
+    case "coalesce":
+      return compare(eq, coalesce(left.value), coalesce(right.value));
+  }
+}
+
+function zeroMatch(equal: boolean, x: JsOperand): boolean {
+  const zero: Typed | undefined =
+    x.zero === undefined
+      ? undefined
+      : { v: typeof x.zero === "number" ? realNumber(x.zero) : x.zero, aff: "none" };
+  if (equal) {
+    return (
+      compare("=", x.value, EMPTY_TEXT) === true ||
+      x.value.v === null ||
+      (zero !== undefined && compare("=", x.value, zero) === true)
+    );
+  }
+  return (
+    compare("IS NOT", x.value, EMPTY_TEXT) === true &&
+    x.value.v !== null &&
+    (zero === undefined || compare("IS NOT", x.value, zero) === true)
+  );
+}
+
+function coalesce(value: Typed): Typed {
+  return { v: value.v === null ? "" : value.v, aff: "none" };
 }

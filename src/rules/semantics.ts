@@ -1,0 +1,95 @@
+/** Decisions both backends share (zero-value equality forms, LIKE patterns, bound values), so they agree. */
+import { formatTimestamp } from "../lib/time";
+import { RuleLimitError } from "./errors";
+import { MAX_LIKE_PATTERN_BYTES } from "./limits";
+
+/** What is known about an operand before the query runs: bound NULL/"" are empty, other bound values not. */
+export type Emptiness = "empty" | "nonempty" | "unknown";
+
+/**
+ * How `=`/`!=` is built (PocketBase's resolveEqualExpr): both empty → constant; a known non-empty side →
+ * direct comparison; one empty side → `(x = '' OR x IS NULL [OR x = zero])`; else COALESCE both sides.
+ */
+export type EqualityForm = "both-empty" | "direct" | "left-empty" | "right-empty" | "coalesce";
+
+/** Picks the equality form for two operands. */
+export function equalityForm(left: Emptiness, right: Emptiness): EqualityForm {
+  if (left === "empty" && right === "empty") return "both-empty";
+  if (left === "nonempty" || right === "nonempty") return "direct";
+  if (left === "empty") return "left-empty";
+  if (right === "empty") return "right-empty";
+  return "coalesce";
+}
+
+/** A JS value as it is bound: NULL, a string or a number (booleans 1/0, objects as JSON text). */
+export function toBindable(value: unknown): string | number | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value === "boolean") return value ? 1 : 0;
+  if (typeof value === "number") return Number.isFinite(value) ? value : null;
+  if (typeof value === "string") return value;
+  if (typeof value === "bigint") return value.toString();
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : formatTimestamp(value);
+  return JSON.stringify(value) ?? null;
+}
+
+/** Emptiness of a bound value. */
+export function boundEmptiness(value: string | number | null): Emptiness {
+  return value === null || value === "" ? "empty" : "nonempty";
+}
+
+/** `:length` of a bound value: array length, else 0 when empty and 1 otherwise (a single submitted value). */
+export function valueLength(value: unknown): number {
+  if (Array.isArray(value)) return value.length;
+  const bound = toBindable(value);
+  return bound === null || bound === "" ? 0 : 1;
+}
+
+/** `@request.body.a.b:isset`: whether the submitted body holds that key. */
+export function isBodySet(body: Record<string, unknown>, path: readonly string[]): boolean {
+  let current: unknown = body;
+  for (const key of path) {
+    if (current === null || typeof current !== "object" || Array.isArray(current)) return false;
+    if (!Object.hasOwn(current, key)) return false;
+    current = (current as Record<string, unknown>)[key];
+  }
+  return true;
+}
+
+/**
+ * The LIKE pattern for a bound right operand of `~`: its text wrapped in `%…%` with `\`, `%` and `_`
+ * escaped, unless it already holds an unescaped `%` (then it is the pattern as written). NULL stays NULL.
+ * Throws RuleLimitError over D1's 50-byte pattern cap.
+ */
+export function likePattern(value: string | number | null, pos?: number): string | null {
+  if (value === null) return null;
+  const text = String(value);
+  const pattern = containsUnescaped(text, "%") ? text : `%${escapeUnescaped(text)}%`;
+  if (new TextEncoder().encode(pattern).length > MAX_LIKE_PATTERN_BYTES) {
+    throw new RuleLimitError(`a "~" pattern is longer than ${MAX_LIKE_PATTERN_BYTES} bytes`, pos);
+  }
+  return pattern;
+}
+
+function containsUnescaped(text: string, ch: string): boolean {
+  const chars = Array.from(text);
+  for (let i = 0; i < chars.length; i++) {
+    if (chars[i] === "\\") i++;
+    else if (chars[i] === ch) return true;
+  }
+  return false;
+}
+
+/** Escapes `\`, `%` and `_`, keeping escapes the client already wrote (`\%`, `\_`, `\\`) as they are. */
+function escapeUnescaped(text: string): string {
+  const chars = Array.from(text);
+  let out = "";
+  for (let i = 0; i < chars.length; i++) {
+    const c = chars[i] as string;
+    const next = chars[i + 1];
+    if (c === "\\" && (next === "%" || next === "_" || next === "\\")) {
+      out += c + next;
+      i++;
+    } else out += c === "\\" || c === "%" || c === "_" ? `\\${c}` : c;
+  }
+  return out;
+}
