@@ -1,4 +1,5 @@
 /** The Worker-side access-token session check: asks the user's object, caching answers per isolate (bounded). */
+import { LruMap } from "./lru-map";
 import { userSessionsStub } from "./session-routing";
 import type { UserSessions } from "./user-sessions";
 
@@ -47,21 +48,15 @@ export function createSessionChecker(
   options: SessionCheckerOptions = {},
 ): SessionChecker {
   const positiveTtl = options.positiveTtlMs ?? SESSION_CHECK_CACHE_MS;
-  const maxEntries = options.maxEntries ?? SESSION_CHECK_CACHE_SIZE;
   const now = options.now ?? Date.now;
-  const cache = new Map<string, Entry>();
+  const cache = new LruMap<string, Entry>(options.maxEntries ?? SESSION_CHECK_CACHE_SIZE);
   const userPrefix = (ref: Omit<SessionRef, "sessionId">) => `${ref.collectionId}/${ref.userId}/`;
   const keyOf = (ref: SessionRef) => `${userPrefix(ref)}${ref.sessionId}`;
   const stub = (ref: Omit<SessionRef, "sessionId">) =>
     userSessionsStub(namespace, ref.collectionId, ref.userId);
 
   const remember = (key: string, active: boolean) => {
-    cache.delete(key);
     cache.set(key, { active, until: now() + (active ? positiveTtl : SESSION_CHECK_NEGATIVE_CACHE_MS) });
-    if (cache.size > maxEntries) {
-      const oldest = cache.keys().next().value;
-      if (oldest !== undefined) cache.delete(oldest);
-    }
   };
   const forgetUser = (ref: Omit<SessionRef, "sessionId">) => {
     const prefix = userPrefix(ref);

@@ -1,6 +1,7 @@
 /** Per-type, per-user HMAC signing keys derived from a collection secret, imported once and cached per isolate. */
 import { randomString } from "../lib/ids";
 import { utf8 } from "./bytes";
+import { LruMap } from "./lru-map";
 
 /** Shortest collection token secret accepted (characters). */
 export const TOKEN_SECRET_MIN_LENGTH = 32;
@@ -28,25 +29,16 @@ export interface KeyMaterial {
   tokenKey: string;
 }
 
-const derivedKeys = new Map<string, Promise<CryptoKey>>();
-const baseKeys = new Map<string, Promise<CryptoKey>>();
+const derivedKeys = new LruMap<string, Promise<CryptoKey>>(TOKEN_KEY_CACHE_SIZE);
+const baseKeys = new LruMap<string, Promise<CryptoKey>>(TOKEN_KEY_CACHE_SIZE);
 
-function remember<T>(cache: Map<string, Promise<T>>, id: string, make: () => Promise<T>): Promise<T> {
+function remember(cache: LruMap<string, Promise<CryptoKey>>, id: string, make: () => Promise<CryptoKey>) {
   const hit = cache.get(id);
-  if (hit) {
-    // Re-insert to mark as most recently used (Map keeps insertion order).
-    cache.delete(id);
-    cache.set(id, hit);
-    return hit;
-  }
+  if (hit) return hit;
   const created = make();
   // A failed import must not poison the cache.
   created.catch(() => cache.delete(id));
   cache.set(id, created);
-  if (cache.size > TOKEN_KEY_CACHE_SIZE) {
-    const oldest = cache.keys().next().value;
-    if (oldest !== undefined) cache.delete(oldest);
-  }
   return created;
 }
 
