@@ -1,0 +1,96 @@
+/**
+ * What a scenario module declares: arms (one request shape on one target Worker), measured in interleaved
+ * rounds, and checks (ratios or slopes between arms, optionally against the issue's target).
+ */
+
+/** @typedef {import("./config.mjs").DatasetName} DatasetName */
+/** @typedef {import("./server.mjs").TargetKind} TargetKind */
+/** @typedef {import("./load-client.mjs").RequestSpec} RequestSpec */
+
+/**
+ * Everything a request builder may need, prepared once per run.
+ * @typedef {object} BenchContext
+ * @property {(dataset: DatasetName) => string[]} postIds ids of existing posts, spread over the dataset
+ * @property {string} ownerId the seeded user whose posts the owner-rule scenario lists
+ * @property {string} baselineToken HS256 token for `ownerId`, as the baseline's hand-written auth expects
+ * @property {{ token: string, userId: string } | null} edgebaseSession a signed-in Edgebase user, once auth exists
+ * @property {string} edgebaseSessionError why `edgebaseSession` is null
+ */
+
+/**
+ * One measured request stream. A builder returning a string instead of a request marks the arm (and its
+ * scenario) pending with that reason.
+ * @typedef {object} Arm
+ * @property {string} name short label, unique in the scenario
+ * @property {TargetKind} target which Worker serves it
+ * @property {DatasetName} [dataset] which dataset's database (not for hello)
+ * @property {number} [rows] row count, filled in by the runner (for slopes)
+ * @property {(ctx: BenchContext) => RequestSpec | string} request
+ */
+
+/**
+ * `metric` names a per-round measurement: throughput at saturation, or latency percentiles (ms) at
+ * saturation (`sat*`) or at the scenario's fixed request rate (`fixed*`).
+ * @typedef {"throughput" | "satP50" | "satP99" | "fixedP50" | "fixedP99"} Metric
+ * @typedef {{ op: ">=" | "<=", value: number, text: string }} Goal
+ * @typedef {{ kind: "ratio", label: string, metric: Metric, a: string, b: string, goal?: Goal }} RatioCheck
+ * @typedef {{ kind: "slope", label: string, metric: Metric, arms: string[] }} SlopeCheck
+ * @typedef {RatioCheck | SlopeCheck} Check
+ */
+
+/**
+ * @typedef {object} Scenario
+ * @property {string} id stable id used in result files
+ * @property {string} title one line for tables
+ * @property {string} [issue] the issue's scenario number and target, for the report
+ * @property {Arm[]} arms
+ * @property {Check[]} checks
+ */
+
+/**
+ * Declares scenarios (identity; gives modules type checking without a TS build step).
+ * @param {Scenario[]} scenarios
+ */
+export function defineScenarios(scenarios) {
+  return scenarios;
+}
+
+/**
+ * A GET request on one path, with optional headers.
+ * @param {string} path
+ * @param {Record<string, string>} [headers]
+ * @returns {RequestSpec}
+ */
+export function get(path, headers) {
+  return { method: "GET", paths: [path], ...(headers ? { headers } : {}) };
+}
+
+/**
+ * A PocketBase list URL for `collection` with the given query parameters.
+ * @param {string} collection
+ * @param {Record<string, string | number>} params
+ */
+export function listPath(collection, params) {
+  const query = new URLSearchParams(
+    Object.entries(params).map(([k, v]) => /** @type {[string, string]} */ ([k, String(v)])),
+  );
+  return `/api/collections/${collection}/records?${query}`;
+}
+
+/**
+ * A ratio goal "at least `value`×" (higher is better, e.g. throughput).
+ * @param {number} value
+ * @returns {Goal}
+ */
+export function atLeast(value) {
+  return { op: ">=", value, text: `≥ ${value}×` };
+}
+
+/**
+ * A ratio goal "at most `value`×" (lower is better, e.g. latency).
+ * @param {number} value
+ * @returns {Goal}
+ */
+export function atMost(value) {
+  return { op: "<=", value, text: `≤ ${value}×` };
+}

@@ -1,0 +1,105 @@
+/** Serves the bench bundles in ONE Miniflare (workerd) instance, each Worker on its own direct socket. */
+import { convertV4MiniflareOptions, Miniflare } from "miniflare";
+import { BASELINE_JWT_SECRET, readCompatibility, STATE_DIR, wranglerWorkerOptions } from "./config.mjs";
+
+/** @typedef {import("./config.mjs").DatasetName} DatasetName */
+/** @typedef {"edgebase" | "baseline" | "hello"} TargetKind */
+/** @typedef {{ mf: Miniflare, urls: Map<string, string>, dispose: () => Promise<void> }} Server */
+
+/**
+ * Name of the Worker serving `kind` on `dataset` (the hello Worker has no data).
+ * @param {TargetKind} kind
+ * @param {DatasetName} [dataset]
+ */
+export function workerName(kind, dataset) {
+  return kind === "hello" ? "hello" : `${kind}-${dataset}`;
+}
+
+/**
+ * The D1 database id of a dataset: Workers giving the same id share one database.
+ * @param {DatasetName} dataset
+ */
+export function databaseId(dataset) {
+  return `posts-${dataset}`;
+}
+
+/** wrangler's keys that the bench sets itself or that do not apply to a prebuilt bundle. */
+const OWN_KEYS = new Set([
+  "rootPath",
+  "modulesRules",
+  "compatibilityDate",
+  "compatibilityFlags",
+  "d1Databases",
+  "kvNamespaces",
+]);
+
+/**
+ * Edgebase's bindings from wrangler.toml (Durable Objects, vars, ...), with D1 and KV pointed at the dataset.
+ * @param {DatasetName} dataset
+ */
+function edgebaseBindings(dataset) {
+  const options = wranglerWorkerOptions();
+  /** @type {Record<string, unknown>} */
+  const kept = {};
+  for (const [key, value] of Object.entries(options)) {
+    // wrangler lists every binding kind, mostly empty; older Miniflare releases reject kinds they do not know.
+    const empty =
+      !value ||
+      (typeof value === "object" &&
+        Object.values(value).every((v) => (Array.isArray(v) ? v.length === 0 : !v)));
+    if (!OWN_KEYS.has(key) && !empty) kept[key] = value;
+  }
+  const names = (/** @type {unknown} */ ns) => Object.keys(/** @type {object} */ (ns ?? {}));
+  return {
+    ...kept,
+    d1Databases: Object.fromEntries(names(options.d1Databases).map((b) => [b, databaseId(dataset)])),
+    kvNamespaces: Object.fromEntries(
+      names(options.kvNamespaces).map((b) => [b, `${b.toLowerCase()}-${dataset}`]),
+    ),
+  };
+}
+
+/**
+ * Options of one Worker. Edgebase gets every binding of wrangler.toml; the baseline only D1 and its secret.
+ * @param {TargetKind} kind
+ * @param {string} scriptPath
+ * @param {DatasetName} [dataset]
+ * @returns {import("miniflare").V4WorkerOptions}
+ */
+export function workerOptions(kind, scriptPath, dataset) {
+  const base = {
+    name: workerName(kind, dataset),
+    modules: true,
+    scriptPath,
+    ...readCompatibility(),
+    // A direct socket skips Miniflare's entry Worker (which rewrites every request); see PLATFORM.md.
+    unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }],
+  };
+  if (kind === "hello" || !dataset) return base;
+  const d1Databases = { DB: databaseId(dataset) };
+  if (kind === "baseline") return { ...base, d1Databases, bindings: { JWT_SECRET: BASELINE_JWT_SECRET } };
+  return { ...base, ...edgebaseBindings(dataset) };
+}
+
+/**
+ * Starts one workerd with the given Workers (the first also answers Miniflare's own URL) on persisted state.
+ * @param {import("miniflare").V4WorkerOptions[]} workers
+ * @param {{ persist?: boolean }} [options] persist: keep D1 data in bench/.build/state (default true)
+ * @returns {Promise<Server>}
+ */
+export async function startServer(workers, options = {}) {
+  // Miniflare 5 takes its own config shape; the v4 shape (documented in its README) converts to it.
+  const mf = new Miniflare(
+    convertV4MiniflareOptions({
+      workers,
+      ...(options.persist === false ? {} : { resourcePersistencePath: STATE_DIR }),
+    }),
+  );
+  await mf.ready;
+  const urls = new Map();
+  for (const w of workers) {
+    if (!w.name) continue;
+    urls.set(w.name, (await mf.unsafeGetDirectURL(w.name)).href.replace(/\/$/, ""));
+  }
+  return { mf, urls, dispose: () => mf.dispose() };
+}

@@ -1,0 +1,164 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench [-- --quick]`: builds the Workers, seeds the datasets, serves everything from one workerd,
+ * measures every scenario against its baseline side by side, and writes bench/results/ + the ratio table.
+ */
+import { relative } from "node:path";
+import { parseArgs } from "node:util";
+import { SignJWT } from "jose";
+import { registerCollections, signIn } from "./edgebase/register.mjs";
+import { buildBundle } from "./lib/build.mjs";
+import { BASELINE_JWT_SECRET, DATASETS, ROOT } from "./lib/config.mjs";
+import { pin, startLoadClient } from "./lib/load.mjs";
+import { commitInfo, machine, versions } from "./lib/machine.mjs";
+import { runScenario } from "./lib/measure.mjs";
+import { renderMarkdown, updateBenchmarksMd, writeRunFile } from "./lib/report.mjs";
+import { ensureSeeded, postId, postIndexes, userId } from "./lib/seed.mjs";
+import { startServer, workerOptions } from "./lib/server.mjs";
+import { bundleSizes, measureStartup } from "./lib/startup.mjs";
+import { SCENARIOS } from "./scenarios/index.mjs";
+
+/** @typedef {import("./lib/config.mjs").DatasetName} DatasetName */
+
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: "boolean", default: false },
+    dev: { type: "boolean", default: false },
+    only: { type: "string" },
+    rounds: { type: "string" },
+    seconds: { type: "string" },
+    docs: { type: "boolean", default: false },
+  },
+});
+
+const kind = args.dev ? "dev" : args.quick ? "quick" : "full";
+// Full: every dataset, 3 rounds of 6 s per mode (fits 20 minutes with all issue scenarios measured).
+// Quick and dev: only 10k rows and short measurements (ratios are noisier; the table says which run it is).
+const PRESETS = {
+  full: { datasets: Object.keys(DATASETS), rounds: 3, seconds: 6, warmupSeconds: 2, startupTrials: 5 },
+  quick: { datasets: ["10k"], rounds: 3, seconds: 1.5, warmupSeconds: 0.5, startupTrials: 3 },
+  dev: { datasets: ["10k"], rounds: 3, seconds: 0.5, warmupSeconds: 0.2, startupTrials: 1 },
+};
+const preset = PRESETS[kind];
+const datasets = /** @type {DatasetName[]} */ (preset.datasets);
+const only = args.only ? new Set(args.only.split(",")) : null;
+const log = (/** @type {string} */ msg) => console.log(msg);
+
+const started = new Date();
+// Server (workerd, inherits this process's affinity) on CPU 1, the load client on CPU 0.
+const selfPin = pin(process.pid, 1);
+const settings = {
+  rounds: args.rounds ? Number(args.rounds) : preset.rounds,
+  seconds: args.seconds ? Number(args.seconds) : preset.seconds,
+  warmupSeconds: preset.warmupSeconds,
+  connections: 8,
+  fixedFraction: 0.5,
+  startupTrials: preset.startupTrials,
+  pinning: selfPin ? `none (${selfPin})` : "server on CPU 1, load client on CPU 0 (taskset)",
+};
+const machineAtStart = machine();
+
+log(`Edgebase bench (${kind}): building bundles with wrangler --dry-run`);
+const bundles = /** @type {const} */ (["deploy", "edgebase", "baseline", "hello"]).map((name) =>
+  buildBundle(name),
+);
+const [, edgebaseBundle, baselineBundle, helloBundle] = bundles;
+if (!edgebaseBundle || !baselineBundle || !helloBundle) throw new Error("bundle build incomplete");
+log("Measuring Worker startup (fresh runtime per trial)");
+const startup = await measureStartup(
+  { hello: helloBundle, baseline: baselineBundle, edgebase: edgebaseBundle },
+  { trials: settings.startupTrials, copies: 8 },
+);
+
+const workers = [workerOptions("hello", helloBundle.main)];
+for (const ds of datasets) {
+  workers.push(
+    workerOptions("baseline", baselineBundle.main, ds),
+    workerOptions("edgebase", edgebaseBundle.main, ds),
+  );
+}
+const server = await startServer(workers);
+const client = startLoadClient(0);
+try {
+  /** @type {Record<string, { rows: number, reused: boolean, ms: number }>} */
+  const seed = {};
+  for (const ds of datasets) {
+    const rows = DATASETS[ds];
+    log(`Seeding ${ds} (${rows.toLocaleString("en")} posts)`);
+    const db = await server.mf.getD1Database("DB", `baseline-${ds}`);
+    const withPrivate = ds === "10k";
+    const result = await ensureSeeded(db, rows, {
+      withPrivate,
+      log,
+    });
+    await registerCollections(db, {
+      withPrivate,
+      indexes: postIndexes,
+    });
+    seed[ds] = { rows, ...result };
+  }
+
+  const ownerId = userId(1);
+  const edgebase10k = server.urls.get("edgebase-10k") ?? "";
+  const signedIn = await signIn(edgebase10k, "user1@example.com");
+  /** @type {import("./lib/scenario.mjs").BenchContext} */
+  const ctx = {
+    postIds: (ds) => Array.from({ length: 256 }, (_, i) => postId(1 + Math.floor((i * DATASETS[ds]) / 256))),
+    ownerId,
+    baselineToken: await new SignJWT({})
+      .setProtectedHeader({ alg: "HS256" })
+      .setSubject(ownerId)
+      .setIssuedAt()
+      .setExpirationTime("6h")
+      .sign(new TextEncoder().encode(BASELINE_JWT_SECRET)),
+    edgebaseSession: signedIn.session,
+    edgebaseSessionError: signedIn.error,
+  };
+
+  log(`Load client pinning: ${client.pinError ?? "CPU 0"}; server: ${selfPin ?? "CPU 1"}`);
+  const scenarios = [];
+  for (const scenario of SCENARIOS) {
+    if (only && !only.has(scenario.id)) continue;
+    log(`Scenario ${scenario.id}: ${scenario.title}`);
+    const result = await runScenario(scenario, {
+      urls: server.urls,
+      ctx,
+      client,
+      settings,
+      rows: DATASETS,
+      log,
+    });
+    if (result.status !== "measured") log(`  ${result.status}: ${result.reason}`);
+    scenarios.push(result);
+  }
+
+  /** @type {import("./lib/report.mjs").RunResult} */
+  const run = {
+    kind,
+    started: started.toISOString(),
+    finished: new Date().toISOString(),
+    git: commitInfo(),
+    versions: versions(),
+    machine: { ...machineAtStart, loadavgAtEnd: machine().loadavg },
+    settings,
+    seed,
+    bundle: bundleSizes(bundles),
+    startup,
+    scenarios,
+  };
+  const file = writeRunFile(run);
+  run.file = relative(ROOT, file);
+  writeRunFile(run);
+  console.log(`\n${renderMarkdown(run)}\n`);
+  if (kind === "full" || args.docs) {
+    log(
+      updateBenchmarksMd(run)
+        ? "BENCHMARKS.md updated with this run."
+        : "BENCHMARKS.md has no results markers.",
+    );
+  }
+  log(`Run file: ${run.file} (${((Date.now() - started.getTime()) / 1000).toFixed(0)} s)`);
+} finally {
+  client.stop();
+  await server.dispose();
+}

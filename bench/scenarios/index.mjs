@@ -1,0 +1,17 @@
+/** Every load scenario, in run order (creates last: they grow the table the others read). */
+import ceiling from "./ceiling.mjs";
+import listRule from "./list-rule.mjs";
+import listSort from "./list-sort.mjs";
+import scale from "./scale.mjs";
+import tokenRefresh from "./token-refresh.mjs";
+import viewCreate from "./view-create.mjs";
+
+/** All scenarios; scenario 6 (bundle size, startup) is static and lives in lib/startup.mjs. */
+export const SCENARIOS = [
+  ...ceiling,
+  ...listSort,
+  ...listRule,
+  ...scale,
+  ...viewCreate,
+  ...tokenRefresh,
+].sort((a, b) => Number(a.id === "create") - Number(b.id === "create"));
