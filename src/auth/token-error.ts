@@ -11,7 +11,9 @@ export type TokenErrorReason =
   | "not_yet_valid"
   | "claims"
   | "type"
-  | "collection";
+  | "collection"
+  | "subject"
+  | "session";
 
 /** Thrown by token verification for any refused token. */
 export class TokenError extends Error {
@@ -36,6 +38,8 @@ const DESCRIPTIONS: Record<TokenErrorReason, string> = {
   claims: "The token claims are invalid.",
   type: "The token type is not accepted here.",
   collection: "The token belongs to another collection.",
+  subject: "The token's record no longer exists.",
+  session: "The token's session has ended.",
 };
 
 /**

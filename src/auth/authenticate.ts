@@ -1,0 +1,61 @@
+/** Presented token -> verified claims and record: the call the auth middleware and confirm-* endpoints make. */
+import type { SessionChecker } from "./session-check";
+import { TokenError } from "./token-error";
+import { peekToken, type TokenClaims, type TokenType, verifyToken } from "./tokens";
+
+/** What token resolution needs from the collections and records layers (the endpoints wire it). */
+export interface TokenSubjectLoader<R> {
+  /** The token secret of the auth collection with this id, or undefined when there is none. */
+  secret(collectionId: string): Promise<string | undefined>;
+  /** The record and its current tokenKey, or undefined when it does not exist (deleted user). */
+  subject(collectionId: string, recordId: string): Promise<{ tokenKey: string; record: R } | undefined>;
+}
+
+/** A verified token and the record it names. */
+export interface ResolvedToken<T extends TokenType, R> {
+  claims: TokenClaims<T>;
+  record: R;
+}
+
+/**
+ * Verifies a token of `type` against its collection's secret and its record's current tokenKey, and returns
+ * the record. Unknown collection or deleted record fail like any bad token (TokenError "subject").
+ */
+export async function resolveToken<T extends TokenType, R>(
+  token: unknown,
+  type: T,
+  loader: TokenSubjectLoader<R>,
+  now?: Date,
+): Promise<ResolvedToken<T, R>> {
+  const peek = peekToken(token);
+  // Refuse a wrong type before any lookup: it costs the caller's storage nothing.
+  if (peek.type !== type) throw new TokenError("type");
+  const secret = await loader.secret(peek.collectionId);
+  if (secret === undefined) throw new TokenError("subject");
+  const subject = await loader.subject(peek.collectionId, peek.sub);
+  if (!subject) throw new TokenError("subject");
+  const claims = await verifyToken(token, type, {
+    secret,
+    tokenKey: subject.tokenKey,
+    collectionId: peek.collectionId,
+    now,
+  });
+  return { claims, record: subject.record };
+}
+
+/**
+ * Authenticates an access token: {@link resolveToken} for type "auth", then the session check (revocation
+ * bound: see user-sessions.ts). A revoked or expired session fails with TokenError "session".
+ */
+export async function authenticateAccessToken<R>(
+  token: unknown,
+  loader: TokenSubjectLoader<R>,
+  sessions: SessionChecker,
+  now?: Date,
+): Promise<ResolvedToken<"auth", R>> {
+  const resolved = await resolveToken(token, "auth", loader, now);
+  const { collectionId, sub, sid } = resolved.claims;
+  if (!(await sessions.isActive({ collectionId, userId: sub, sessionId: sid })))
+    throw new TokenError("session");
+  return resolved;
+}
