@@ -1,12 +1,15 @@
 /** Composition root: builds the Hono app from options and wires middleware and routes. */
 import { Hono } from "hono";
 import { cors } from "hono/cors";
+import { CollectionStore } from "./collections";
 import type { AppEnv } from "./http/context";
 import { addMethodNotAllowed } from "./http/method-not-allowed";
+import { type Authenticate, authenticate } from "./http/middleware/authenticate";
 import { bodyLimit, DEFAULT_BODY_LIMIT } from "./http/middleware/body-limit";
 import { d1Session } from "./http/middleware/d1-session";
 import { requestContext } from "./http/middleware/request-context";
 import { onError, onNotFound } from "./http/on-error";
+import { collectionRoutes } from "./http/routes/collections";
 import { healthRoutes } from "./http/routes/health";
 import { createLogger, type LogLevel } from "./observability/logger";
 
@@ -27,6 +30,11 @@ export interface EdgebaseOptions {
   bodyLimit?: number;
   /** Minimum log level, or "off". Default: "info". */
   logLevel?: LogLevel | "off";
+  /**
+   * Resolves the caller of each request (`c.var.auth`): an auth record, or null for a guest. Until token
+   * verification lands every request is a guest; tests and embedders can plug their own resolver in here.
+   */
+  authenticate?: Authenticate;
 }
 
 const DEFAULT_CORS: CorsOptions = { origin: "*", exposeHeaders: ["x-request-id", "x-d1-bookmark"] };
@@ -40,8 +48,13 @@ export function createEdgebase(options: EdgebaseOptions = {}): Hono<AppEnv> {
   if (options.cors !== false) app.use("*", cors(options.cors ?? DEFAULT_CORS));
   app.use("*", bodyLimit(options.bodyLimit ?? DEFAULT_BODY_LIMIT));
   app.use("*", d1Session());
+  if (options.authenticate) app.use("*", authenticate(options.authenticate));
+
+  // One collection store per app, so one per isolate for the Worker: definitions are cached across requests.
+  const collectionStore = new CollectionStore();
 
   healthRoutes(app);
+  collectionRoutes(app, collectionStore);
 
   addMethodNotAllowed(app);
   app.notFound(onNotFound);

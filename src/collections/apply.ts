@@ -1,0 +1,104 @@
+/** Applies schema changes atomically: version guard, DDL, `_collections` rows and a new version, one batch. */
+import { badRequest, conflict } from "../lib/errors";
+import { randomString } from "../lib/ids";
+import type { Collection, ViewCollection } from "./collection";
+import { planSchemaChange } from "./ddl";
+import { collectionRowValues, ROW_COLUMNS } from "./rows";
+import { type CollectionStore, type D1Like, SCHEMA_VERSION_KEY, SchemaSnapshot } from "./store";
+
+/** What a capability that changes the schema needs. */
+export interface CollectionDeps {
+  db: D1Like;
+  store: CollectionStore;
+  /** Clock for created/updated stamps (tests may pin it). */
+  now?: () => Date;
+}
+
+/** One collection's change: `old` null creates, `next` null deletes. */
+export interface SchemaChange {
+  old: Collection | null;
+  next: Collection | null;
+}
+
+/** How many times a change is re-planned when another change committed first. */
+const MAX_ATTEMPTS = 4;
+
+/** Raised inside a batch when the schema version moved since the snapshot was read. */
+class VersionConflict extends Error {}
+
+const UPSERT_SQL = `INSERT INTO _collections (${ROW_COLUMNS.map((c) => `"${c}"`).join(", ")}) VALUES (${ROW_COLUMNS.map(() => "?").join(", ")})
+ON CONFLICT(id) DO UPDATE SET ${ROW_COLUMNS.filter((c) => c !== "id")
+  .map((c) => `"${c}" = excluded."${c}"`)
+  .join(", ")}`;
+
+/**
+ * Reads the latest snapshot, lets `plan` compute the changes against it, and commits them in one batch.
+ * If another change committed in between (the version guard fails) the whole thing is re-planned on the
+ * newer snapshot; after a few attempts the caller gets a 409. Returns what `plan` returned.
+ */
+export async function changeSchema<T>(
+  deps: CollectionDeps,
+  plan: (snapshot: SchemaSnapshot) => Promise<{ changes: SchemaChange[]; result: T }>,
+): Promise<T> {
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const snapshot = await deps.store.load(deps.db);
+    const { changes, result } = await plan(snapshot);
+    if (changes.length === 0) return result;
+    try {
+      deps.store.commit(await commitChanges(deps.db, snapshot, changes));
+      return result;
+    } catch (err) {
+      if (!(err instanceof VersionConflict)) throw err;
+    }
+  }
+  throw conflict("The collections were changed by another request; try again.");
+}
+
+async function commitChanges(db: D1Like, snapshot: SchemaSnapshot, changes: SchemaChange[]) {
+  const version = JSON.stringify(randomString(16));
+  const touched = new Set(changes.flatMap((c) => [c.old?.id, c.next?.id]));
+  const views = snapshot.collections.filter(
+    (c): c is ViewCollection => c.type === "view" && !touched.has(c.id),
+  );
+  const sql: D1PreparedStatement[] = [
+    // Fails with a UNIQUE violation on _params.key when the version moved: an abort, not a silent no-op.
+    db
+      .prepare(
+        "INSERT INTO _params (key, value) SELECT ?1, 'conflict' WHERE (SELECT value FROM _params WHERE key = ?1) IS NOT ?2",
+      )
+      .bind(SCHEMA_VERSION_KEY, snapshot.version === "" ? null : snapshot.version),
+  ];
+  for (const change of changes) {
+    for (const statement of planSchemaChange(change.old, change.next, views)) sql.push(db.prepare(statement));
+    if (change.next) sql.push(db.prepare(UPSERT_SQL).bind(...collectionRowValues(change.next)));
+    else if (change.old) sql.push(db.prepare("DELETE FROM _collections WHERE id = ?").bind(change.old.id));
+  }
+  sql.push(
+    db
+      .prepare(
+        "INSERT INTO _params (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated = strftime('%Y-%m-%d %H:%M:%fZ', 'now')",
+      )
+      .bind(SCHEMA_VERSION_KEY, version),
+  );
+  try {
+    await db.batch(sql);
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    if (message.includes("_params.key")) throw new VersionConflict();
+    throw badRequest(`Failed to apply the schema change: ${sqliteMessage(message)}`, {}, err);
+  }
+  const byId = new Map(snapshot.collections.map((c) => [c.id, c]));
+  for (const change of changes) {
+    if (change.old) byId.delete(change.old.id);
+    if (change.next) byId.set(change.next.id, change.next);
+  }
+  return new SchemaSnapshot(version, [...byId.values()]);
+}
+
+/** The SQLite part of a D1 error message, without the driver's prefixes and codes. */
+function sqliteMessage(message: string): string {
+  return message
+    .replace(/^.*?D1_ERROR:\s*/s, "")
+    .replace(/:\s*SQLITE_[A-Z_]+.*$/s, "")
+    .slice(0, 300);
+}

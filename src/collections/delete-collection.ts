@@ -1,0 +1,53 @@
+/** Capabilities: delete a collection (refused while referenced) and truncate its records. */
+import { badRequest, notFound } from "../lib/errors";
+import { type CollectionDeps, changeSchema } from "./apply";
+import type { Collection } from "./collection";
+import { idOrNameSchema } from "./save-collection";
+import { quoteIdent } from "./sql";
+import type { SchemaSnapshot } from "./store";
+
+/** Relation fields of other collections that point at `target`, as `collection.field`. */
+export function referencesTo(target: Collection, collections: readonly Collection[]): string[] {
+  const refs: string[] = [];
+  for (const c of collections) {
+    if (c.id === target.id) continue;
+    for (const f of c.fields)
+      if (f.type === "relation" && f.collectionId === target.id) refs.push(`${c.name}.${f.name}`);
+  }
+  return refs;
+}
+
+function findOr404(snapshot: SchemaSnapshot, idOrName: unknown): Collection {
+  const parsed = idOrNameSchema.safeParse(idOrName);
+  const found = parsed.success ? snapshot.find(parsed.data) : undefined;
+  if (!found) throw notFound();
+  return found;
+}
+
+/** Deletes a collection and its table. 400 for system collections and collections other relations use. */
+export async function deleteCollection(deps: CollectionDeps, idOrName: unknown): Promise<void> {
+  await changeSchema(deps, async (snapshot) => {
+    const existing = findOr404(snapshot, idOrName);
+    if (existing.system) {
+      throw badRequest("System collections cannot be deleted.");
+    }
+    const refs = referencesTo(existing, snapshot.collections);
+    if (refs.length > 0) {
+      throw badRequest(
+        `The collection is referenced by ${refs.join(", ")}; remove those relation fields first.`,
+        {
+          name: { code: "validation_collection_in_use", message: `Referenced by ${refs.join(", ")}.` },
+        },
+      );
+    }
+    return { changes: [{ old: existing, next: null }], result: undefined };
+  });
+}
+
+/** Deletes every record of a collection, keeping its definition. Views cannot be truncated. */
+export async function truncateCollection(deps: CollectionDeps, idOrName: unknown): Promise<void> {
+  const snapshot = await deps.store.snapshot(deps.db);
+  const existing = findOr404(snapshot, idOrName);
+  if (existing.type === "view") throw badRequest("View collections cannot be truncated.");
+  await deps.db.prepare(`DELETE FROM ${quoteIdent(existing.name)}`).run();
+}

@@ -1,0 +1,26 @@
+/** `autodate`: a datetime set by the server on create and/or update (clients cannot set it). */
+import { z } from "zod";
+import { dateValue } from "./date";
+import { decodeText, defineFieldType, fieldBaseShape, TEXT_COLUMN } from "./field-type";
+
+const schema = z.object({
+  ...fieldBaseShape,
+  type: z.literal("autodate"),
+  onCreate: z.boolean().default(true),
+  onUpdate: z.boolean().default(false),
+});
+
+/** An `autodate` field definition. */
+export type AutodateField = z.output<typeof schema>;
+
+/** The `autodate` field type; the records engine fills it from onCreate/onUpdate. */
+export const autodateField = defineFieldType<AutodateField>({
+  type: "autodate",
+  schema,
+  column: () => TEXT_COLUMN,
+  isMulti: () => false,
+  zeroValue: () => "",
+  valueSchema: () => dateValue,
+  encode: (v) => String(v ?? ""),
+  decode: decodeText,
+});

@@ -1,0 +1,24 @@
+/** Domain allow/deny lists shared by the `email` and `url` field types. */
+import { z } from "zod";
+
+/** At most this many domains per list. */
+const MAX_DOMAINS = 100;
+
+/** The `exceptDomains`/`onlyDomains` options (at most one of them may be non-empty). */
+export const domainListsShape = {
+  exceptDomains: z.array(z.string().min(1).max(255)).max(MAX_DOMAINS).default([]),
+  onlyDomains: z.array(z.string().min(1).max(255)).max(MAX_DOMAINS).default([]),
+};
+
+/** True when `domain` passes the lists (case-insensitive exact match, as PocketBase compares). */
+export function domainAllowed(domain: string, lists: { exceptDomains: string[]; onlyDomains: string[] }) {
+  const d = domain.toLowerCase();
+  if (lists.onlyDomains.length > 0) return lists.onlyDomains.some((x) => x.toLowerCase() === d);
+  return !lists.exceptDomains.some((x) => x.toLowerCase() === d);
+}
+
+/** Refinement message for a domain rejected by the lists. */
+export const DOMAIN_ERROR = {
+  message: "Domain is not allowed.",
+  params: { code: "validation_domain_not_allowed" },
+};

@@ -1,0 +1,38 @@
+/** Collections: definitions, field types, the schema engine and the admin capabilities. */
+export { type CollectionDeps, changeSchema, type SchemaChange } from "./apply";
+export {
+  AUTH_RULE_NAMES,
+  type AuthCollection,
+  type BaseCollection,
+  type Collection,
+  type CollectionType,
+  MAX_FIELDS,
+  type PublicCollection,
+  RULE_NAMES,
+  toPublicCollection,
+  type ViewCollection,
+} from "./collection";
+export { createTableSql, planSchemaChange } from "./ddl";
+export { deleteCollection, referencesTo, truncateCollection } from "./delete-collection";
+export * from "./fields";
+export { type ImportResult, importCollections, importCollectionsInput } from "./import-collections";
+export {
+  allCollections,
+  type CollectionPage,
+  type CollectionReadDeps,
+  findCollection,
+  getCollection,
+  listCollections,
+  listCollectionsInput,
+} from "./queries";
+export { createCollection, updateCollection } from "./save-collection";
+export { collectionScaffolds } from "./scaffolds";
+export { quoteIdent } from "./sql";
+export {
+  CollectionStore,
+  type CollectionStoreOptions,
+  type D1Like,
+  SCHEMA_CHECK_INTERVAL_MS,
+  SchemaSnapshot,
+} from "./store";
+export { rotateTokenSecret } from "./token-secret";

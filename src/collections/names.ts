@@ -1,0 +1,21 @@
+/** Naming rules for collections and fields. */
+
+/** Collection and field names: a letter or underscore, then letters, digits and underscores. */
+export const NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** Field names the API uses for itself in record JSON and request bodies. */
+export const RESERVED_FIELD_NAMES = new Set(["expand", "collectionid", "collectionname"]);
+/** Extra names auth collections reserve for request bodies. */
+export const RESERVED_AUTH_FIELD_NAMES = new Set(["passwordconfirm", "oldpassword"]);
+
+/** True when a non-system collection may not use `name` (a leading `_` marks system collections). */
+export function isReservedCollectionName(name: string): boolean {
+  return name.startsWith("_") || name.toLowerCase().startsWith("sqlite_");
+}
+
+/** True when a user-defined field may not use `name`. */
+export function isReservedFieldName(name: string, collectionType: string): boolean {
+  const lower = name.toLowerCase();
+  if (name.startsWith("_") || RESERVED_FIELD_NAMES.has(lower)) return true;
+  return collectionType === "auth" && RESERVED_AUTH_FIELD_NAMES.has(lower);
+}

@@ -1,0 +1,80 @@
+/** Validates submitted index SQL against the collection's columns and rebuilds it in canonical form. */
+import type { Collection } from "./collection";
+import type { ValidationErrors } from "./errors";
+import type { Field } from "./fields";
+import { buildIndexSql, IndexSyntaxError, type ParsedIndex, parseIndex } from "./index-sql";
+
+/** What index preparation needs to know. */
+export interface IndexContext {
+  id: string;
+  name: string;
+  /** The table's previous name (an index submitted with it is moved to the new name). */
+  oldName: string | undefined;
+  isAuth: boolean;
+  fields: readonly Field[];
+  /** The fields before this change: an index naming a renamed field's old name follows the rename. */
+  oldFields: readonly Field[];
+  /** The other collections, for index/table name clashes (SQLite shares one namespace). */
+  others: readonly Collection[];
+}
+
+/** Parses and rebuilds every index (errors at `indexes.N`); adds the unique indexes auth collections need. */
+export function prepareIndexes(
+  raw: readonly string[],
+  ctx: IndexContext,
+  errors: ValidationErrors,
+): string[] {
+  const byLower = new Map(ctx.fields.map((f) => [f.name.toLowerCase(), f.name]));
+  const byId = new Map(ctx.fields.map((f) => [f.id, f.name]));
+  const renamed = new Map(
+    ctx.oldFields.filter((f) => byId.has(f.id)).map((f) => [f.name.toLowerCase(), byId.get(f.id)]),
+  );
+  const column = (name: string) => byLower.get(name.toLowerCase()) ?? renamed.get(name.toLowerCase());
+  const taken = new Set<string>();
+  for (const other of ctx.others) {
+    taken.add(other.name.toLowerCase());
+    for (const sql of other.indexes) taken.add(parseIndex(sql, (n) => n).name.toLowerCase());
+  }
+  const parsed: ParsedIndex[] = [];
+  raw.forEach((sql, i) => {
+    const path = `indexes.${i}`;
+    let index: ParsedIndex;
+    try {
+      index = parseIndex(sql, column);
+    } catch (err) {
+      if (!(err instanceof IndexSyntaxError)) throw err;
+      errors.add(path, "validation_invalid_index", err.message);
+      return;
+    }
+    const table = index.table.toLowerCase();
+    if (table !== ctx.name.toLowerCase() && table !== ctx.oldName?.toLowerCase()) {
+      errors.add(path, "validation_invalid_index", `The index must be on "${ctx.name}".`);
+      return;
+    }
+    const lower = index.name.toLowerCase();
+    if (taken.has(lower) || lower === ctx.name.toLowerCase()) {
+      errors.add(path, "validation_index_name_exists", `The name "${index.name}" is already in use.`);
+      return;
+    }
+    taken.add(lower);
+    parsed.push({ ...index, table: ctx.name });
+  });
+  if (ctx.isAuth) {
+    addUniqueIndex(parsed, taken, `idx_tokenKey_${ctx.id}`, ctx.name, "tokenKey");
+    addUniqueIndex(parsed, taken, `idx_email_${ctx.id}`, ctx.name, "email", "`email` != ''");
+  }
+  return parsed.map((index) => buildIndexSql(index));
+}
+
+function addUniqueIndex(
+  parsed: ParsedIndex[],
+  taken: Set<string>,
+  name: string,
+  table: string,
+  column: string,
+  where?: string,
+): void {
+  const covered = parsed.some((p) => p.unique && p.columns.length === 1 && p.columns[0]?.name === column);
+  if (covered || taken.has(name.toLowerCase())) return;
+  parsed.push({ name, unique: true, table, columns: [{ name: column }], ...(where ? { where } : {}) });
+}

@@ -1,0 +1,209 @@
+/** Turns a submitted collection (create, patch or import) into a validated definition, errors by path. */
+import { newId, randomString } from "../lib/ids";
+import {
+  type Collection,
+  type CollectionInput,
+  collectionInputSchema,
+  toPublicCollection,
+} from "./collection";
+import { ValidationErrors } from "./errors";
+import type { Field } from "./fields";
+import { isReservedCollectionName, NAME_PATTERN } from "./names";
+import { prepareFields } from "./prepare-fields";
+import { prepareIndexes } from "./prepare-indexes";
+import { checkRules } from "./rules-check";
+import type { D1Like } from "./store";
+import { idField } from "./system-fields";
+import { checkViewQuery, normalizeViewQuery, viewColumns } from "./view-query";
+
+/** Length of generated token secrets (alphanumeric, ~297 bits). */
+export const TOKEN_SECRET_LENGTH = 50;
+const SECRET_ALPHABET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+
+/** A new random token secret for an auth collection. */
+export function newTokenSecret(): string {
+  return randomString(TOKEN_SECRET_LENGTH, SECRET_ALPHABET);
+}
+
+/** Where a collection is being saved. */
+export interface PrepareContext {
+  /** The stored definition being replaced (undefined on create). */
+  existing: Collection | undefined;
+  /** Every other collection as it will be after this change. */
+  others: readonly Collection[];
+  /** The timestamp for created/updated. */
+  now: string;
+  /** Whether to check rules (default true; an import's first pass skips them). */
+  checkRules?: boolean;
+}
+
+/**
+ * Validates `raw` (merged over `existing` for a patch) and returns the definition to store. Throws a 400 with
+ * every problem at its path (`name`, `fields.2.name`, `indexes.0`, `listRule`, …).
+ */
+export async function prepareCollection(db: D1Like, raw: unknown, ctx: PrepareContext): Promise<Collection> {
+  const errors = new ValidationErrors();
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
+    errors.add("data", "validation_invalid_value", "A collection must be a JSON object.");
+    errors.throwIfAny();
+  }
+  const body = raw as Record<string, unknown>;
+  const { existing } = ctx;
+  if (existing && body.type !== undefined && body.type !== existing.type) {
+    errors.add("type", "validation_collection_type_change", "The collection type cannot be changed.");
+  }
+  const merged = existing
+    ? { ...toPublicCollection(existing), ...body, type: existing.type }
+    : { type: "base", ...body };
+  const parsed = collectionInputSchema.safeParse(merged);
+  if (!parsed.success) errors.addIssues(parsed.error.issues);
+  errors.throwIfAny();
+  const input = parsed.data as CollectionInput;
+
+  const id = existing?.id ?? input.id ?? newId();
+  if (!existing && ctx.others.some((c) => c.id === id)) {
+    errors.add("id", "validation_collection_id_exists", "The id is already in use.");
+  }
+  checkName(input.name, ctx, errors);
+
+  const system = existing?.system ?? false;
+  let fields: Field[];
+  if (input.type === "view") {
+    fields = await viewFields(db, input.viewQuery, existing, errors);
+  } else {
+    fields = prepareFields(
+      input.fields,
+      { type: input.type, existing, resolveCollectionId: resolver(id, input.name, ctx) },
+      errors,
+    );
+  }
+  errors.throwIfAny();
+
+  if (input.type === "view" && input.indexes.length > 0) {
+    errors.add("indexes", "validation_invalid_value", "Views cannot have indexes.");
+  }
+  const indexes =
+    input.type === "view"
+      ? []
+      : prepareIndexes(
+          input.indexes,
+          {
+            id,
+            name: input.name,
+            oldName: existing?.name,
+            isAuth: input.type === "auth",
+            fields,
+            oldFields: existing?.fields ?? [],
+            others: ctx.others,
+          },
+          errors,
+        );
+  const collection = {
+    ...input,
+    id,
+    system,
+    fields,
+    indexes,
+    created: existing?.created ?? ctx.now,
+    updated: ctx.now,
+    ...(input.type === "view" ? { viewQuery: normalizeViewQuery(input.viewQuery) } : {}),
+    ...(input.type === "auth"
+      ? { tokenSecret: existing?.type === "auth" ? existing.tokenSecret : newTokenSecret() }
+      : {}),
+  } as Collection;
+  if (collection.type === "auth") {
+    collection.passwordAuth.identityFields.forEach((name, i) => {
+      if (!fields.some((f) => f.name === name)) {
+        errors.add(
+          `passwordAuth.identityFields.${i}`,
+          "validation_invalid_value",
+          `Unknown field "${name}".`,
+        );
+      }
+    });
+  }
+  if (ctx.checkRules !== false) checkRules(collection, ctx.others, errors);
+  errors.throwIfAny();
+  return collection;
+}
+
+function checkName(name: string, ctx: PrepareContext, errors: ValidationErrors): void {
+  const { existing } = ctx;
+  if (existing?.system && name !== existing.name) {
+    errors.add("name", "validation_system_collection_change", "System collections cannot be renamed.");
+  } else if (!NAME_PATTERN.test(name)) {
+    errors.add(
+      "name",
+      "validation_invalid_name",
+      "Names may contain only letters, digits and _, and not start with a digit.",
+    );
+  } else if (!existing?.system && isReservedCollectionName(name)) {
+    errors.add("name", "validation_reserved_name", `The name "${name}" is reserved for system collections.`);
+  } else if (ctx.others.some((c) => c.name.toLowerCase() === name.toLowerCase())) {
+    errors.add("name", "validation_collection_name_exists", "A collection with this name already exists.");
+  }
+}
+
+function resolver(id: string, name: string, ctx: PrepareContext) {
+  return (idOrName: string): string | undefined => {
+    if (idOrName === id || idOrName.toLowerCase() === name.toLowerCase()) return id;
+    const byId = ctx.others.find((c) => c.id === idOrName);
+    return (byId ?? ctx.others.find((c) => c.name.toLowerCase() === idOrName.toLowerCase()))?.id;
+  };
+}
+
+async function viewFields(
+  db: D1Like,
+  query: string,
+  existing: Collection | undefined,
+  errors: ValidationErrors,
+): Promise<Field[]> {
+  const problem = checkViewQuery(query);
+  if (problem) {
+    errors.add("viewQuery", "validation_invalid_view_query", problem);
+    return [];
+  }
+  let columns: string[];
+  try {
+    columns = await viewColumns(db, normalizeViewQuery(query));
+  } catch (err) {
+    const message =
+      err instanceof Error ? err.message.replace(/^.*?D1_ERROR:\s*/s, "").replace(/:\s*SQLITE_.*$/s, "") : "";
+    errors.add(
+      "viewQuery",
+      "validation_invalid_view_query",
+      `The view query failed: ${message.slice(0, 200)}`,
+    );
+    return [];
+  }
+  if (!columns.includes("id")) {
+    errors.add("viewQuery", "validation_invalid_view_query", "The view query must return an id column.");
+  }
+  const seen = new Set<string>();
+  for (const col of columns) {
+    if (!NAME_PATTERN.test(col) || seen.has(col.toLowerCase())) {
+      errors.add(
+        "viewQuery",
+        "validation_invalid_view_query",
+        `Give column "${col}" a unique alias made of letters, digits and _.`,
+      );
+    }
+    seen.add(col.toLowerCase());
+  }
+  return columns.map((name): Field => {
+    if (name === "id") return { ...idField(), primaryKey: false };
+    const previous = existing?.fields.find((f) => f.name === name);
+    return (
+      previous ?? {
+        id: `json_${name}`,
+        name,
+        type: "json",
+        system: false,
+        hidden: false,
+        presentable: false,
+        required: false,
+        maxSize: 0,
+      }
+    );
+  });
+}

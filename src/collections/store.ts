@@ -1,0 +1,111 @@
+/** The collection store: definitions from D1, cached per isolate and revalidated by a schema version. */
+import type { Collection } from "./collection";
+import { type CollectionRow, rowToCollection } from "./rows";
+
+/** The `_params` key holding the schema version (a random token replaced by every schema change). */
+export const SCHEMA_VERSION_KEY = "schemaVersion";
+
+/**
+ * How often an isolate asks D1 whether the schema changed. Another isolate's schema change is therefore
+ * seen within this bound (plus one request); the isolate that made a change sees it at once.
+ */
+export const SCHEMA_CHECK_INTERVAL_MS = 2_000;
+
+/** A D1 database or session (both can prepare and batch). */
+export type D1Like = D1Database | D1DatabaseSession;
+
+/** Every collection at one schema version, indexed by id and by lower-cased name. */
+export class SchemaSnapshot {
+  readonly #byKey = new Map<string, Collection>();
+  constructor(
+    readonly version: string,
+    readonly collections: readonly Collection[],
+  ) {
+    for (const c of collections) {
+      this.#byKey.set(`id:${c.id}`, c);
+      this.#byKey.set(`name:${c.name.toLowerCase()}`, c);
+    }
+  }
+
+  /** Finds a collection by id, or by name case-insensitively. */
+  find(idOrName: string): Collection | undefined {
+    return this.#byKey.get(`id:${idOrName}`) ?? this.#byKey.get(`name:${idOrName.toLowerCase()}`);
+  }
+}
+
+/** Options for a {@link CollectionStore}. */
+export interface CollectionStoreOptions {
+  /** Milliseconds between version checks. Default {@link SCHEMA_CHECK_INTERVAL_MS}. */
+  checkIntervalMs?: number;
+  /** Monotonic-enough clock in milliseconds (tests may inject one). */
+  clock?: () => number;
+}
+
+/** Loads the schema version and every definition in one consistent round trip. */
+export async function loadSnapshot(db: D1Like): Promise<SchemaSnapshot> {
+  const [version, rows] = await db.batch<unknown>([
+    db.prepare("SELECT value FROM _params WHERE key = ?").bind(SCHEMA_VERSION_KEY),
+    db.prepare("SELECT * FROM _collections ORDER BY created, id"),
+  ]);
+  const v = (version?.results[0] as { value?: string } | undefined)?.value ?? "";
+  return new SchemaSnapshot(v, ((rows?.results ?? []) as CollectionRow[]).map(rowToCollection));
+}
+
+async function readVersion(db: D1Like): Promise<string> {
+  const row = await db
+    .prepare("SELECT value FROM _params WHERE key = ?")
+    .bind(SCHEMA_VERSION_KEY)
+    .first<{ value: string }>();
+  return row?.value ?? "";
+}
+
+/** Per-isolate cache of collection definitions; create one per app (the Worker has one per isolate). */
+export class CollectionStore {
+  readonly #interval: number;
+  readonly #clock: () => number;
+  #snapshot: SchemaSnapshot | undefined;
+  #checkedAt = Number.NEGATIVE_INFINITY;
+  #pending: Promise<SchemaSnapshot> | undefined;
+
+  constructor(options: CollectionStoreOptions = {}) {
+    this.#interval = options.checkIntervalMs ?? SCHEMA_CHECK_INTERVAL_MS;
+    this.#clock = options.clock ?? (() => Date.now());
+  }
+
+  /** The cached snapshot, revalidated against D1's schema version at most once per check interval. */
+  snapshot(db: D1Like): Promise<SchemaSnapshot> {
+    const cached = this.#snapshot;
+    if (cached && this.#clock() - this.#checkedAt < this.#interval) return Promise.resolve(cached);
+    this.#pending ??= this.#revalidate(db, cached).finally(() => {
+      this.#pending = undefined;
+    });
+    return this.#pending;
+  }
+
+  /** A fresh snapshot straight from D1 (used by schema changes, which must validate against the latest). */
+  async load(db: D1Like): Promise<SchemaSnapshot> {
+    const fresh = await loadSnapshot(db);
+    this.commit(fresh);
+    return fresh;
+  }
+
+  /** Installs a snapshot known to be current (after this isolate's own schema change). */
+  commit(snapshot: SchemaSnapshot): void {
+    this.#snapshot = snapshot;
+    this.#checkedAt = this.#clock();
+  }
+
+  /** Forgets the cache; the next read loads from D1. */
+  invalidate(): void {
+    this.#snapshot = undefined;
+    this.#checkedAt = Number.NEGATIVE_INFINITY;
+  }
+
+  async #revalidate(db: D1Like, cached: SchemaSnapshot | undefined): Promise<SchemaSnapshot> {
+    if (cached && (await readVersion(db)) === cached.version) {
+      this.#checkedAt = this.#clock();
+      return cached;
+    }
+    return this.load(db);
+  }
+}
