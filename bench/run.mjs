@@ -13,7 +13,7 @@ import { pin, startLoadClient } from "./lib/load.mjs";
 import { commitInfo, machine, versions } from "./lib/machine.mjs";
 import { runScenario } from "./lib/measure.mjs";
 import { renderMarkdown, updateBenchmarksMd, writeRunFile } from "./lib/report.mjs";
-import { ensureSeeded, postId, postIndexes, userId } from "./lib/seed.mjs";
+import { ensureSeeded, OWNER, postId, postIndexes, userId } from "./lib/seed.mjs";
 import { startServer, workerOptions } from "./lib/server.mjs";
 import { bundleSizes, measureStartup } from "./lib/startup.mjs";
 import { SCENARIOS } from "./scenarios/index.mjs";
@@ -98,9 +98,9 @@ try {
     seed[ds] = { rows, ...result };
   }
 
-  const ownerId = userId(1);
+  const ownerId = userId(OWNER);
   const edgebase10k = server.urls.get("edgebase-10k") ?? "";
-  const signedIn = await signIn(edgebase10k, "user1@example.com");
+  const signedIn = await signIn(edgebase10k, { id: ownerId, email: `user${OWNER}@example.com` });
   /** @type {import("./lib/scenario.mjs").BenchContext} */
   const ctx = {
     postIds: (ds) => Array.from({ length: 256 }, (_, i) => postId(1 + Math.floor((i * DATASETS[ds]) / 256))),

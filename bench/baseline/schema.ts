@@ -20,7 +20,7 @@ export const posts = sqliteTable("posts", postColumns);
 /** The same posts behind an owner rule (only the signed-in author may list them). */
 export const postsPrivate = sqliteTable("posts_private", postColumns);
 
-/** The users that posts point to through `author`. */
+/** The users that posts point to through `author` (the `users` auth collection of the system migrations). */
 export const users = sqliteTable("users", {
   id: text("id").primaryKey(),
   email: text("email").notNull(),

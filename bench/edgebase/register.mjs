@@ -1,103 +1,90 @@
 /**
- * The Edgebase side of the bench data: registering the seeded tables as Edgebase collections and signing in
- * a seeded user. THE place to adapt when the records engine and auth land (see BENCHMARKS.md, "Pending").
+ * The Edgebase side of the bench data: registering the seeded posts tables as Edgebase collections and
+ * signing in the owner. THE place to adapt when the records engine and auth land (BENCHMARKS.md, "Pending").
  */
 
-/** Password of the seeded user the owner-rule and token scenarios sign in as (once auth exists). */
+/** Password of the owner, the one user Edgebase itself creates (so its hash is in Edgebase's format). */
 export const BENCH_PASSWORD = "bench-password-1";
 
-const IDS = { users: "busers000000001", posts: "bposts000000001", posts_private: "bpostsprivate01" };
+/** Collection ids in PocketBase's `pbc_<number>` shape. */
+const IDS = { posts: "pbc_2100000001", posts_private: "pbc_2100000002" };
 
 /**
- * PocketBase v0.23-shaped field definitions of the posts collections (the DDL in lib/seed.mjs matches them).
- * Provisional: src/collections/ defines the exact JSON Edgebase parses; align both when it lands.
+ * Field definitions in the JSON shape of migrations/0001_system_collections.sql (PocketBase v0.23+); the
+ * columns lib/seed.mjs creates are what these fields emit.
+ * @param {string} usersId collection id of `users`, the relation target
+ * @returns {Record<string, unknown>[]}
  */
-/** @type {Record<string, unknown>[]} */
-const POST_FIELDS = [
-  {
-    name: "id",
-    type: "text",
-    system: true,
-    primaryKey: true,
-    required: true,
-    min: 15,
-    max: 15,
-    pattern: "^[a-z0-9]+$",
-    autogeneratePattern: "[a-z0-9]{15}",
-  },
-  { name: "title", type: "text", max: 200 },
-  { name: "views", type: "number", onlyInt: true, min: 0 },
-  { name: "published", type: "date" },
-  { name: "author", type: "relation", collectionId: IDS.users, maxSelect: 1, cascadeDelete: false },
-  { name: "status", type: "select", values: ["draft", "published", "archived"], maxSelect: 1 },
-  { name: "created", type: "autodate", onCreate: true, onUpdate: false },
-  { name: "updated", type: "autodate", onCreate: true, onUpdate: true },
-].map((f, i) => ({
-  id: `field${i}`,
-  required: false,
-  hidden: false,
-  presentable: false,
-  system: false,
-  ...f,
-}));
-
-/** @type {Record<string, unknown>[]} */
-const USER_FIELDS = [
-  {
-    name: "id",
-    type: "text",
-    system: true,
-    primaryKey: true,
-    required: true,
-    min: 15,
-    max: 15,
-    pattern: "^[a-z0-9]+$",
-  },
-  { name: "email", type: "email", required: true },
-  { name: "name", type: "text", max: 100 },
-  { name: "created", type: "autodate", onCreate: true, onUpdate: false },
-  { name: "updated", type: "autodate", onCreate: true, onUpdate: true },
-].map((f, i) => ({
-  id: `field${i}`,
-  required: false,
-  hidden: false,
-  presentable: false,
-  system: false,
-  ...f,
-}));
+function postFields(usersId) {
+  const base = { system: false, hidden: false, presentable: false, required: false };
+  return [
+    {
+      ...base,
+      id: "text926444256",
+      name: "id",
+      type: "text",
+      system: true,
+      required: true,
+      min: 15,
+      max: 15,
+      pattern: "^[a-z0-9]+$",
+      autogeneratePattern: "[a-z0-9]{15}",
+      primaryKey: true,
+    },
+    {
+      ...base,
+      id: "text724990059",
+      name: "title",
+      type: "text",
+      min: 0,
+      max: 200,
+      pattern: "",
+      autogeneratePattern: "",
+      primaryKey: false,
+      presentable: true,
+    },
+    { ...base, id: "number2100000003", name: "views", type: "number", min: 0, max: null, onlyInt: true },
+    { ...base, id: "date2100000004", name: "published", type: "date", min: "", max: "" },
+    {
+      ...base,
+      id: "relation2100000005",
+      name: "author",
+      type: "relation",
+      collectionId: usersId,
+      maxSelect: 1,
+      minSelect: 0,
+      cascadeDelete: false,
+    },
+    {
+      ...base,
+      id: "select2100000006",
+      name: "status",
+      type: "select",
+      values: ["draft", "published", "archived"],
+      maxSelect: 1,
+    },
+    { ...base, id: "autodate837645499", name: "created", type: "autodate", onCreate: true, onUpdate: false },
+    { ...base, id: "autodate545658160", name: "updated", type: "autodate", onCreate: true, onUpdate: true },
+  ];
+}
 
 /**
- * Registers users, posts and (when seeded) posts_private in `_collections`, the table Edgebase reads its
- * schema from. Public list/view/create rules on posts; the owner rule on posts_private.
- * @param {import("../lib/seed.mjs").D1} db a dataset's database, already seeded (lib/seed.mjs)
+ * Registers posts (public list/view/create) and, when seeded, posts_private (owner rule) in `_collections`,
+ * the table Edgebase reads its schema from. The tables and rows already exist (lib/seed.mjs).
+ * @param {import("../lib/seed.mjs").D1} db a dataset's database
  * @param {{ withPrivate: boolean, indexes: (table: string) => string[] }} options
  */
 export async function registerCollections(db, options) {
-  /** @type {{ id: string, name: string, fields: unknown[], indexes: string[], list: string, view: string, create: string | null }[]} */
+  const usersId = String(
+    (await db.prepare("SELECT id FROM _collections WHERE name = 'users'").first("id")) ?? "",
+  );
+  const fields = JSON.stringify(postFields(usersId));
+  const owner = "author = @request.auth.id";
   const rows = [
-    { id: IDS.users, name: "users", fields: USER_FIELDS, indexes: [], list: "", view: "", create: null },
-    {
-      id: IDS.posts,
-      name: "posts",
-      fields: POST_FIELDS,
-      indexes: options.indexes("posts"),
-      list: "",
-      view: "",
-      create: "",
-    },
+    { id: IDS.posts, name: "posts", list: "", view: "", create: /** @type {string | null} */ ("") },
   ];
-  if (options.withPrivate) {
-    const indexes = options.indexes("posts_private");
-    rows.push({
-      id: IDS.posts_private,
-      name: "posts_private",
-      fields: POST_FIELDS,
-      indexes,
-      list: "author = @request.auth.id",
-      view: "author = @request.auth.id",
-      create: null,
-    });
-  }
+  if (options.withPrivate)
+    rows.push({ id: IDS.posts_private, name: "posts_private", list: owner, view: owner, create: null });
   await db.batch(
     rows.map((r) =>
       db
@@ -105,26 +92,53 @@ export async function registerCollections(db, options) {
           `INSERT OR REPLACE INTO _collections (id, name, type, fields, indexes, listRule, viewRule, createRule)
            VALUES (?, ?, 'base', ?, ?, ?, ?, ?)`,
         )
-        .bind(r.id, r.name, JSON.stringify(r.fields), JSON.stringify(r.indexes), r.list, r.view, r.create),
+        .bind(r.id, r.name, fields, JSON.stringify(options.indexes(r.name)), r.list, r.view, r.create),
     ),
   );
 }
 
 /**
- * Signs in the seeded owner through Edgebase's PocketBase auth route.
- * @param {string} baseUrl the Edgebase Worker of the 10k dataset
- * @param {string} email
+ * Signs the owner in through Edgebase's PocketBase routes, creating the account on first use (the seed
+ * leaves it out, so Edgebase hashes its password itself).
+ * @param {string} baseUrl the Edgebase Worker of the dataset the scenarios use
+ * @param {{ id: string, email: string }} owner
  * @returns {Promise<{ session: { token: string, userId: string } | null, error: string }>}
  */
-export async function signIn(baseUrl, email) {
+export async function signIn(baseUrl, owner) {
+  const first = await authWithPassword(baseUrl, owner.email);
+  if (first.session || first.status === 404) return first;
+  const created = await fetch(`${baseUrl}/api/collections/users/records`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({
+      id: owner.id,
+      email: owner.email,
+      password: BENCH_PASSWORD,
+      passwordConfirm: BENCH_PASSWORD,
+      verified: true,
+    }),
+  });
+  await created.arrayBuffer();
+  if (!created.ok) return { session: null, error: `creating the owner answered ${created.status}` };
+  return authWithPassword(baseUrl, owner.email);
+}
+
+/**
+ * @param {string} baseUrl
+ * @param {string} email
+ */
+async function authWithPassword(baseUrl, email) {
   const res = await fetch(`${baseUrl}/api/collections/users/auth-with-password`, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ identity: email, password: BENCH_PASSWORD }),
   });
-  if (!res.ok) return { session: null, error: `auth-with-password answered ${res.status}` };
-  const body = /** @type {{ token?: string, record?: { id?: string } }} */ (await res.json());
+  const body = /** @type {{ token?: string, record?: { id?: string } }} */ (
+    await res.json().catch(() => ({}))
+  );
+  if (!res.ok)
+    return { session: null, status: res.status, error: `auth-with-password answered ${res.status}` };
   if (!body.token || !body.record?.id)
-    return { session: null, error: "auth-with-password returned no token" };
-  return { session: { token: body.token, userId: body.record.id }, error: "" };
+    return { session: null, status: res.status, error: "auth-with-password returned no token" };
+  return { session: { token: body.token, userId: body.record.id }, status: res.status, error: "" };
 }

@@ -3,6 +3,7 @@
  * measures saturation and fixed-rate rounds with the arms interleaved, and evaluates the checks.
  */
 
+import { cut, probeArms } from "./probe.mjs";
 import { workerName } from "./server.mjs";
 import { median, round3, slope } from "./stats.mjs";
 
@@ -64,32 +65,14 @@ export async function runScenario(scenario, deps) {
       return { ...head, status: "pending", reason: request, arms: [], checks: [] };
     arms.push({ arm, worker, url, request });
   }
-  for (const { arm, url, request } of arms) {
-    const path = request.paths[0] ?? "/";
-    const res = await fetch(url + path, {
-      method: request.method,
-      headers: probeHeaders(request),
-      body: request.body ?? null,
-    });
-    await res.arrayBuffer();
-    if (res.ok) continue;
-    if (arm.target === "edgebase" && res.status === 404) {
-      return {
-        ...head,
-        status: "pending",
-        reason: `records API not available (${request.method} ${cut(path)} → 404)`,
-        arms: [],
-        checks: [],
-      };
-    }
-    return {
-      ...head,
-      status: "error",
-      reason: `${arm.name} answered ${res.status} to ${request.method} ${cut(path)}`,
-      arms: [],
-      checks: [],
-    };
-  }
+  const probeArmsInput = arms.map((a) => ({
+    name: a.arm.name,
+    target: a.arm.target,
+    url: a.url,
+    request: a.request,
+  }));
+  const failure = await probeArms(probeArmsInput, scenario.sameItems === true);
+  if (failure) return { ...head, ...failure, arms: [], checks: [] };
 
   const spec = (/** @type {(typeof arms)[number]} */ a, /** @type {number} */ seconds, rate = 0) => ({
     url: a.url,
@@ -198,14 +181,4 @@ function metricOf(round, metric) {
   if (metric === "satP99") return round.sat.p99;
   if (metric === "fixedP50") return round.fixed.p50;
   return round.fixed.p99;
-}
-
-/** @param {RequestSpec} request */
-function probeHeaders(request) {
-  return { ...(request.body ? { "content-type": "application/json" } : {}), ...request.headers };
-}
-
-/** @param {string} path */
-function cut(path) {
-  return path.length > 90 ? `${path.slice(0, 87)}...` : path;
 }

@@ -45,6 +45,7 @@
  * @property {string} [issue] the issue's scenario number and target, for the report
  * @property {Arm[]} arms
  * @property {Check[]} checks
+ * @property {boolean} [sameItems] every arm lists the same rows (checked before measuring: same totals, page size)
  */
 
 /**

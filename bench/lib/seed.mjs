@@ -2,6 +2,8 @@
  * Seeds a dataset's D1 database: system migrations, a users table and a posts table with the indexes a user
  * would add, filled by recursive-CTE INSERTs that run inside SQLite (1M rows in seconds, not minutes).
  */
+
+import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ROOT } from "./config.mjs";
@@ -10,7 +12,7 @@ import { ROOT } from "./config.mjs";
 /** @typedef {Awaited<ReturnType<import("miniflare").Miniflare["getD1Database"]>>} D1 */
 
 /** Bump when the generated data or DDL changes: a persisted database with another version is rebuilt. */
-export const SEED_VERSION = 1;
+export const SEED_VERSION = 2;
 
 /** Posts per user: every user owns about this many posts whatever the dataset size. */
 export const POSTS_PER_USER = 100;
@@ -45,6 +47,9 @@ export function postId(n) {
   return ((BigInt(n) * 2654435761n) % 10n ** 15n).toString().padStart(15, "0");
 }
 
+/** Number of the seeded user who owns the owner-rule posts and signs in; Edgebase creates this one. */
+export const OWNER = 1;
+
 /**
  * Id of user number n (0-based).
  * @param {number} n
@@ -73,7 +78,7 @@ INSERT INTO posts (id, title, views, published, author, status, created, updated
 SELECT printf('%015d', (n * 2654435761) % 1000000000000000),
   'How to ' || ${word("n")} || ' the ' || ${word("n / 16")} || ' ' || ${word("n / 256")} || ' (part ' || n || ')',
   (n * 48271) % 100000, ${date}, 'u' || printf('%014d', (n * 31) % ${users}),
-  CASE WHEN n % 10 < 6 THEN 'published' WHEN n % 10 < 9 THEN 'draft' ELSE 'archived' END,
+  CASE WHEN (n / ${users}) % 10 < 6 THEN 'published' WHEN (n / ${users}) % 10 < 9 THEN 'draft' ELSE 'archived' END,
   ${date}, ${date}
 FROM seq`;
 }
@@ -101,23 +106,24 @@ function migrationStatements() {
  */
 export async function ensureSeeded(db, rows, options) {
   const started = performance.now();
-  const expected = JSON.stringify({ version: SEED_VERSION, rows, withPrivate: options.withPrivate });
+  const migrations = migrationStatements();
+  // The migrations' fingerprint is part of the marker: a changed system schema means a fresh database.
+  const schema = createHash("sha256").update(migrations.join("\n")).digest("hex").slice(0, 16);
+  const expected = JSON.stringify({ version: SEED_VERSION, rows, withPrivate: options.withPrivate, schema });
   if ((await readMarker(db)) === expected && (await countPosts(db)) === rows) return { reused: true, ms: 0 };
 
   await dropAll(db);
-  await db.batch(migrationStatements().map((s) => db.prepare(s)));
+  await db.batch(migrations.map((s) => db.prepare(s)));
   const users = Math.max(1, Math.round(rows / POSTS_PER_USER));
   await db.batch([
     db.prepare("CREATE TABLE _bench_seed (value TEXT NOT NULL)"),
-    db.prepare(
-      `CREATE TABLE users (id TEXT PRIMARY KEY NOT NULL, email TEXT DEFAULT '' NOT NULL, name TEXT DEFAULT '' NOT NULL,
-        created TEXT DEFAULT '' NOT NULL, updated TEXT DEFAULT '' NOT NULL)`,
-    ),
     db.prepare(`CREATE TABLE posts (${POST_COLUMNS})`),
+    // Into the `users` auth collection the system migrations create. No password: sign-in goes through the
+    // owner (edgebase/register.mjs), whom Edgebase itself creates, so the seed never guesses a hash format.
     db.prepare(`WITH RECURSIVE seq(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM seq WHERE n < ${users - 1})
-      INSERT INTO users (id, email, name, created, updated)
-      SELECT 'u' || printf('%014d', n), 'user' || n || '@example.com', 'User ' || n,
-        '2023-01-01 00:00:00.000Z', '2023-01-01 00:00:00.000Z' FROM seq`),
+      INSERT INTO users (id, email, name, tokenKey, verified, created, updated)
+      SELECT 'u' || printf('%014d', n), 'user' || n || '@example.com', 'User ' || n, 'bench' || printf('%045d', n), 1,
+        '2023-01-01 00:00:00.000Z', '2023-01-01 00:00:00.000Z' FROM seq WHERE n != ${OWNER}`),
   ]);
   for (let first = 1; first <= rows; first += CHUNK) {
     await db.prepare(insertPosts(first, Math.min(rows, first + CHUNK - 1), users)).run();

@@ -12,6 +12,7 @@ export default defineScenarios([
     id: "list-rule",
     title: "List own published posts: owner rule + signed-in user (10k)",
     issue: "2: with rule ≥ 0.85× the same without rule",
+    sameItems: true,
     arms: [
       {
         name: "edgebase-rule",

@@ -8,6 +8,7 @@ export default defineScenarios([
     id: "list-sort",
     title: "List, sort -published, perPage 20, with totals (10k)",
     issue: "1: ≥ 0.8× baseline throughput, p99 ≤ 1.25×",
+    sameItems: true,
     arms: [
       { name: "edgebase", target: "edgebase", dataset: "10k", request: () => get(LIST) },
       { name: "baseline", target: "baseline", dataset: "10k", request: () => get(LIST) },
