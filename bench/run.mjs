@@ -59,9 +59,16 @@ const settings = {
 const machineAtStart = machine();
 
 log(`Edgebase bench (${kind}): building bundles with wrangler --dry-run`);
-const bundles = /** @type {const} */ (["deploy", "edgebase", "baseline", "hello"]).map((name) =>
-  buildBundle(name),
-);
+let bundles;
+try {
+  bundles = /** @type {const} */ (["deploy", "edgebase", "baseline", "hello"]).map((name) =>
+    buildBundle(name),
+  );
+} catch (error) {
+  // A tree that does not build is a common state while others work in it: say so without a stack trace.
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+}
 const [, edgebaseBundle, baselineBundle, helloBundle] = bundles;
 if (!edgebaseBundle || !baselineBundle || !helloBundle) throw new Error("bundle build incomplete");
 log("Measuring Worker startup (fresh runtime per trial)");

@@ -85,8 +85,8 @@ export async function registerCollections(db, options) {
   ];
   if (options.withPrivate)
     rows.push({ id: IDS.posts_private, name: "posts_private", list: owner, view: owner, create: null });
-  await db.batch(
-    rows.map((r) =>
+  await db.batch([
+    ...rows.map((r) =>
       db
         .prepare(
           `INSERT OR REPLACE INTO _collections (id, name, type, fields, indexes, listRule, viewRule, createRule)
@@ -94,7 +94,11 @@ export async function registerCollections(db, options) {
         )
         .bind(r.id, r.name, fields, JSON.stringify(options.indexes(r.name)), r.list, r.view, r.create),
     ),
-  );
+    // A new schema version makes running isolates reload their cached definitions (src/collections/store.ts).
+    db.prepare(
+      "UPDATE _params SET value = json_quote(lower(hex(randomblob(8)))) WHERE key = 'schemaVersion'",
+    ),
+  ]);
 }
 
 /**

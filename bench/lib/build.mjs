@@ -33,7 +33,7 @@ export function buildBundle(name) {
   const result = spawnSync(process.execPath, args, {
     cwd: ROOT,
     encoding: "utf8",
-    env: { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false" },
+    env: { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false", NO_COLOR: "1", FORCE_COLOR: "0" },
   });
   if (result.status !== 0) {
     throw new Error(`wrangler could not bundle ${ENTRIES[name]}:\n${result.stdout}\n${result.stderr}`);
