@@ -1,6 +1,7 @@
 /** Composition root: builds the Hono app from options and wires middleware and routes. */
 import { Hono } from "hono";
 import { cors } from "hono/cors";
+import { hashPassword, verifyPassword } from "./auth/password";
 import { CollectionStore } from "./collections";
 import type { AppEnv } from "./http/context";
 import { addMethodNotAllowed } from "./http/method-not-allowed";
@@ -11,7 +12,9 @@ import { requestContext } from "./http/middleware/request-context";
 import { onError, onNotFound } from "./http/on-error";
 import { collectionRoutes } from "./http/routes/collections";
 import { healthRoutes } from "./http/routes/health";
+import { recordRoutes } from "./http/routes/records";
 import { createLogger, type LogLevel } from "./observability/logger";
+import { type ChangeSink, noopChangeSink } from "./records/events";
 
 /** CORS settings; `origin` is a list of allowed origins or `*` (PocketBase's default). */
 export interface CorsOptions {
@@ -35,6 +38,10 @@ export interface EdgebaseOptions {
    * verification lands every request is a guest; tests and embedders can plug their own resolver in here.
    */
   authenticate?: Authenticate;
+  /** Receives every committed record change (realtime plugs in here). Default: dropped. */
+  changes?: ChangeSink;
+  /** Limits of `POST /api/batch`: at most `maxRequests` requests (default 50). */
+  batch?: { maxRequests?: number };
 }
 
 const DEFAULT_CORS: CorsOptions = { origin: "*", exposeHeaders: ["x-request-id", "x-d1-bookmark"] };
@@ -55,6 +62,13 @@ export function createEdgebase(options: EdgebaseOptions = {}): Hono<AppEnv> {
 
   healthRoutes(app);
   collectionRoutes(app, collectionStore);
+  recordRoutes(app, {
+    store: collectionStore,
+    changes: options.changes ?? noopChangeSink,
+    hashPassword,
+    verifyPassword: async (plain, stored) => (await verifyPassword(plain, stored)).ok,
+    batch: options.batch,
+  });
 
   addMethodNotAllowed(app);
   app.notFound(onNotFound);

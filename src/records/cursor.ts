@@ -29,7 +29,8 @@ export function encodeCursor(position: CursorPosition): string {
   return toBase64Url(JSON.stringify([position.sort, position.values, position.id]));
 }
 
-function invalidCursor(): never {
+/** Throws the 400 of a malformed cursor or one made for another sort. */
+export function invalidCursor(): never {
   throw badRequest('Invalid "cursor" query parameter.', {
     cursor: {
       code: "validation_invalid_cursor",

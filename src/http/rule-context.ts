@@ -1,0 +1,85 @@
+/** Builds the RuleContext (`@request.*`) and the records capabilities' deps from a Hono request. */
+import type { Context } from "hono";
+import type { CollectionStore } from "../collections/store";
+import type { RecordDeps } from "../records/deps";
+import type { ChangeSink } from "../records/events";
+import type { AuthRecord, RuleContext } from "../rules/context";
+import type { AppEnv } from "./context";
+
+/** The name superuser records' collection has; its records bypass every rule. */
+export const SUPERUSERS = "_superusers";
+
+/** PocketBase's header naming for `@request.headers.*`: lower case, `-` turned into `_`. */
+export function ruleHeaders(headers: Headers): Record<string, string> {
+  const out: Record<string, string> = {};
+  headers.forEach((value, name) => {
+    out[name.toLowerCase().replaceAll("-", "_")] = value;
+  });
+  return out;
+}
+
+/** The RuleContext of a request (or of one request of a batch, which passes its own parts). */
+export function buildRuleContext(parts: {
+  auth: AuthRecord | null;
+  method: string;
+  headers: Headers;
+  query: Record<string, string>;
+  body: Record<string, unknown>;
+}): RuleContext {
+  return {
+    auth: parts.auth,
+    isSuperuser: parts.auth?.collectionName === SUPERUSERS,
+    method: parts.method.toUpperCase(),
+    headers: ruleHeaders(parts.headers),
+    query: parts.query,
+    body: parts.body,
+    context: "default",
+    now: new Date(),
+  };
+}
+
+/** What the records routes are built with (from app.ts). */
+export interface RecordRouteOptions {
+  store: CollectionStore;
+  changes: ChangeSink;
+  /** Hashes new passwords of auth records. */
+  hashPassword?: (plain: string) => Promise<string>;
+  /** Checks a password against a stored hash. */
+  verifyPassword?: (plain: string, stored: string) => Promise<boolean>;
+  /** Limits of `POST /api/batch`. */
+  batch?: { maxRequests?: number };
+}
+
+/** The records deps for this request, with `body` as `@request.body`. */
+export function recordDeps(
+  c: Context<AppEnv>,
+  options: RecordRouteOptions,
+  body: Record<string, unknown> = {},
+): RecordDeps {
+  const ctx = buildRuleContext({
+    auth: c.var.auth ?? null,
+    method: c.req.method,
+    headers: c.req.raw.headers,
+    query: c.req.query(),
+    body,
+  });
+  return {
+    db: c.var.d1,
+    store: options.store,
+    ctx,
+    changes: options.changes,
+    hashPassword: options.hashPassword,
+    verifyPassword: options.verifyPassword,
+    defer: deferOf(c),
+  };
+}
+
+function deferOf(c: Context<AppEnv>): ((p: Promise<unknown>) => void) | undefined {
+  try {
+    const ctx = c.executionCtx;
+    return (p) => ctx.waitUntil(p);
+  } catch {
+    // app.request() in tests has no execution context: the promise simply runs on.
+    return undefined;
+  }
+}

@@ -1,0 +1,84 @@
+/** Pre-write checks that need the database: relation targets exist, auth emails are unique case-insensitively. */
+import type { Collection } from "../collections/collection";
+import { decodeValue, type Field } from "../collections/fields";
+import { quoteIdent } from "../collections/sql";
+import type { SchemaSnapshot } from "../collections/store";
+import { badRequest, type ErrorData } from "../lib/errors";
+import { MAX_BOUND_PARAMS } from "../rules/limits";
+import type { RecordDeps } from "./deps";
+import type { BatchState } from "./plan";
+import type { ColumnValue } from "./write-values";
+
+/** Checks every relation id a write sets refers to an existing record (or one created earlier in the batch). */
+export async function checkRelations(
+  deps: RecordDeps,
+  snapshot: SchemaSnapshot,
+  collection: Collection,
+  columns: Map<string, ColumnValue>,
+  state?: BatchState,
+): Promise<void> {
+  const wanted: { field: Field; target: Collection; ids: string[] }[] = [];
+  const errors: ErrorData = {};
+  for (const field of collection.fields) {
+    const column = columns.get(field.name);
+    if (field.type !== "relation" || !column || !("value" in column)) continue;
+    const decoded = decodeValue(field, column.value);
+    const ids = (Array.isArray(decoded) ? decoded : [decoded]).map(String).filter((id) => id !== "");
+    const target = snapshot.find(field.collectionId);
+    if (ids.length === 0) continue;
+    if (!target) {
+      errors[field.name] = {
+        code: "validation_missing_rel_records",
+        message: "The related collection no longer exists.",
+      };
+      continue;
+    }
+    wanted.push({ field, target, ids: ids.filter((id) => !state?.created.has(`${target.id}:${id}`)) });
+  }
+  const statements: D1PreparedStatement[] = [];
+  const owners: number[] = [];
+  wanted.forEach((w, i) => {
+    for (let start = 0; start < w.ids.length; start += MAX_BOUND_PARAMS) {
+      const chunk = w.ids.slice(start, start + MAX_BOUND_PARAMS);
+      const sql = `SELECT id FROM ${quoteIdent(w.target.name)} WHERE id IN (${chunk.map(() => "?").join(", ")})`;
+      statements.push(deps.db.prepare(sql).bind(...chunk));
+      owners.push(i);
+    }
+  });
+  const results = statements.length > 0 ? await deps.db.batch<{ id: string }>(statements) : [];
+  const found = wanted.map(() => new Set<string>());
+  results.forEach((r, i) => {
+    for (const row of r.results) found[owners[i] as number]?.add(String(row.id));
+  });
+  wanted.forEach((w, i) => {
+    if (w.ids.some((id) => !found[i]?.has(id))) {
+      errors[w.field.name] = {
+        code: "validation_missing_rel_records",
+        message: "Failed to find all relation records with the provided ids.",
+      };
+    }
+  });
+  if (Object.keys(errors).length > 0) throw badRequest("Failed to validate the submitted data.", errors);
+}
+
+/** Auth collections: an email may be used once, compared case-insensitively (the index itself is case-sensitive). */
+export async function checkEmailUnique(
+  deps: RecordDeps,
+  collection: Collection,
+  columns: Map<string, ColumnValue>,
+  selfId: string,
+): Promise<void> {
+  const column = columns.get("email");
+  if (collection.type !== "auth" || !column || !("value" in column) || column.value === "") return;
+  const taken = await deps.db
+    .prepare(
+      `SELECT 1 AS x FROM ${quoteIdent(collection.name)} WHERE lower(email) = lower(?) AND id != ? LIMIT 1`,
+    )
+    .bind(column.value, selfId)
+    .first();
+  if (taken) {
+    throw badRequest("Failed to validate the submitted data.", {
+      email: { code: "validation_not_unique", message: "Value must be unique." },
+    });
+  }
+}

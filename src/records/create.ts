@@ -1,0 +1,119 @@
+/** Creating records: validated values, the createRule checked against the would-be row in the INSERT itself. */
+import type { Collection } from "../collections/collection";
+import { encodeValue, zeroValueOf } from "../collections/fields";
+import { quoteIdent, quoteString } from "../collections/sql";
+import { badRequest, internalError } from "../lib/errors";
+import { MAX_BOUND_PARAMS } from "../rules/limits";
+import { checkEmailUnique, checkRelations } from "./checks";
+import { ruleTerm, scopeFor } from "./compile";
+import { type CollectionRef, findCollection, type RecordDeps } from "./deps";
+import { type BatchState, GUARD, readBack, runPlan, type WritePlan } from "./plan";
+import type { ViewParams } from "./query-params";
+import { decodeRow, etagOf } from "./record-json";
+import { renderRecords } from "./render";
+import { addServerColumns, type ColumnValue, prepareValues } from "./write-values";
+
+/** A created or updated record as returned to the client. */
+export interface WrittenRecord {
+  record: unknown;
+  etag: string;
+}
+
+/** A 400 for writes to view collections. */
+export function readOnly(collection: Collection): never {
+  throw badRequest(`The "${collection.name}" view collection is read-only.`);
+}
+
+/** Hashes a submitted password into the column set (auth collections). */
+export async function setPassword(
+  deps: RecordDeps,
+  columns: Map<string, ColumnValue>,
+  password: string | undefined,
+) {
+  if (password === undefined) return;
+  if (!deps.hashPassword) throw internalError(new Error("records: no password hasher configured"));
+  columns.set("password", { value: await deps.hashPassword(password) });
+}
+
+function literal(value: unknown): string {
+  if (value === null || value === undefined) return "NULL";
+  if (typeof value === "number") return String(value);
+  return quoteString(String(value));
+}
+
+/**
+ * Plans a create. The INSERT selects from a one-row subquery holding the would-be record, filtered by the
+ * createRule: check and insert are one statement, and the guard after it turns "no row" into a 400.
+ */
+export async function planCreate(
+  deps: RecordDeps,
+  ref: CollectionRef,
+  body: Record<string, unknown>,
+  params: ViewParams,
+  state?: BatchState,
+): Promise<WritePlan> {
+  const { collection } = ref;
+  if (collection.type === "view") readOnly(collection);
+  const scope = scopeFor(ref.snapshot, collection, deps.ctx);
+  const rule = ruleTerm(collection.createRule, scope);
+  const values = prepareValues(deps, collection, body);
+  await setPassword(deps, values.columns, values.password);
+  addServerColumns(collection, values.columns, true, false);
+  const id = String((values.columns.get("id") as { value: string }).value);
+  await checkRelations(deps, ref.snapshot, collection, values.columns, state);
+  await checkEmailUnique(deps, collection, values.columns, id);
+
+  const rowParams: unknown[] = [];
+  const rowColumns = collection.fields.map((field) => {
+    const column = values.columns.get(field.name);
+    const name = quoteIdent(field.name);
+    if (column && "value" in column) {
+      rowParams.push(column.value);
+      return `? AS ${name}`;
+    }
+    // Unset fields hold their zero value: our own constants, inlined to keep within the parameter cap.
+    return `${literal(encodeValue(field, zeroValueOf(field)))} AS ${name}`;
+  });
+  const names = collection.fields.map((f) => quoteIdent(f.name));
+  const a = scope.alias;
+  const joins = rule?.joins ?? [];
+  const whereSql = rule ? ` WHERE ${rule.sql}` : "";
+  const sql =
+    `INSERT INTO ${quoteIdent(collection.name)} (${names.join(", ")}) ` +
+    `SELECT ${names.map((n) => `${a}.${n}`).join(", ")} FROM (SELECT ${rowColumns.join(", ")}) AS ${a} ` +
+    `${joins.map((j) => j.sql).join(" ")}${whereSql} LIMIT 1`;
+  const bind = [...rowParams, ...joins.flatMap((j) => j.params), ...(rule?.params ?? [])];
+  if (bind.length > MAX_BOUND_PARAMS) throw badRequest("The record has too many values for one statement.");
+  state?.created.add(`${collection.id}:${id}`);
+  return {
+    collection,
+    statements: [
+      deps.db.prepare(sql).bind(...bind),
+      GUARD,
+      deps.db.prepare(`SELECT * FROM ${quoteIdent(collection.name)} WHERE id = ?`).bind(id),
+    ],
+    rejected: () => badRequest("Failed to create record."),
+    async finish(results) {
+      const row = readBack(results, 2);
+      const [record] = await renderRecords(deps, ref, [row], params);
+      return {
+        status: 201,
+        body: record,
+        etag: await etagOf(row),
+        events: [{ action: "create", collection, record: decodeRow(collection, row) }],
+      };
+    },
+  };
+}
+
+/** POST …/records. */
+export async function createRecord(
+  deps: RecordDeps,
+  collectionName: string,
+  body: Record<string, unknown>,
+  params: ViewParams,
+): Promise<WrittenRecord> {
+  const ref = await findCollection(deps, collectionName);
+  const outcome = await runPlan(deps, await planCreate(deps, ref, body, params));
+  return { record: outcome.body, etag: outcome.etag ?? "" };
+}

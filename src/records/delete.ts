@@ -1,0 +1,51 @@
+/** Deleting records: the deleteRule is part of the DELETE's WHERE; cascades run in the same batch. */
+import { quoteIdent } from "../collections/sql";
+import { notFound } from "../lib/errors";
+import { planCascade } from "./cascade";
+import { ruleTerm, scopeFor, termSql } from "./compile";
+import { readOnly } from "./create";
+import { type CollectionRef, findCollection, type RecordDeps } from "./deps";
+import { GUARD, runPlan, type WritePlan } from "./plan";
+import { decodeRow } from "./record-json";
+import { readTarget, type WriteOptions } from "./update";
+
+/** Plans the delete of record `id` and its cascade. */
+export async function planDelete(
+  deps: RecordDeps,
+  ref: CollectionRef,
+  id: string,
+  options: WriteOptions = {},
+): Promise<WritePlan> {
+  const { collection } = ref;
+  if (collection.type === "view") readOnly(collection);
+  const current = await readTarget(deps, ref, id, collection.deleteRule, options);
+  const cascade = await planCascade(deps, ref.snapshot, { collection, row: current });
+  const scope = scopeFor(ref.snapshot, collection, deps.ctx);
+  const a = scope.alias;
+  const rule = ruleTerm(collection.deleteRule, scope);
+  const term = rule ? termSql(rule, scope) : null;
+  const sql = `DELETE FROM ${quoteIdent(collection.name)} AS ${a} WHERE ${a}.id = ?${term ? ` AND ${term.sql}` : ""}`;
+  return {
+    collection,
+    statements: [deps.db.prepare(sql).bind(id, ...(term?.params ?? [])), GUARD, ...cascade.statements],
+    rejected: () => notFound(),
+    async finish() {
+      return {
+        status: 204,
+        body: null,
+        events: [{ action: "delete", collection, record: decodeRow(collection, current) }, ...cascade.events],
+      };
+    },
+  };
+}
+
+/** DELETE …/records/{id}. */
+export async function deleteRecord(
+  deps: RecordDeps,
+  collectionName: string,
+  id: string,
+  options: WriteOptions = {},
+): Promise<void> {
+  const ref: CollectionRef = await findCollection(deps, collectionName);
+  await runPlan(deps, await planDelete(deps, ref, id, options));
+}

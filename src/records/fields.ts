@@ -1,0 +1,69 @@
+/** The `fields` projection: keep the listed keys (`*` for all at a level), nested `expand.*`, `:excerpt(n, …)`. */
+import type { FieldsEntry } from "./query-params";
+
+interface Node {
+  all: boolean;
+  excerpt?: { length: number; ellipsis: boolean };
+  children: Map<string, Node>;
+}
+
+function newNode(): Node {
+  return { all: false, children: new Map() };
+}
+
+/** Builds the projection tree once per request. */
+export function fieldsTree(entries: readonly FieldsEntry[]): Node {
+  const root = newNode();
+  for (const entry of entries) {
+    let node = root;
+    for (const segment of entry.path) {
+      if (segment === "*") {
+        node.all = true;
+        break;
+      }
+      let child = node.children.get(segment);
+      if (!child) {
+        child = newNode();
+        node.children.set(segment, child);
+      }
+      node = child;
+    }
+    if (entry.excerpt && entry.path[entry.path.length - 1] !== "*") node.excerpt = entry.excerpt;
+  }
+  return root;
+}
+
+/** Applies the projection to a record (or a list of them); values are never mutated. */
+export function projectFields(value: unknown, node: Node): unknown {
+  if (Array.isArray(value)) return value.map((v) => projectFields(v, node));
+  if (value === null || typeof value !== "object") return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) {
+    const child = node.children.get(key);
+    if (child) out[key] = isLeaf(child) ? withExcerpt(v, child.excerpt) : projectFields(v, child);
+    else if (node.all) out[key] = v;
+  }
+  return out;
+}
+
+function isLeaf(node: Node): boolean {
+  return !node.all && node.children.size === 0;
+}
+
+function withExcerpt(value: unknown, excerpt: Node["excerpt"]): unknown {
+  if (!excerpt || typeof value !== "string") return value;
+  return toExcerpt(value, excerpt.length, excerpt.ellipsis);
+}
+
+/** Plain text of at most `length` characters: tags stripped, whitespace collapsed, `...` when cut and asked for. */
+export function toExcerpt(html: string, length: number, ellipsis: boolean): string {
+  const text = html
+    .replace(/<(script|style)[^>]*>[\s\S]*?<\/\1>/gi, " ")
+    .replace(/<[^>]*>/g, " ")
+    .replace(/\s+/g, " ")
+    .trim();
+  const chars = [...text];
+  if (chars.length <= length) return text;
+  const cut = chars.slice(0, length).join("").trimEnd();
+  return ellipsis ? `${cut}...` : cut;
+}

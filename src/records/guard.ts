@@ -1,0 +1,61 @@
+/** Batch guards and constraint errors: how a rejected write aborts its whole D1 batch, and how we tell why. */
+import type { Collection } from "../collections/collection";
+import { type ApiError, badRequest } from "../lib/errors";
+
+const GUARD_PREFIX = "edgebase_guard_";
+const GUARD_ERROR = /bad JSON path: '?edgebase_guard_(\d+)/;
+const UNIQUE_ERROR = /UNIQUE constraint failed: ([^:]+?)(?::\s*SQLITE_|$)/;
+
+/**
+ * A statement that fails, aborting (and so rolling back) the whole batch, when the statement before it changed
+ * no rows: a write whose rule or version check did not match. D1 has no RAISE outside triggers, so the failure
+ * is an invalid JSON path whose text carries `tag`; {@link guardTag} reads it back from the error.
+ */
+export function guardStatement(db: D1Database | D1DatabaseSession, tag: number): D1PreparedStatement {
+  return db.prepare(
+    `SELECT CASE WHEN changes() = 0 THEN json_extract('{}', '${GUARD_PREFIX}${Math.trunc(tag)}') ELSE 1 END AS ok`,
+  );
+}
+
+/** The tag of the guard that aborted a batch, or undefined for any other error. */
+export function guardTag(err: unknown): number | undefined {
+  const match = GUARD_ERROR.exec(err instanceof Error ? err.message : String(err));
+  return match ? Number(match[1]) : undefined;
+}
+
+/**
+ * Maps a UNIQUE constraint failure to PocketBase's `validation_not_unique` on the offending fields of the
+ * collections a batch wrote; undefined when `err` is not one.
+ */
+export function uniqueError(err: unknown, collections: readonly Collection[]): ApiError | undefined {
+  const match = UNIQUE_ERROR.exec(err instanceof Error ? err.message : String(err));
+  if (!match) return undefined;
+  const data: Record<string, { code: string; message: string }> = {};
+  for (const part of (match[1] as string).split(",")) {
+    const [table, column] = part.trim().split(".");
+    const collection = collections.find((c) => c.name === table);
+    if (collection && column)
+      data[column] = { code: "validation_not_unique", message: "Value must be unique." };
+    else if (part.trim().startsWith("index")) {
+      for (const name of indexColumns(part, collections)) {
+        data[name] = { code: "validation_not_unique", message: "Value must be unique." };
+      }
+    }
+  }
+  return badRequest("Failed to validate the submitted data.", data, err);
+}
+
+/** Column names of a failed expression index (`index 'idx_x'`), found in the collections' index statements. */
+function indexColumns(part: string, collections: readonly Collection[]): string[] {
+  const name = /index '([^']+)'/.exec(part)?.[1];
+  if (!name) return [];
+  for (const collection of collections) {
+    const sql = collection.indexes.find(
+      (s) => s.includes(`\`${name}\``) || s.includes(`"${name}"`) || s.includes(` ${name} `),
+    );
+    if (!sql) continue;
+    const columns = /\(([^)]*(?:\([^)]*\)[^)]*)*)\)/.exec(sql.slice(sql.indexOf(" ON ")))?.[1] ?? "";
+    return collection.fields.map((f) => f.name).filter((f) => new RegExp(`\\b${f}\\b`).test(columns));
+  }
+  return [];
+}

@@ -1,0 +1,115 @@
+/** Write plans: the statements of one write, run alone or with others in ONE D1 batch (all or nothing). */
+import type { Collection } from "../collections/collection";
+import { ApiError, badRequest } from "../lib/errors";
+import { emitChanges, type RecordDeps } from "./deps";
+import type { ChangeEvent } from "./events";
+import { guardStatement, guardTag, uniqueError } from "./guard";
+
+/** Marks where a plan needs a guard: the batch aborts when the statement before it changed no rows. */
+export const GUARD = Symbol("guard");
+
+/** What a write answers once committed. */
+export interface WriteOutcome {
+  status: number;
+  body: unknown;
+  etag?: string;
+  events: ChangeEvent[];
+}
+
+/** One write, ready to run: statements (with guards) and how to turn their results into an outcome. */
+export interface WritePlan {
+  collection: Collection;
+  statements: (D1PreparedStatement | typeof GUARD)[];
+  /** The error the caller gets when this plan's guard fires (its rule did not match). */
+  rejected: () => ApiError;
+  /** Builds the outcome from this plan's statement results (guards included, in order). */
+  finish(results: D1Result<Record<string, unknown>>[]): Promise<WriteOutcome>;
+}
+
+/** State shared by the plans of one batch: records created earlier in it count as existing relation targets. */
+export interface BatchState {
+  created: Set<string>;
+}
+
+/** A failed run: which plan (when known) and the client error. */
+export class PlanError extends Error {
+  override name = "PlanError";
+  constructor(
+    readonly index: number | undefined,
+    readonly error: ApiError,
+  ) {
+    super(error.message, { cause: error });
+  }
+}
+
+/** Runs plans in one D1 batch; throws PlanError when a guard or a constraint aborted it (nothing committed). */
+export async function runPlans(deps: RecordDeps, plans: readonly WritePlan[]): Promise<WriteOutcome[]> {
+  const statements: D1PreparedStatement[] = [];
+  const ranges: [number, number][] = [];
+  plans.forEach((plan, i) => {
+    const start = statements.length;
+    for (const s of plan.statements) statements.push(s === GUARD ? guardStatement(deps.db, i) : s);
+    ranges.push([start, statements.length]);
+  });
+  let results: D1Result<Record<string, unknown>>[];
+  try {
+    results = await deps.db.batch<Record<string, unknown>>(statements);
+  } catch (err) {
+    const tag = guardTag(err);
+    const plan = tag === undefined ? undefined : plans[tag];
+    if (plan) throw new PlanError(tag, plan.rejected());
+    const unique = uniqueError(
+      err,
+      plans.map((p) => p.collection),
+    );
+    if (unique) throw new PlanError(firstPlanOf(err, plans), unique);
+    if (
+      err instanceof Error &&
+      /D1_ERROR|SQLITE/.test(err.message) &&
+      /too many|too big|LIKE or GLOB/i.test(err.message)
+    ) {
+      throw new PlanError(
+        undefined,
+        badRequest("The request is too large for one database statement.", {}, err),
+      );
+    }
+    throw err;
+  }
+  const outcomes: WriteOutcome[] = [];
+  for (const [i, plan] of plans.entries()) {
+    const [start, end] = ranges[i] as [number, number];
+    outcomes.push(await plan.finish(results.slice(start, end)));
+  }
+  emitChanges(
+    deps,
+    outcomes.flatMap((o) => o.events),
+  );
+  return outcomes;
+}
+
+function firstPlanOf(err: unknown, plans: readonly WritePlan[]): number | undefined {
+  const message = err instanceof Error ? err.message : "";
+  const index = plans.findIndex((p) => message.includes(`${p.collection.name}.`));
+  return index >= 0 ? index : undefined;
+}
+
+/** Runs a single plan, surfacing its client error directly. */
+export async function runPlan(deps: RecordDeps, plan: WritePlan): Promise<WriteOutcome> {
+  try {
+    const [outcome] = await runPlans(deps, [plan]);
+    return outcome as WriteOutcome;
+  } catch (err) {
+    if (err instanceof PlanError) throw err.error;
+    throw err;
+  }
+}
+
+/** The row a plan's read-back SELECT returned (the statement after the guard). */
+export function readBack(
+  results: D1Result<Record<string, unknown>>[],
+  index: number,
+): Record<string, unknown> {
+  const row = results[index]?.results[0];
+  if (!row) throw new ApiError(404, "The requested resource wasn't found.");
+  return row;
+}

@@ -1,0 +1,276 @@
+/** The record FieldResolver: fields, relation chains, back-relations, `@request.*` and `@collection.*` to SQL. */
+import type { Collection } from "../collections/collection";
+import { type Field, isMultiValued } from "../collections/fields";
+import { quoteIdent, quoteString } from "../collections/sql";
+import type { SchemaSnapshot } from "../collections/store";
+import { forbidden } from "../lib/errors";
+import type { IdentifierNode } from "../rules/ast";
+import type { RuleContext } from "../rules/context";
+import { RuleSyntaxError } from "../rules/errors";
+import {
+  type FieldResolver,
+  type Resolution,
+  resolveRequestValue,
+  type SqlFragment,
+} from "../rules/resolver";
+
+/** Hands out table aliases unique within one statement (nested subqueries included). */
+export class AliasCounter {
+  #next = 0;
+  /** A fresh quoted alias such as `__r3`. */
+  fresh(prefix = "r"): string {
+    this.#next++;
+    return quoteIdent(`__${prefix}${this.#next}`);
+  }
+}
+
+/** A compiled rule for a related collection's row (used to apply listRules along client-filter relation paths). */
+export interface RuleSql {
+  sql: string;
+  params: readonly unknown[];
+  joins: readonly SqlFragment[];
+}
+
+/** Options of {@link RecordResolver}. */
+export interface RecordResolverOptions {
+  snapshot: SchemaSnapshot;
+  collection: Collection;
+  /** The quoted alias of the record's row in the statement. */
+  alias: string;
+  ctx: RuleContext;
+  /**
+   * True for a client `filter`/`sort`: `@request.*`/`@collection.*` are 403, hidden fields unknown (400), and
+   * every related collection a path walks into applies its listRule. False for rules.
+   */
+  client: boolean;
+  aliases: AliasCounter;
+  /** Compiles `collection`'s listRule for the row at `alias` (client mode only). */
+  listRuleOf: (collection: Collection, alias: string) => RuleSql | null;
+}
+
+/** How the current row of a chain is referenced: by a table alias, or by values known up front (the auth record). */
+type RowRef = (field: string) => SqlFragment;
+
+interface Chain {
+  from: string[];
+  fromParams: unknown[];
+  where: string[];
+  whereParams: unknown[];
+  multi: boolean;
+}
+
+const BACK_RELATION = /^([A-Za-z_][A-Za-z0-9_]*)_via_([A-Za-z_][A-Za-z0-9_]*)$/;
+
+/** Resolves identifiers of filters and rules against one collection's schema (see the FieldResolver port). */
+export class RecordResolver implements FieldResolver {
+  readonly #o: RecordResolverOptions;
+
+  constructor(options: RecordResolverOptions) {
+    this.#o = options;
+  }
+
+  resolve(identifier: IdentifierNode): Resolution {
+    if (identifier.scope === "request") {
+      if (this.#o.client) throw forbidden("Only rules may use @request.* identifiers.");
+      return this.#request(identifier.path);
+    }
+    if (identifier.scope === "collection") {
+      if (this.#o.client) throw forbidden("Only rules may use @collection.* identifiers.");
+      return this.#collectionScope(identifier);
+    }
+    const alias = this.#o.alias;
+    return this.#walk(
+      this.#o.collection,
+      (f) => ({ sql: `${alias}.${quoteIdent(f)}`, params: [] }),
+      identifier.path,
+    );
+  }
+
+  #request(path: string[]): Resolution {
+    const found = resolveRequestValue(path, this.#o.ctx);
+    if (found.found) return { kind: "value", value: found.value };
+    // `@request.auth.<relation>.<field>`: follow the auth record's relation in SQL, seeded with its values.
+    const auth = this.#o.ctx.auth;
+    const authCollection = auth ? this.#o.snapshot.find(auth.collectionId) : undefined;
+    if (!auth || !authCollection) return { kind: "value", value: null };
+    const seed: RowRef = (f) => {
+      const value = auth[f];
+      return { sql: "?", params: [Array.isArray(value) ? JSON.stringify(value) : (value ?? null)] };
+    };
+    return this.#walk(authCollection, seed, path.slice(1), true);
+  }
+
+  #collectionScope(identifier: IdentifierNode): Resolution {
+    const [name, ...rest] = identifier.path;
+    const target = name ? this.#o.snapshot.find(name) : undefined;
+    if (!target || target.name !== name || rest.length === 0) {
+      throw new RuleSyntaxError(`unknown collection in ${identifier.raw}`, identifier.pos);
+    }
+    // One LEFT JOIN per alias: conditions on the same alias refer to the same joined row, as in PocketBase.
+    const alias = quoteIdent(`__c_${identifier.alias ?? name}`);
+    const join = { sql: `LEFT JOIN ${quoteIdent(target.name)} ${alias} ON 1 = 1`, params: [] };
+    const inner = this.#walk(target, (f) => ({ sql: `${alias}.${quoteIdent(f)}`, params: [] }), rest);
+    if (inner.kind === "value") return inner;
+    return { ...inner, joins: [join, ...(inner.joins ?? [])] };
+  }
+
+  /** Resolves `path` starting at a row of `collection`; `seeded` rows (the auth record) have no table alias. */
+  #walk(collection: Collection, row: RowRef, path: readonly string[], seeded = false): Resolution {
+    const chain: Chain = { from: [], fromParams: [], where: [], whereParams: [], multi: false };
+    let current = collection;
+    let ref = row;
+    for (let i = 0; i < path.length; i++) {
+      const segment = path[i] as string;
+      const rest = path.slice(i + 1);
+      const field = current.fields.find((f) => f.name === segment);
+      const isHop =
+        rest.length > 0 && (field === undefined ? BACK_RELATION.test(segment) : field.type === "relation");
+      if (!isHop) {
+        if (chain.from.length === 0 && !seeded) return this.#local(current, ref, segment, rest);
+        return this.#finish(chain, current, ref, segment, rest);
+      }
+      const next = this.#hop(chain, current, ref, segment, field);
+      current = next.collection;
+      ref = (f) => ({ sql: `${next.alias}.${quoteIdent(f)}`, params: [] });
+    }
+    throw new RuleSyntaxError("empty identifier path");
+  }
+
+  /** A field of the row itself (no subquery). */
+  #local(collection: Collection, ref: RowRef, name: string, rest: readonly string[]): Resolution {
+    const field = this.#field(collection, name);
+    const column = ref(field.name);
+    if (rest.length > 0)
+      return { kind: "column", sql: jsonPath(field, column.sql, rest), params: column.params };
+    if (isMultiValued(field)) {
+      return {
+        kind: "items",
+        sql: `SELECT value AS v FROM json_each(${column.sql})`,
+        params: column.params,
+        arraySql: column.sql,
+      };
+    }
+    return { kind: "column", sql: column.sql, params: column.params, ...zeroOf(field) };
+  }
+
+  /** Steps from the current row into a related collection, adding to the chain's FROM/WHERE. */
+  #hop(chain: Chain, current: Collection, ref: RowRef, segment: string, field: Field | undefined) {
+    const first = chain.from.length === 0;
+    const alias = this.#o.aliases.fresh();
+    let target: Collection;
+    if (field === undefined) {
+      const [, name, via] = BACK_RELATION.exec(segment) as RegExpExecArray;
+      const source = this.#o.snapshot.find(name as string);
+      const back = source?.fields.find((f) => f.name === via);
+      if (!source || source.name !== name || back?.type !== "relation" || back.collectionId !== current.id) {
+        throw new RuleSyntaxError(`unknown back-relation "${segment}"`);
+      }
+      this.#field(source, back.name);
+      target = source;
+      const id = ref("id");
+      const col = `${alias}.${quoteIdent(back.name)}`;
+      const cond = isMultiValued(back)
+        ? `EXISTS (SELECT 1 FROM json_each(${col}) WHERE value = ${id.sql})`
+        : `${col} = ${id.sql}`;
+      if (first) chain.from.push(`${quoteIdent(source.name)} ${alias}`);
+      else chain.from.push(`JOIN ${quoteIdent(source.name)} ${alias} ON 1 = 1`);
+      chain.where.push(cond);
+      chain.whereParams.push(...id.params);
+      chain.multi = true;
+    } else {
+      if (field.type !== "relation") throw new RuleSyntaxError(`"${segment}" is not a relation`);
+      this.#field(current, field.name);
+      const related = this.#o.snapshot.find(field.collectionId);
+      if (!related) throw new RuleSyntaxError(`the collection of "${segment}" no longer exists`);
+      target = related;
+      const src = ref(field.name);
+      const table = `${quoteIdent(related.name)} ${alias}`;
+      if (isMultiValued(field)) {
+        const each = this.#o.aliases.fresh("j");
+        chain.from.push(
+          `${first ? "" : "JOIN "}json_each(${src.sql}) ${each} JOIN ${table} ON ${alias}.id = ${each}.value`,
+        );
+        chain.fromParams.push(...src.params);
+        chain.multi = true;
+      } else {
+        chain.from.push(first ? table : `JOIN ${table} ON 1 = 1`);
+        chain.where.push(`${alias}.id = ${src.sql}`);
+        chain.whereParams.push(...src.params);
+      }
+    }
+    this.#applyListRule(chain, target, alias);
+    return { collection: target, alias };
+  }
+
+  #applyListRule(chain: Chain, target: Collection, alias: string): void {
+    if (!this.#o.client || this.#o.ctx.isSuperuser) return;
+    if (target.listRule === null) {
+      // Superusers-only collections are invisible to client filters: the path matches nothing.
+      chain.where.push("0");
+      return;
+    }
+    const rule = this.#o.listRuleOf(target, alias);
+    if (!rule) return;
+    for (const join of rule.joins) {
+      chain.from.push(join.sql);
+      chain.fromParams.push(...join.params);
+    }
+    chain.where.push(`(${rule.sql})`);
+    chain.whereParams.push(...rule.params);
+  }
+
+  /** The last field of a relation chain: a scalar subquery, or items when anything on the way is multi-valued. */
+  #finish(
+    chain: Chain,
+    collection: Collection,
+    ref: RowRef,
+    name: string,
+    rest: readonly string[],
+  ): Resolution {
+    const field = this.#field(collection, name);
+    let select = ref(field.name).sql;
+    if (rest.length > 0) select = jsonPath(field, select, rest);
+    else if (isMultiValued(field)) {
+      const each = this.#o.aliases.fresh("j");
+      chain.from.push(`JOIN json_each(${select}) ${each} ON 1 = 1`);
+      select = `${each}.value`;
+      chain.multi = true;
+    }
+    const where = chain.where.length > 0 ? ` WHERE ${chain.where.join(" AND ")}` : "";
+    const params = [...chain.fromParams, ...chain.whereParams];
+    if (chain.multi) {
+      return { kind: "items", sql: `SELECT ${select} AS v FROM ${chain.from.join(" ")}${where}`, params };
+    }
+    const zero = rest.length === 0 ? zeroOf(field) : {};
+    return {
+      kind: "column",
+      sql: `(SELECT ${select} FROM ${chain.from.join(" ")}${where} LIMIT 1)`,
+      params,
+      ...zero,
+    };
+  }
+
+  /** A field by name; hidden fields do not exist for client filters of non-superusers. */
+  #field(collection: Collection, name: string): Field {
+    const field = collection.fields.find((f) => f.name === name);
+    const hiddenFromClient = field?.hidden === true && this.#o.client && !this.#o.ctx.isSuperuser;
+    if (!field || hiddenFromClient || field.type === "password") {
+      throw new RuleSyntaxError(`unknown field "${name}" in collection "${collection.name}"`);
+    }
+    return field;
+  }
+}
+
+function zeroOf(field: Field): { zero?: number } {
+  return field.type === "number" || field.type === "bool" ? { zero: 0 } : {};
+}
+
+/** `json_extract(col, '$.a.b')` for a path into a json field; other field types have no sub-paths. */
+function jsonPath(field: Field, column: string, rest: readonly string[]): string {
+  if (field.type !== "json" && field.type !== "geoPoint") {
+    throw new RuleSyntaxError(`"${field.name}" has no sub-field "${rest.join(".")}"`);
+  }
+  // Path segments passed the parser's identifier pattern: no quotes or brackets can reach the literal.
+  const path = `$${rest.map((s) => (/^\d+$/.test(s) ? `[${s}]` : `.${s}`)).join("")}`;
+  return `json_extract(${column}, ${quoteString(path)})`;
+}

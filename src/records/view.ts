@@ -1,0 +1,49 @@
+/** Viewing one record: the viewRule is part of the SELECT's WHERE; no match is a 404. */
+import { quoteIdent } from "../collections/sql";
+import { notFound } from "../lib/errors";
+import { ruleTerm, scopeFor, termSql } from "./compile";
+import { type CollectionRef, findCollection, type RecordDeps } from "./deps";
+import type { ViewParams } from "./query-params";
+import { etagOf } from "./record-json";
+import { renderRecords } from "./render";
+
+/** A record as returned by a read, with its version tag. */
+export interface ViewResult {
+  record: unknown;
+  etag: string;
+}
+
+/**
+ * Reads one stored row the caller may access under `ruleName` (viewRule for reads; update/delete rules for
+ * their pre-checks). Returns undefined when it does not exist or the rule filters it out.
+ */
+export async function readAccessible(
+  deps: RecordDeps,
+  ref: CollectionRef,
+  id: string,
+  rule: string | null,
+): Promise<Record<string, unknown> | undefined> {
+  const scope = scopeFor(ref.snapshot, ref.collection, deps.ctx);
+  const term = ruleTerm(rule, scope);
+  const ruleSql = term ? termSql(term, scope) : null;
+  const sql = `SELECT ${scope.alias}.* FROM ${quoteIdent(ref.collection.name)} ${scope.alias} WHERE ${scope.alias}.id = ?${ruleSql ? ` AND ${ruleSql.sql}` : ""} LIMIT 1`;
+  const row = await deps.db
+    .prepare(sql)
+    .bind(id, ...(ruleSql?.params ?? []))
+    .first<Record<string, unknown>>();
+  return row ?? undefined;
+}
+
+/** GET …/records/{id}. */
+export async function viewRecord(
+  deps: RecordDeps,
+  collectionName: string,
+  id: string,
+  params: ViewParams,
+): Promise<ViewResult> {
+  const ref = await findCollection(deps, collectionName);
+  const row = await readAccessible(deps, ref, id, ref.collection.viewRule);
+  if (!row) throw notFound();
+  const [record] = await renderRecords(deps, ref, [row], params);
+  return { record, etag: await etagOf(row) };
+}
