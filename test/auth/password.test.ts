@@ -76,6 +76,13 @@ describe("hashPassword / verifyPassword", () => {
     expect((await verifyPassword(long.slice(0, 72), stored)).ok).toBe(false);
   });
 
+  it("refuses a password longer than any allowed one without hashing it in full", async () => {
+    const stored = await hashPassword("short pw");
+    const spy = vi.spyOn(crypto.subtle, "importKey");
+    expect(await verifyPassword("x".repeat(1_000_000), stored)).toEqual({ ok: false, needsRehash: false });
+    expect(spy.mock.calls.map((call) => (call[1] as Uint8Array).length)).toEqual([0]);
+  });
+
   it("handles non-ASCII passwords", async () => {
     const stored = await hashPassword("pässwörd-密码-🔑");
     expect((await verifyPassword("pässwörd-密码-🔑", stored)).ok).toBe(true);

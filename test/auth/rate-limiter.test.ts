@@ -40,6 +40,12 @@ describe("RateLimiter Durable Object", () => {
     expect(denied.retryAfterSeconds).toBeLessThanOrEqual(60);
   });
 
+  it("counts parallel hits exactly: never more than the limit get through", async () => {
+    const { key, stub } = limiter();
+    const results = await Promise.all(Array.from({ length: 10 }, () => stub.hit(key, 3, 60)));
+    expect(results.filter((r) => r.allowed)).toHaveLength(3);
+  });
+
   it("counts keys separately", async () => {
     const { key, stub } = limiter();
     expect((await stub.hit(key, 1, 60)).allowed).toBe(true);
