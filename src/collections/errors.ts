@@ -15,7 +15,8 @@ export class ValidationErrors {
   addIssues(issues: readonly z.core.$ZodIssue[], prefix = ""): void {
     for (const issue of issues) {
       const path = [prefix, ...issue.path.map(String)].filter((p) => p !== "").join(".") || "data";
-      const missing = issue.code === "invalid_type" && issue.input === undefined;
+      // Zod leaves the input out of issues; its message says when the value was missing.
+      const missing = issue.code === "invalid_type" && issue.message.endsWith("received undefined");
       this.add(path, missing ? "validation_required" : "validation_invalid_value", issue.message);
     }
   }

@@ -22,7 +22,14 @@ export function prepareFields(
   errors: ValidationErrors,
 ): Field[] {
   const existingFields = ctx.existing?.fields ?? [];
-  const parsed: (Field | undefined)[] = raw.map((input, i) => parseField(input, i, errors));
+  const parsed: (Field | undefined)[] = raw.map((input, i) =>
+    parseField(
+      input,
+      i,
+      existingFields.find((f) => f.id === input.id && f.type !== input.type),
+      errors,
+    ),
+  );
   const fields: Field[] = [];
   const usedIds = new Set<string>();
   parsed.forEach((field, i) => {
@@ -39,12 +46,22 @@ export function prepareFields(
     fields.push(field);
   });
   if (!errors.empty) return fields;
-  const withSystem = ensureSystemFields(fields, ctx, errors);
-  checkFields(withSystem, ctx, errors);
-  return withSystem;
+  const { list, sourceIndex } = ensureSystemFields(fields, ctx, errors);
+  checkFields(list, sourceIndex, ctx, errors);
+  return list;
 }
 
-function parseField(input: Record<string, unknown>, i: number, errors: ValidationErrors): Field | undefined {
+/**
+ * Parses one field definition. `retyped` is the stored field when the submission changes its type: options it
+ * carried over unchanged from the old type (a number's `min: null` on a field turned into text) are dropped
+ * when the new type rejects them, so a type change needs no clean-up by the client.
+ */
+function parseField(
+  input: Record<string, unknown>,
+  i: number,
+  retyped: Field | undefined,
+  errors: ValidationErrors,
+): Field | undefined {
   const type = input.type;
   if (typeof type === "string" && Object.hasOwn(UNSUPPORTED_FIELD_TYPES, type)) {
     errors.add(
@@ -58,7 +75,20 @@ function parseField(input: Record<string, unknown>, i: number, errors: Validatio
     errors.add(`fields.${i}.type`, "validation_invalid_field_type", `Unknown field type "${String(type)}".`);
     return undefined;
   }
-  const result = fieldTypeOf({ type } as Field).schema.safeParse(input);
+  const schema = fieldTypeOf({ type } as Field).schema;
+  let result = schema.safeParse(input);
+  if (!result.success && retyped) {
+    const stale = new Set(
+      result.error.issues
+        .map((issue) => String(issue.path[0]))
+        .filter(
+          (key) =>
+            Object.hasOwn(retyped, key) && Object.is((retyped as Record<string, unknown>)[key], input[key]),
+        ),
+    );
+    if (stale.size > 0)
+      result = schema.safeParse(Object.fromEntries(Object.entries(input).filter(([k]) => !stale.has(k))));
+  }
   if (!result.success) {
     errors.addIssues(result.error.issues, `fields.${i}`);
     return undefined;
@@ -74,7 +104,11 @@ function uniqueId(field: Field, used: Set<string>, existing: readonly Field[]): 
 }
 
 /** Puts back missing system fields, keeps their identity, and marks every other field non-system. */
-function ensureSystemFields(fields: Field[], ctx: FieldContext, errors: ValidationErrors): Field[] {
+function ensureSystemFields(
+  fields: Field[],
+  ctx: FieldContext,
+  errors: ValidationErrors,
+): { list: Field[]; sourceIndex: Map<Field, number> } {
   const defaults = systemFieldsOf(ctx.type);
   const out = fields.map((f) => ({ ...f, system: false }) as Field);
   const missing: Field[] = [];
@@ -102,14 +136,21 @@ function ensureSystemFields(fields: Field[], ctx: FieldContext, errors: Validati
       if (!out.some((f) => f.name.toLowerCase() === def.name)) out.push(def);
     }
   }
+  const sourceIndex = new Map(out.slice(0, fields.length).map((f, i) => [f, i]));
   // Missing system fields go first, in their default order (id leads every table).
-  return [...missing, ...out];
+  return { list: [...missing, ...out], sourceIndex };
 }
 
-function checkFields(fields: Field[], ctx: FieldContext, errors: ValidationErrors): void {
+/** Checks names, types and relation targets; errors point at the submitted position (`sourceIndex`). */
+function checkFields(
+  fields: Field[],
+  sourceIndex: Map<Field, number>,
+  ctx: FieldContext,
+  errors: ValidationErrors,
+): void {
   const seen = new Set<string>();
   fields.forEach((f, i) => {
-    const path = `fields.${i}`;
+    const path = `fields.${sourceIndex.get(f) ?? i}`;
     const lower = f.name.toLowerCase();
     if (!NAME_PATTERN.test(f.name)) {
       errors.add(
