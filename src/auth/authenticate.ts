@@ -11,6 +11,14 @@ export interface TokenSubjectLoader<R> {
   subject(collectionId: string, recordId: string): Promise<{ tokenKey: string; record: R } | undefined>;
 }
 
+/** Options of {@link resolveToken}. */
+export interface ResolveTokenOptions {
+  /** The collection the route serves (confirm-* endpoints): a token of another collection is refused. */
+  collectionId?: string;
+  /** Verification time (tests). */
+  now?: Date;
+}
+
 /** A verified token and the record it names. */
 export interface ResolvedToken<T extends TokenType, R> {
   claims: TokenClaims<T>;
@@ -25,11 +33,14 @@ export async function resolveToken<T extends TokenType, R>(
   token: unknown,
   type: T,
   loader: TokenSubjectLoader<R>,
-  now?: Date,
+  options: ResolveTokenOptions = {},
 ): Promise<ResolvedToken<T, R>> {
   const peek = peekToken(token);
-  // Refuse a wrong type before any lookup: it costs the caller's storage nothing.
+  // Refuse a wrong type or collection before any lookup: it costs the caller's storage nothing.
   if (peek.type !== type) throw new TokenError("type");
+  if (options.collectionId !== undefined && peek.collectionId !== options.collectionId) {
+    throw new TokenError("collection");
+  }
   const secret = await loader.secret(peek.collectionId);
   if (secret === undefined) throw new TokenError("subject");
   const subject = await loader.subject(peek.collectionId, peek.sub);
@@ -38,7 +49,7 @@ export async function resolveToken<T extends TokenType, R>(
     secret,
     tokenKey: subject.tokenKey,
     collectionId: peek.collectionId,
-    now,
+    now: options.now,
   });
   return { claims, record: subject.record };
 }
@@ -51,9 +62,9 @@ export async function authenticateAccessToken<R>(
   token: unknown,
   loader: TokenSubjectLoader<R>,
   sessions: SessionChecker,
-  now?: Date,
+  options: ResolveTokenOptions = {},
 ): Promise<ResolvedToken<"auth", R>> {
-  const resolved = await resolveToken(token, "auth", loader, now);
+  const resolved = await resolveToken(token, "auth", loader, options);
   const { collectionId, sub, sid } = resolved.claims;
   if (!(await sessions.isActive({ collectionId, userId: sub, sessionId: sid })))
     throw new TokenError("session");

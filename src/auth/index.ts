@@ -2,6 +2,7 @@
 export {
   authenticateAccessToken,
   type ResolvedToken,
+  type ResolveTokenOptions,
   resolveToken,
   type TokenSubjectLoader,
 } from "./authenticate";

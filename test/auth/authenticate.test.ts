@@ -120,6 +120,10 @@ describe("resolveToken", () => {
       subject: dir.loader.subject,
     };
     expect(await reasonOf(resolveToken(token, "passwordReset", counting))).toBe("type");
+    expect(await reasonOf(resolveToken(token, "verification", counting, { collectionId: "pbc_other" }))).toBe(
+      "collection",
+    );
     expect(lookups).toBe(0);
+    expect((await resolveToken(token, "verification", dir.loader, { collectionId })).record).toBe(user);
   });
 });
