@@ -11,7 +11,7 @@ const CREATE = {
     title: "A new post about edge latency",
     views: 0,
     published: "2026-11-23 12:00:00.000Z",
-    author: "u00000000000001",
+    author: "u00000000000002",
     status: "draft",
   }),
 };
