@@ -17,6 +17,8 @@ export const MAX_CASCADE_RECORDS = 1000;
 export interface CascadePlan {
   statements: D1PreparedStatement[];
   events: ChangeEvent[];
+  /** Collections the cascade writes. */
+  touches: Collection[];
 }
 
 interface Pending {
@@ -146,5 +148,6 @@ export async function planCascade(
       oldRecord: decodeRow(item.collection, item.row),
     });
   }
-  return { statements, events };
+  const touches = [...new Set([...deleted.values(), ...updates.values()].map((i) => i.collection))];
+  return { statements, events, touches };
 }

@@ -27,6 +27,7 @@ export async function planDelete(
   const sql = `DELETE FROM ${quoteIdent(collection.name)} AS ${a} WHERE ${a}.id = ?${term ? ` AND ${term.sql}` : ""}`;
   return {
     collection,
+    touches: cascade.touches,
     statements: [deps.db.prepare(sql).bind(id, ...(term?.params ?? [])), GUARD, ...cascade.statements],
     rejected: () => notFound(),
     async finish() {

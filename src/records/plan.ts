@@ -19,6 +19,8 @@ export interface WriteOutcome {
 /** One write, ready to run: statements (with guards) and how to turn their results into an outcome. */
 export interface WritePlan {
   collection: Collection;
+  /** Other collections the statements write (cascades), for naming fields in constraint errors. */
+  touches?: readonly Collection[];
   statements: (D1PreparedStatement | typeof GUARD)[];
   /** The error the caller gets when this plan's guard fires (its rule did not match). */
   rejected: () => ApiError;
@@ -60,7 +62,7 @@ export async function runPlans(deps: RecordDeps, plans: readonly WritePlan[]): P
     if (plan) throw new PlanError(tag, plan.rejected());
     const unique = uniqueError(
       err,
-      plans.map((p) => p.collection),
+      plans.flatMap((p) => [p.collection, ...(p.touches ?? [])]),
     );
     if (unique) throw new PlanError(firstPlanOf(err, plans), unique);
     if (
