@@ -4,6 +4,7 @@ import { createEdgebase } from "./app";
 export { createEdgebase, type EdgebaseOptions } from "./app";
 export { RateLimiter } from "./auth/rate-limiter";
 export { UserSessions } from "./auth/user-sessions";
+export { RealtimeClient } from "./realtime/client";
 export { RealtimeHub } from "./realtime/hub";
 
 export default createEdgebase();

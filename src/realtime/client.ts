@@ -1,0 +1,112 @@
+/**
+ * The RealtimeClient Durable Object: one per PocketBase SSE client id. It holds the open event stream and the
+ * client's subscriptions, so the SDK's `POST /api/realtime` can land in any isolate and still reach the stream.
+ */
+import { DurableObject } from "cloudflare:workers";
+import type { AuthRecord } from "../rules/context";
+import type { Subscription } from "./protocol";
+import { SSE_KEEPALIVE, sseFrame } from "./sse";
+
+/** Seconds between keep-alive comments on an idle stream. */
+export const KEEPALIVE_SECONDS = 30;
+
+/** The internal header naming the client id of a forwarded `GET /api/realtime`. */
+export const CLIENT_ID_HEADER = "x-edgebase-realtime-client";
+
+/** Subscriptions for one hub. */
+export interface HubSubscriptions {
+  hub: string;
+  subs: Subscription[];
+}
+
+/** Outcome of {@link RealtimeClient.setSubscriptions}. */
+export type SetResult = "ok" | "missing" | "auth_mismatch";
+
+/** Holds one SSE stream (the object stays awake while it is open: SSE cannot hibernate). */
+export class RealtimeClient extends DurableObject<Cloudflare.Env> {
+  #clientId = "";
+  #writer: WritableStreamDefaultWriter<Uint8Array> | undefined;
+  #auth: AuthRecord | null | undefined;
+  #hubs = new Set<string>();
+  readonly #encoder = new TextEncoder();
+
+  /** Opens the stream (forwarded `GET /api/realtime`) and sends `PB_CONNECT`. */
+  override async fetch(request: Request): Promise<Response> {
+    const clientId = request.headers.get(CLIENT_ID_HEADER);
+    if (!clientId) return new Response("Missing client id.", { status: 400 });
+    await this.end();
+    const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
+    this.#clientId = clientId;
+    this.#writer = writable.getWriter();
+    this.#auth = undefined;
+    void this.#write(sseFrame(clientId, "PB_CONNECT", { clientId }));
+    await this.ctx.storage.setAlarm(Date.now() + KEEPALIVE_SECONDS * 1000);
+    return new Response(readable, {
+      headers: {
+        "content-type": "text/event-stream",
+        "cache-control": "no-store",
+        "x-accel-buffering": "no",
+      },
+    });
+  }
+
+  /**
+   * Replaces the client's subscriptions (PocketBase semantics: the list is the whole set). The first call binds
+   * the caller's auth; a later call with different auth is refused, as PocketBase does.
+   */
+  async setSubscriptions(auth: AuthRecord | null, groups: HubSubscriptions[]): Promise<SetResult> {
+    if (!this.#writer) return "missing";
+    if (this.#auth !== undefined && this.#auth?.id !== auth?.id) return "auth_mismatch";
+    this.#auth = auth;
+    const wanted = new Set(groups.map((g) => g.hub));
+    const calls = groups.map((g) =>
+      this.#hub(g.hub).setRemote(this.#clientId, { auth, subs: g.subs }, g.hub),
+    );
+    for (const hub of this.#hubs) {
+      if (!wanted.has(hub)) calls.push(this.#hub(hub).setRemote(this.#clientId, { auth, subs: [] }, hub));
+    }
+    await Promise.all(calls);
+    this.#hubs = wanted;
+    return "ok";
+  }
+
+  /** Writes events from a hub; false when the stream is gone (the hub then forgets this client). */
+  async deliver(frames: { event: string; data: unknown }[]): Promise<boolean> {
+    if (!this.#writer) return false;
+    for (const f of frames) if (!(await this.#write(sseFrame(this.#clientId, f.event, f.data)))) return false;
+    return true;
+  }
+
+  /** Ends the stream (de-authorization or a new connection under the same id) and detaches from every hub. */
+  async end(): Promise<void> {
+    const writer = this.#writer;
+    this.#writer = undefined;
+    const hubs = [...this.#hubs];
+    this.#hubs.clear();
+    await Promise.allSettled(
+      hubs.map((hub) => this.#hub(hub).setRemote(this.#clientId, { auth: null, subs: [] }, hub)),
+    );
+    await writer?.close().catch(() => {});
+  }
+
+  override async alarm(): Promise<void> {
+    if (!this.#writer) return;
+    if (await this.#write(SSE_KEEPALIVE))
+      await this.ctx.storage.setAlarm(Date.now() + KEEPALIVE_SECONDS * 1000);
+  }
+
+  async #write(text: string): Promise<boolean> {
+    try {
+      await this.#writer?.write(this.#encoder.encode(text));
+      return this.#writer !== undefined;
+    } catch {
+      // The reader went away: the client disconnected.
+      await this.end();
+      return false;
+    }
+  }
+
+  #hub(name: string) {
+    return this.env.REALTIME_HUB.get(this.env.REALTIME_HUB.idFromName(name));
+  }
+}

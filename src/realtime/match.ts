@@ -1,0 +1,119 @@
+/**
+ * Who may receive an event: each candidate's rule (listRule for `coll/*`, viewRule for `coll/ID`) and own filter,
+ * evaluated in JS against the record, and in one D1 batch per event for the candidates whose rule needs joins.
+ */
+
+import { quoteIdent } from "../collections/sql";
+import type { D1Like, SchemaSnapshot } from "../collections/store";
+import { compileText, scopeFor, termSql } from "../records/compile";
+import { parseFilter } from "../rules/cache";
+import type { RuleContext } from "../rules/context";
+import { type EvalResult, evaluateFilter, needsSql } from "../rules/evaluate";
+import type { HubEvent } from "./hub-event";
+
+/** One subscriber to check: its context, the rule its topic is gated by, and its own filter. */
+export interface Candidate {
+  ctx: RuleContext;
+  rule: string | null;
+  filter?: string;
+}
+
+/** Where SQL checks run: the database and the schema the rules compile against. */
+export interface MatchDeps {
+  db: D1Like;
+  snapshot: () => Promise<SchemaSnapshot>;
+}
+
+type Local = boolean | "sql";
+
+/** Decides every candidate; the result array is parallel to `candidates`. Errors deny, never leak. */
+export async function decideAll(
+  event: HubEvent,
+  candidates: readonly Candidate[],
+  deps: MatchDeps,
+): Promise<boolean[]> {
+  const local = candidates.map((c) => decideLocally(event, c));
+  const pending = local.flatMap((v, i) => (v === "sql" ? [i] : []));
+  const out = local.map((v) => v === true);
+  if (pending.length === 0) return out;
+  const sqlResults = await decideBySql(
+    event,
+    pending.map((i) => candidates[i] as Candidate),
+    deps,
+  );
+  pending.forEach((index, k) => {
+    out[index] = sqlResults[k] === true;
+  });
+  return out;
+}
+
+/** The rule and filter decided from the record alone, or "sql" when either needs the database. */
+export function decideLocally(event: HubEvent, candidate: Candidate): Local {
+  const rule = ruleResult(event, candidate);
+  if (rule === false) return false;
+  const filter = candidate.filter ? evaluate(candidate.filter, event, candidate.ctx) : true;
+  if (filter === false) return false;
+  return rule === true && filter === true ? true : "sql";
+}
+
+function ruleResult(event: HubEvent, candidate: Candidate): EvalResult {
+  if (candidate.ctx.isSuperuser) return true;
+  if (candidate.rule === null) return false;
+  if (candidate.rule.trim() === "") return true;
+  return evaluate(candidate.rule, event, candidate.ctx);
+}
+
+function evaluate(text: string, event: HubEvent, ctx: RuleContext): EvalResult {
+  try {
+    const result = evaluateFilter(parseFilter(text), event.record, ctx);
+    return needsSql(result) ? result : result === true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * One `db.batch` (one round trip) with an EXISTS per candidate over the committed row. Deleted rows are gone, so
+ * a delete whose rule needs joins is denied (conservative: never sent where we cannot prove access).
+ */
+async function decideBySql(
+  event: HubEvent,
+  candidates: readonly Candidate[],
+  deps: MatchDeps,
+): Promise<boolean[]> {
+  if (event.action === "delete") return candidates.map(() => false);
+  let snapshot: SchemaSnapshot;
+  try {
+    snapshot = await deps.snapshot();
+  } catch {
+    return candidates.map(() => false);
+  }
+  const collection = snapshot.find(event.collection.id);
+  if (!collection) return candidates.map(() => false);
+  const statements: (D1PreparedStatement | null)[] = candidates.map((candidate) => {
+    try {
+      const scope = scopeFor(snapshot, collection, candidate.ctx);
+      const terms = [];
+      if (!candidate.ctx.isSuperuser && candidate.rule?.trim()) {
+        terms.push(termSql(compileText(candidate.rule, scope, { client: false }), scope));
+      }
+      if (candidate.filter)
+        terms.push(termSql(compileText(candidate.filter, scope, { client: true }), scope));
+      const where = terms.map((t) => ` AND ${t.sql}`).join("");
+      const sql = `SELECT EXISTS(SELECT 1 FROM ${quoteIdent(collection.name)} ${scope.alias} WHERE ${scope.alias}.id = ?${where}) AS ok`;
+      return deps.db.prepare(sql).bind(event.record.id, ...terms.flatMap((t) => t.params));
+    } catch {
+      return null;
+    }
+  });
+  const runnable = statements.filter((s): s is D1PreparedStatement => s !== null);
+  if (runnable.length === 0) return candidates.map(() => false);
+  let results: D1Result<{ ok: number }>[];
+  try {
+    results = await deps.db.batch<{ ok: number }>(runnable);
+  } catch {
+    return candidates.map(() => false);
+  }
+  let next = 0;
+  return statements.map((s) => (s === null ? false : results[next++]?.results[0]?.ok === 1));
+}

@@ -1,0 +1,91 @@
+/** The native WebSocket protocol: client messages (validated with zod), limits, and what the Worker tells a hub. */
+import { z } from "zod";
+import type { AuthRecord } from "../rules/context";
+import { type HubKey, MAX_TOPIC_LENGTH } from "./topics";
+
+/** Per-connection limits; every one a client can push against. */
+export interface RealtimeLimits {
+  /** Subscriptions one connection may hold. */
+  maxSubscriptions: number;
+  /** Largest accepted client message, in bytes (bigger ones close the socket with 1009). */
+  maxMessageBytes: number;
+  /** Messages per second; over it a message is answered with an error, over twice it the socket closes (1008). */
+  messagesPerSecond: number;
+}
+
+/** The defaults of {@link RealtimeLimits}. */
+export const DEFAULT_LIMITS: RealtimeLimits = {
+  maxSubscriptions: 100,
+  maxMessageBytes: 16_384,
+  messagesPerSecond: 20,
+};
+
+/** Longest client filter or fields list in a subscription. */
+export const MAX_OPTION_LENGTH = 2_000;
+
+const option = z.string().max(MAX_OPTION_LENGTH).optional();
+const topic = z.string().min(1).max(MAX_TOPIC_LENGTH);
+
+/** A message a client sends over the native WebSocket. */
+export const clientMessageSchema = z.discriminatedUnion("type", [
+  z.object({
+    type: z.literal("subscribe"),
+    topic,
+    filter: option,
+    expand: option,
+    fields: option,
+    /** Replay logged events after this sequence number (overrides the connection's `since`). */
+    since: z.number().int().min(0).optional(),
+  }),
+  z.object({ type: z.literal("unsubscribe"), topic }),
+  z.object({ type: z.literal("broadcast"), topic, data: z.unknown() }),
+]);
+
+/** A parsed client message. */
+export type ClientMessage = z.output<typeof clientMessageSchema>;
+
+/** One subscription of a connection, as stored in its attachment. */
+export interface Subscription {
+  /** The topic as the client wrote it; also the event name SSE clients listen on. */
+  key: string;
+  /** The parsed topic without options (`posts/*`). */
+  topic: string;
+  filter?: string;
+  fields?: string;
+  /** `@request.headers.*` for rules (SSE subscriptions carry their own, PocketBase-style). */
+  headers?: Record<string, string>;
+}
+
+/** What the Worker tells a hub about a connection it forwards (the internal `x-edgebase-realtime` header). */
+export interface ConnectInfo {
+  hub: HubKey;
+  auth: AuthRecord | null;
+  /** Resume point for replays (`since` query parameter). */
+  since?: number;
+  limits: RealtimeLimits;
+  /** Room permissions, decided by the Worker from the configured room rules. */
+  room?: { join: boolean; broadcast: boolean };
+  /** Request headers as rules see them (`@request.headers.*`). */
+  headers: Record<string, string>;
+}
+
+/** The internal header carrying {@link ConnectInfo}; the Worker always overwrites it, so clients cannot forge it. */
+export const CONNECT_HEADER = "x-edgebase-realtime";
+
+/** Messages the hub sends. */
+export type ServerMessage =
+  | { type: "event"; topic: string; action: string; record: unknown; seq: number }
+  | { type: "subscribed"; topic: string; seq: number }
+  | { type: "unsubscribed"; topic: string }
+  | { type: "resync"; topic: string; seq: number }
+  | { type: "presence"; topic: string; members: PresenceMember[] }
+  | { type: "join" | "leave"; topic: string; member: PresenceMember }
+  | { type: "broadcast"; topic: string; data: unknown; from: PresenceMember }
+  | { type: "error"; code: string; message: string; topic?: string };
+
+/** A member of a presence room: the connection id and, when signed in, who it is. */
+export interface PresenceMember {
+  connectionId: string;
+  userId: string | null;
+  collectionName: string | null;
+}

@@ -1,0 +1,126 @@
+/** Realtime test helpers: sockets with a message queue, hub connections, and collection slices for events. */
+import { env } from "cloudflare:workers";
+import type { Collection } from "../../src/collections/collection";
+import { CONNECT_HEADER, type ConnectInfo, DEFAULT_LIMITS } from "../../src/realtime/protocol";
+import { type HubKey, hubName } from "../../src/realtime/topics";
+import type { ChangeEvent } from "../../src/records/events";
+import type { AuthRecord } from "../../src/rules/context";
+
+/** A parsed server message; tests check its shape. */
+// biome-ignore lint/suspicious/noExplicitAny: assertions check the shape.
+export type Msg = any;
+
+/** A client socket whose messages queue up until a test takes them. */
+export class TestSocket {
+  readonly ws: WebSocket;
+  readonly #queue: Msg[] = [];
+  readonly #waiters: ((m: Msg) => void)[] = [];
+  readonly closed: Promise<{ code: number; reason: string }>;
+
+  constructor(ws: WebSocket) {
+    this.ws = ws;
+    ws.accept();
+    ws.addEventListener("message", (e) => {
+      const msg = JSON.parse(String(e.data));
+      const waiter = this.#waiters.shift();
+      if (waiter) waiter(msg);
+      else this.#queue.push(msg);
+    });
+    this.closed = new Promise((resolve) =>
+      ws.addEventListener("close", (e) => resolve({ code: e.code, reason: e.reason })),
+    );
+  }
+
+  /** The next message (waits for it). */
+  next(): Promise<Msg> {
+    const queued = this.#queue.shift();
+    if (queued !== undefined) return Promise.resolve(queued);
+    return new Promise((resolve) => this.#waiters.push(resolve));
+  }
+
+  /** Sends a JSON message. */
+  send(message: unknown): void {
+    this.ws.send(JSON.stringify(message));
+  }
+
+  /** Subscribes and returns the ack. */
+  async subscribe(topic: string, options: Record<string, unknown> = {}): Promise<Msg> {
+    this.send({ type: "subscribe", topic, ...options });
+    return this.next();
+  }
+
+  /**
+   * Proves nothing else is queued: an unsubscribe of an unused topic is answered in order, so the next message
+   * must be its ack.
+   */
+  async expectQuiet(topic: string): Promise<void> {
+    this.send({ type: "unsubscribe", topic });
+    const msg = await this.next();
+    if (msg.type !== "unsubscribed" || msg.topic !== topic)
+      throw new Error(`unexpected message ${JSON.stringify(msg)}`);
+  }
+}
+
+/** Opens a socket straight to a hub object, as the Worker would forward it. */
+export async function connectHub(key: HubKey, info: Partial<ConnectInfo> = {}): Promise<TestSocket> {
+  const name = hubName(key);
+  const stub = env.REALTIME_HUB.get(env.REALTIME_HUB.idFromName(name));
+  const full: ConnectInfo & { hubName: string } = {
+    hub: key,
+    auth: null,
+    limits: DEFAULT_LIMITS,
+    headers: {},
+    hubName: name,
+    ...info,
+  };
+  const res = await stub.fetch("http://hub/", {
+    headers: { upgrade: "websocket", [CONNECT_HEADER]: JSON.stringify(full) },
+  });
+  if (res.status !== 101 || !res.webSocket) throw new Error(`upgrade failed: ${res.status}`);
+  return new TestSocket(res.webSocket);
+}
+
+/** The hub stub of a collection (shard 0). */
+export function hubStub(collection: string) {
+  return env.REALTIME_HUB.get(env.REALTIME_HUB.idFromName(hubName({ kind: "collection", name: collection })));
+}
+
+/** A collection definition for change events (only what realtime reads is meaningful). */
+export function collectionDef(overrides: Partial<Collection> & { name: string }): Collection {
+  return {
+    id: `pbc_${overrides.name}`,
+    type: "base",
+    system: false,
+    fields: [],
+    indexes: [],
+    listRule: "",
+    viewRule: "",
+    createRule: null,
+    updateRule: null,
+    deleteRule: null,
+    created: "",
+    updated: "",
+    ...overrides,
+  } as Collection;
+}
+
+/** A change event. */
+export function change(
+  action: ChangeEvent["action"],
+  collection: Collection,
+  record: Record<string, unknown>,
+): ChangeEvent {
+  return { action, collection, record };
+}
+
+/** A signed-in `users` record. */
+export function user(id: string, fields: Record<string, unknown> = {}): AuthRecord {
+  return { id, collectionId: "_pb_users_auth_", collectionName: "users", ...fields };
+}
+
+/** A superuser. */
+export const SUPERUSER: AuthRecord = {
+  id: "su0000000000001",
+  collectionId: "pbc_3142635823",
+  collectionName: "_superusers",
+};
