@@ -95,3 +95,65 @@ export function atLeast(value) {
 export function atMost(value) {
   return { op: "<=", value, text: `≤ ${value}×` };
 }
+
+/**
+ * A scenario measuring Edgebase against the baseline on the same request and dataset, with the issue's
+ * goals as checks: throughput ratio at least `throughput`, p99 ratios (saturation, fixed rate) at most `p99`.
+ * @param {{ id: string, title: string, issue: string, dataset: DatasetName, sameItems?: boolean,
+ *   request: Arm["request"], goals: { throughput: number, p99?: number } }} spec
+ * @returns {Scenario}
+ */
+export function versusBaseline(spec) {
+  const { goals, request, dataset } = spec;
+  /** @type {Check[]} */
+  const checks = [
+    {
+      kind: "ratio",
+      label: "throughput",
+      metric: "throughput",
+      a: "edgebase",
+      b: "baseline",
+      goal: atLeast(goals.throughput),
+    },
+  ];
+  if (goals.p99 !== undefined) {
+    checks.push(
+      {
+        kind: "ratio",
+        label: "p99 at saturation",
+        metric: "satP99",
+        a: "edgebase",
+        b: "baseline",
+        goal: atMost(goals.p99),
+      },
+      {
+        kind: "ratio",
+        label: "p99 at fixed rate",
+        metric: "fixedP99",
+        a: "edgebase",
+        b: "baseline",
+        goal: atMost(goals.p99),
+      },
+    );
+  }
+  return {
+    id: spec.id,
+    title: spec.title,
+    issue: spec.issue,
+    ...(spec.sameItems ? { sameItems: true } : {}),
+    arms: [
+      { name: "edgebase", target: "edgebase", dataset, request },
+      { name: "baseline", target: "baseline", dataset, request },
+    ],
+    checks,
+  };
+}
+
+/**
+ * View-by-id requests rotating over the given record ids of the posts collection.
+ * @param {string[]} ids
+ * @returns {RequestSpec}
+ */
+export function viewPosts(ids) {
+  return { method: "GET", paths: ids.map((id) => `/api/collections/posts/records/${id}`) };
+}

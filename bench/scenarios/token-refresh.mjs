@@ -1,5 +1,5 @@
 /** Scenario 5: refreshing an auth token against viewing a record, both on Edgebase (once auth lands). */
-import { atLeast, defineScenarios } from "../lib/scenario.mjs";
+import { atLeast, defineScenarios, viewPosts } from "../lib/scenario.mjs";
 
 export default defineScenarios([
   {
@@ -24,10 +24,7 @@ export default defineScenarios([
         name: "view",
         target: "edgebase",
         dataset: "10k",
-        request: (ctx) => ({
-          method: "GET",
-          paths: ctx.postIds("10k").map((id) => `/api/collections/posts/records/${id}`),
-        }),
+        request: (ctx) => viewPosts(ctx.postIds("10k")),
       },
     ],
     checks: [
