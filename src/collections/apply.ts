@@ -4,6 +4,7 @@ import { randomString } from "../lib/ids";
 import type { Collection, ViewCollection } from "./collection";
 import { planSchemaChange } from "./ddl";
 import { collectionRowValues, ROW_COLUMNS } from "./rows";
+import { quoteIdent } from "./sql";
 import { type CollectionStore, type D1Like, SCHEMA_VERSION_KEY, SchemaSnapshot } from "./store";
 
 /** What a capability that changes the schema needs. */
@@ -73,6 +74,9 @@ async function commitChanges(db: D1Like, snapshot: SchemaSnapshot, changes: Sche
     if (change.next) sql.push(db.prepare(UPSERT_SQL).bind(...collectionRowValues(change.next)));
     else if (change.old) sql.push(db.prepare("DELETE FROM _collections WHERE id = ?").bind(change.old.id));
   }
+  // SQLite lets a view outlive the table or column it reads; probing every view makes such a change fail instead.
+  for (const view of finalViews(snapshot, changes))
+    sql.push(db.prepare(`SELECT * FROM ${quoteIdent(view.name)} LIMIT 0`));
   sql.push(
     db
       .prepare(
@@ -93,6 +97,15 @@ async function commitChanges(db: D1Like, snapshot: SchemaSnapshot, changes: Sche
     if (change.next) byId.set(change.next.id, change.next);
   }
   return new SchemaSnapshot(version, [...byId.values()]);
+}
+
+function finalViews(snapshot: SchemaSnapshot, changes: SchemaChange[]): ViewCollection[] {
+  const byId = new Map(snapshot.collections.map((c) => [c.id, c]));
+  for (const change of changes) {
+    if (change.old) byId.delete(change.old.id);
+    if (change.next) byId.set(change.next.id, change.next);
+  }
+  return [...byId.values()].filter((c): c is ViewCollection => c.type === "view");
 }
 
 /** The SQLite part of a D1 error message, without the driver's prefixes and codes. */

@@ -153,6 +153,7 @@ async function prepareAll(
           others: othersOf(i),
           now,
           checkRules,
+          addTimestamps: true,
         }),
       );
     } catch (err) {

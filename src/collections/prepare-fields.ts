@@ -11,6 +11,8 @@ const FIELD_ID = /^\w{1,100}$/;
 export interface FieldContext {
   type: CollectionType;
   existing: Collection | undefined;
+  /** Whether to add the default created/updated fields when absent. */
+  addTimestamps: boolean;
   /** Resolves a relation target (id or name, this collection included) to its id. */
   resolveCollectionId: (idOrName: string) => string | undefined;
 }
@@ -131,7 +133,7 @@ function ensureSystemFields(
       ...(def.type === "text" && def.name === "id" ? { primaryKey: true } : {}),
     } as Field;
   }
-  if (!ctx.existing && ctx.type !== "view") {
+  if (ctx.addTimestamps && ctx.type !== "view") {
     for (const def of timestampFields()) {
       if (!out.some((f) => f.name.toLowerCase() === def.name)) out.push(def);
     }

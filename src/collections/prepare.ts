@@ -35,6 +35,11 @@ export interface PrepareContext {
   now: string;
   /** Whether to check rules (default true; an import's first pass skips them). */
   checkRules?: boolean;
+  /**
+   * Add the default created/updated fields when the submission has no field of that name. Default: only on
+   * create. Imports always do, so re-importing a definition that omits them changes nothing.
+   */
+  addTimestamps?: boolean;
 }
 
 /**
@@ -73,7 +78,12 @@ export async function prepareCollection(db: D1Like, raw: unknown, ctx: PrepareCo
   } else {
     fields = prepareFields(
       input.fields,
-      { type: input.type, existing, resolveCollectionId: resolver(id, input.name, ctx) },
+      {
+        type: input.type,
+        existing,
+        addTimestamps: ctx.addTimestamps ?? !existing,
+        resolveCollectionId: resolver(id, input.name, ctx),
+      },
       errors,
     );
   }
