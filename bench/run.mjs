@@ -34,22 +34,25 @@ const { values: args } = parseArgs({
 const kind = args.dev ? "dev" : args.quick ? "quick" : "full";
 // Full: every dataset, 3 rounds of 6 s per mode (fits 20 minutes with all issue scenarios measured).
 // Quick and dev: only 10k rows and short measurements (ratios are noisier; the table says which run it is).
+// autocannon measures whole seconds: shorter durations round up to 1 s.
 const PRESETS = {
   full: { datasets: Object.keys(DATASETS), rounds: 3, seconds: 6, warmupSeconds: 2, startupTrials: 5 },
-  quick: { datasets: ["10k"], rounds: 3, seconds: 1.5, warmupSeconds: 0.5, startupTrials: 3 },
-  dev: { datasets: ["10k"], rounds: 3, seconds: 0.5, warmupSeconds: 0.2, startupTrials: 1 },
+  quick: { datasets: ["10k"], rounds: 3, seconds: 1, warmupSeconds: 1, startupTrials: 3 },
+  dev: { datasets: ["10k"], rounds: 3, seconds: 1, warmupSeconds: 1, startupTrials: 1 },
 };
 const preset = PRESETS[kind];
 const datasets = /** @type {DatasetName[]} */ (preset.datasets);
 const only = args.only ? new Set(args.only.split(",")) : null;
-const log = (/** @type {string} */ msg) => console.log(msg);
+const clock = performance.now();
+const log = (/** @type {string} */ msg) =>
+  console.log(`[${((performance.now() - clock) / 1000).toFixed(0).padStart(4)} s] ${msg}`);
 
 const started = new Date();
 // Server (workerd, inherits this process's affinity) on CPU 1, the load client on CPU 0.
 const selfPin = pin(process.pid, 1);
 const settings = {
   rounds: args.rounds ? Number(args.rounds) : preset.rounds,
-  seconds: args.seconds ? Number(args.seconds) : preset.seconds,
+  seconds: Math.max(1, Math.round(args.seconds ? Number(args.seconds) : preset.seconds)),
   warmupSeconds: preset.warmupSeconds,
   connections: 8,
   fixedFraction: 0.5,
