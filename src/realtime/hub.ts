@@ -12,6 +12,7 @@ import { CONNECT_HEADER, type ConnectInfo, type ServerMessage, type Subscription
 import { type RemoteClient, RemoteSubscriptions } from "./remote-subs";
 import { type HubSockets, handleMessage, indexKey, leaveAll } from "./socket-messages";
 import { socketContext } from "./subscriber-context";
+import { userRegistryName } from "./topics";
 import { UserHubs } from "./user-hubs";
 
 /** Close code for a connection whose user was signed out, revoked or deleted. */
@@ -70,6 +71,8 @@ export class RealtimeHub extends DurableObject<Cloudflare.Env> implements HubSoc
     const info = JSON.parse(raw) as ConnectInfo & { hubName: string };
     const pair = new WebSocketPair();
     const [client, server] = [pair[0], pair[1]];
+    // Registered before accepting, so a sign-out racing this connect still finds this hub.
+    if (info.auth) await this.#track(info.auth.id, info.hubName);
     const id = randomString(20);
     const tags = [`conn:${id}`];
     if (info.auth) tags.push(`user:${info.auth.id}`.slice(0, 256));
@@ -86,7 +89,6 @@ export class RealtimeHub extends DurableObject<Cloudflare.Env> implements HubSoc
     };
     this.states.save(server, state);
     this.conns.set(server, state);
-    if (info.auth) this.ctx.waitUntil(this.#track(info.auth.id, info.hubName));
     return new Response(null, { status: 101, webSocket: client });
   }
 
@@ -277,7 +279,9 @@ export class RealtimeHub extends DurableObject<Cloudflare.Env> implements HubSoc
 
   async #track(userId: string, hubName: string): Promise<void> {
     try {
-      await this.env.REALTIME_HUB.get(this.env.REALTIME_HUB.idFromName(`u:${userId}`)).trackHub(hubName);
+      await this.env.REALTIME_HUB.get(this.env.REALTIME_HUB.idFromName(userRegistryName(userId))).trackHub(
+        hubName,
+      );
     } catch {
       // Best effort: the registry only widens deauthorizeUser's reach.
     }
