@@ -12,6 +12,9 @@ export default defineConfig(async () => ({
           TEST_MIGRATIONS: await readD1Migrations("migrations"),
           // The raw listing lets a test catch nested migration folders, which readD1Migrations skips silently.
           TEST_MIGRATION_ENTRIES: await listMigrationEntries("migrations"),
+          // `RULES_PROPERTY_RUNS=2000 npm test -- test/rules` runs the rules property tests longer (seed: RULES_PROPERTY_SEED).
+          RULES_PROPERTY_RUNS: process.env.RULES_PROPERTY_RUNS ?? "",
+          RULES_PROPERTY_SEED: process.env.RULES_PROPERTY_SEED ?? "",
         },
       },
     }),

@@ -3,5 +3,9 @@ declare namespace Cloudflare {
   interface Env {
     TEST_MIGRATIONS: import("cloudflare:test").D1Migration[];
     TEST_MIGRATION_ENTRIES: { name: string; isDirectory: boolean }[];
+    /** Samples per rules property test (empty: the default); see vitest.config.ts. */
+    RULES_PROPERTY_RUNS: string;
+    /** Replays a rules property test run with this fast-check seed. */
+    RULES_PROPERTY_SEED: string;
   }
 }

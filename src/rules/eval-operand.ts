@@ -48,6 +48,11 @@ export function jsonTyped(value: unknown): Typed {
   return { v: JSON.stringify(value), aff: "none" };
 }
 
+/** A list item: a json_each value, read through a subquery column (BLOB affinity). */
+function itemTyped(value: unknown): Typed {
+  return { v: jsonTyped(value).v, aff: "blob" };
+}
+
 /** Reads literals, macros, functions and identifiers other than `:changed` ones (see evaluate.ts). */
 export function readOperand(
   operand: Operand,
@@ -108,7 +113,7 @@ export function fromEvalValue(read: EvalValue): JsOperand {
   const { value } = read;
   if (Array.isArray(value)) {
     return {
-      items: value.map(jsonTyped),
+      items: value.map(itemTyped),
       value: NULL,
       emptiness: "unknown",
       ...(read.fromColumn ? {} : { raw: value }),
@@ -137,8 +142,15 @@ function applyModifier(node: IdentifierNode, operand: JsOperand): JsOperand {
         const lowered = sqlLower(boundSqlValue(operand.bound.value));
         return boundJs(typeof lowered === "string" ? lowered : null);
       }
-      const lower = (t: Typed): Typed => ({ v: sqlLower(t.v), aff: "none" });
-      return { items: operand.items?.map(lower) ?? null, value: lower(operand.value), emptiness: "unknown" };
+      // Lowered items are still read through a subquery column (BLOB); a lowered scalar is an expression.
+      const lower =
+        (aff: Typed["aff"]) =>
+        (t: Typed): Typed => ({ v: sqlLower(t.v), aff });
+      return {
+        items: operand.items?.map(lower("blob")) ?? null,
+        value: lower("none")(operand.value),
+        emptiness: "unknown",
+      };
     }
     case "length":
       if ("raw" in operand) return boundJs(valueLength(operand.raw));
@@ -172,7 +184,7 @@ function readFunction(
   const numbers = args.map(mathArg);
   if (numbers.some((n) => n === null)) return exprJs(null);
   const [lonA, latA, lonB, latB] = numbers as [number, number, number, number];
-  const rad = (deg: number) => (deg * Math.PI) / 180;
+  const rad = (deg: number) => deg * (Math.PI / 180); // SQLite's radians(): x*(M_PI/180.0)
   const inner =
     Math.cos(rad(latA)) * Math.cos(rad(latB)) * Math.cos(rad(lonB) - rad(lonA)) +
     Math.sin(rad(latA)) * Math.sin(rad(latB));

@@ -9,8 +9,12 @@ export interface SqlNumber {
 /** A SQLite value as the evaluator models it (no BLOBs: the language cannot produce them). */
 export type SqlValue = null | string | SqlNumber;
 
-/** The affinity SQLite applies before comparing: columns have one, bound values and expressions do not. */
-export type Affinity = "text" | "numeric" | "none";
+/**
+ * The affinity SQLite applies before comparing. Expressions and bound values have none; columns have
+ * one, and a column with no declared type (json_each's `value`, a subquery column over an expression) has
+ * BLOB affinity, which converts nothing but still counts as a column (TEXT then no longer applies to it).
+ */
+export type Affinity = "text" | "numeric" | "blob" | "none";
 
 /** A value with the affinity of the expression that produced it. */
 export interface Typed {

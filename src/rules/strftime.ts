@@ -8,7 +8,10 @@ const JD_EPOCH_MS = 210_866_760_000_000;
 const DATE_TEXT =
   /^(\d{4})-(\d{2})-(\d{2})(?:[ T]+(\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?)?\s*(Z|z|[+-]\d{2}:\d{2})?\s*$/;
 const TIME_TEXT = /^(\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?\s*(Z|z|[+-]\d{2}:\d{2})?\s*$/;
-const NUMBER_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)$/;
+const NUMBER_TEXT = /^[ \t\n\v\f\r]*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?[ \t\n\v\f\r]*$/;
+/** SQLite's valid range: julian day 0 (-4713-11-24) to 9999-12-31 23:59:59.999, in unix ms. */
+const MIN_MS = -JD_EPOCH_MS;
+const MAX_MS = 253_402_300_799_999;
 const ADD_MODIFIER = /^([+-]?\d+(?:\.\d+)?)\s+(day|hour|minute|second|month|year)s?$/;
 const UNITS_MS: Record<string, number> = { day: DAY_MS, hour: 3_600_000, minute: 60_000, second: 1000 };
 
@@ -26,7 +29,7 @@ export function sqlStrftime(args: SqlValue[]): SqlValue | undefined {
     modifiers.push(text.trim().toLowerCase());
   }
   let ms: number | null | undefined;
-  if (modifiers[0] === "unixepoch" && (typeof timeArg === "object" || NUMBER_TEXT.test(timeArg.trim()))) {
+  if (modifiers[0] === "unixepoch" && (typeof timeArg === "object" || NUMBER_TEXT.test(timeArg))) {
     const seconds = typeof timeArg === "object" ? timeArg.num : Number(timeArg.trim());
     ms = Math.floor(seconds * 1000 + 0.5);
     modifiers.shift();
@@ -36,8 +39,9 @@ export function sqlStrftime(args: SqlValue[]): SqlValue | undefined {
     ms = applyModifier(ms, modifier);
     if (ms === null || ms === undefined) return ms;
   }
-  const year = new Date(ms).getUTCFullYear();
-  if (!Number.isFinite(ms) || year < 0 || year > 9999) return null;
+  if (!Number.isFinite(ms) || ms < MIN_MS || ms > MAX_MS) return null;
+  // Years before 0 render with a sign SQLite pads its own way: leave them to SQL.
+  if (new Date(ms).getUTCFullYear() < 0) return undefined;
   return format(toText(formatArg) as string, ms);
 }
 
@@ -45,7 +49,7 @@ function parseTime(value: Exclude<SqlValue, null>): number | null | undefined {
   if (typeof value === "object") return julianToMs(value.num);
   const text = value.trim();
   if (text.toLowerCase() === "now") return undefined;
-  if (NUMBER_TEXT.test(text)) return julianToMs(Number(text));
+  if (NUMBER_TEXT.test(text)) return julianToMs(Number(text.trim()));
   const date = DATE_TEXT.exec(text);
   if (date) {
     const [, y, mo, d, h = "0", mi = "0", s = "0", frac = "", tz] = date;
@@ -88,7 +92,7 @@ function withYear(ms: number, year: number): number {
 }
 
 function julianToMs(jd: number): number | null {
-  if (!(jd >= 0 && jd < 5373484.5)) return null;
+  if (!(jd >= 0 && jd <= 5373484.5)) return null;
   return Math.floor(jd * DAY_MS + 0.5) - JD_EPOCH_MS;
 }
 
