@@ -41,7 +41,7 @@ describe("importCollections", () => {
     expect(books.fields.find((f) => f.name === "author")).toMatchObject({ collectionId: "authors00000001" });
     const before = {
       version: await version(),
-      defs: await env.DB.prepare("SELECT * FROM _collections ORDER BY id").all(),
+      defs: (await env.DB.prepare("SELECT * FROM _collections ORDER BY id").all()).results,
     };
     expect(await importCollections(deps(), { collections: EXPORT })).toEqual({
       created: [],
@@ -50,7 +50,7 @@ describe("importCollections", () => {
     });
     expect({
       version: await version(),
-      defs: await env.DB.prepare("SELECT * FROM _collections ORDER BY id").all(),
+      defs: (await env.DB.prepare("SELECT * FROM _collections ORDER BY id").all()).results,
     }).toEqual(before);
   });
 

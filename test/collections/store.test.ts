@@ -1,0 +1,77 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import {
+  CollectionStore,
+  createCollection,
+  SCHEMA_CHECK_INTERVAL_MS,
+  updateCollection,
+} from "../../src/collections";
+
+/** A D1 wrapper counting prepared statements, to see what the store reads. */
+function counting(db: D1Database) {
+  const seen: string[] = [];
+  const wrapped = new Proxy(db, {
+    get(target, prop) {
+      if (prop === "prepare") {
+        return (sql: string) => {
+          seen.push(sql);
+          return target.prepare(sql);
+        };
+      }
+      const value = Reflect.get(target, prop);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+  return { db: wrapped, seen };
+}
+
+describe("CollectionStore", () => {
+  it("bounds the staleness a cached isolate sees to the check interval, without reloading every definition", async () => {
+    expect(SCHEMA_CHECK_INTERVAL_MS).toBeLessThanOrEqual(5_000);
+    let now = 0;
+    const { db, seen } = counting(env.DB);
+    const cached = new CollectionStore({ clock: () => now });
+    expect((await cached.snapshot(db)).find("users")).toBeDefined();
+    const loads = () => seen.filter((s) => s.startsWith("SELECT * FROM _collections")).length;
+    expect(loads()).toBe(1);
+
+    // Another isolate (its own store) creates a collection.
+    await createCollection({ db: env.DB, store: new CollectionStore() }, { name: "fresh" });
+    now += SCHEMA_CHECK_INTERVAL_MS - 1;
+    expect((await cached.snapshot(db)).find("fresh")).toBeUndefined();
+    expect(seen.length).toBe(2);
+
+    now += 1;
+    expect((await cached.snapshot(db)).find("fresh")).toBeDefined();
+    expect(loads()).toBe(2);
+
+    // Unchanged schema: a version check only, no reload.
+    now += SCHEMA_CHECK_INTERVAL_MS;
+    await cached.snapshot(db);
+    expect(loads()).toBe(2);
+    expect(seen.at(-1)).toBe("SELECT value FROM _params WHERE key = ?");
+  });
+
+  it("shows the isolate's own change at once", async () => {
+    const now = 0;
+    const store = new CollectionStore({ clock: () => now });
+    const d = { db: env.DB, store };
+    await store.snapshot(env.DB);
+    await updateCollection(d, { idOrName: "fresh", body: { listRule: "" } });
+    expect((await store.snapshot(env.DB)).find("fresh")?.listRule).toBe("");
+  });
+
+  it("shares one load between concurrent requests", async () => {
+    const { db, seen } = counting(env.DB);
+    const store = new CollectionStore();
+    await Promise.all([store.snapshot(db), store.snapshot(db), store.snapshot(db)]);
+    expect(seen.filter((s) => s.startsWith("SELECT * FROM _collections")).length).toBe(1);
+  });
+
+  it("finds collections by id and by name case-insensitively", async () => {
+    const snapshot = await new CollectionStore().snapshot(env.DB);
+    expect(snapshot.find("_pb_users_auth_")?.name).toBe("users");
+    expect(snapshot.find("USERS")?.id).toBe("_pb_users_auth_");
+    expect(snapshot.find("nope")).toBeUndefined();
+  });
+});

@@ -1,0 +1,60 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { type AuthCollection, CollectionStore, createTableSql, getCollection } from "../../src/collections";
+import { prepareCollection } from "../../src/collections/prepare";
+import { sameDefinition } from "../../src/collections/same-definition";
+
+const d = { db: env.DB, store: new CollectionStore() };
+
+describe("system collections created by migration", () => {
+  it.each(["_superusers", "users"])(
+    "%s is exactly what the schema engine would build, table included",
+    async (name) => {
+      const stored = (await getCollection(d, name)) as AuthCollection;
+      expect(stored.type).toBe("auth");
+      const rebuilt = await prepareCollection(
+        env.DB,
+        {},
+        { existing: stored, others: [], now: stored.updated },
+      );
+      expect(sameDefinition(stored, rebuilt)).toBe(true);
+      const table = await env.DB.prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?")
+        .bind(name)
+        .first<{ sql: string }>();
+      expect(table?.sql).toBe(createTableSql(name, stored.fields));
+    },
+  );
+
+  it("gives each auth collection its own generated token secret", async () => {
+    const a = (await getCollection(d, "_superusers")) as AuthCollection;
+    const b = (await getCollection(d, "users")) as AuthCollection;
+    expect(a.tokenSecret).toMatch(/^[0-9a-f]{50}$/);
+    expect(b.tokenSecret).toMatch(/^[0-9a-f]{50}$/);
+    expect(a.tokenSecret).not.toBe(b.tokenSecret);
+  });
+
+  it("has the auth system fields with password and tokenKey hidden", async () => {
+    const users = await getCollection(d, "users");
+    const system = users.fields.filter((f) => f.system).map((f) => [f.name, f.type, f.hidden]);
+    expect(system).toEqual([
+      ["id", "text", false],
+      ["password", "password", true],
+      ["tokenKey", "text", true],
+      ["email", "email", false],
+      ["emailVisibility", "bool", false],
+      ["verified", "bool", false],
+    ]);
+    expect(users.fields.map((f) => f.name)).toEqual([
+      "id",
+      "password",
+      "tokenKey",
+      "email",
+      "emailVisibility",
+      "verified",
+      "name",
+      "created",
+      "updated",
+    ]);
+    expect((await getCollection(d, "_superusers")).system).toBe(true);
+  });
+});
