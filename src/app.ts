@@ -1,4 +1,5 @@
 /** Composition root: builds the Hono app from options and wires middleware and routes. */
+import { env } from "cloudflare:workers";
 import { Hono } from "hono";
 import { cors } from "hono/cors";
 import { hashPassword, verifyPassword } from "./auth/password";
@@ -10,10 +11,14 @@ import { bodyLimit, DEFAULT_BODY_LIMIT } from "./http/middleware/body-limit";
 import { d1Session } from "./http/middleware/d1-session";
 import { requestContext } from "./http/middleware/request-context";
 import { onError, onNotFound } from "./http/on-error";
+import { batchRoutes } from "./http/routes/batch";
 import { collectionRoutes } from "./http/routes/collections";
 import { healthRoutes } from "./http/routes/health";
+import { realtimeRoutes } from "./http/routes/realtime";
 import { recordRoutes } from "./http/routes/records";
 import { createLogger, type LogLevel } from "./observability/logger";
+import type { RealtimeOptions } from "./realtime/connect";
+import { fanOutSink, realtimeSink } from "./realtime/publish";
 import { type ChangeSink, noopChangeSink } from "./records/events";
 
 /** CORS settings; `origin` is a list of allowed origins or `*` (PocketBase's default). */
@@ -40,6 +45,8 @@ export interface EdgebaseOptions {
   authenticate?: Authenticate;
   /** Receives every committed record change (realtime plugs in here). Default: dropped. */
   changes?: ChangeSink;
+  /** Realtime (WebSocket and SSE) limits, room rules and hub shards, or `false` to mount no realtime. */
+  realtime?: RealtimeOptions | false;
   /** Limits of `POST /api/batch`: at most `maxRequests` requests (default 50). */
   batch?: { maxRequests?: number };
 }
@@ -59,12 +66,17 @@ export function createEdgebase(options: EdgebaseOptions = {}): Hono<AppEnv> {
 
   // One collection store per app, so one per isolate for the Worker: definitions are cached across requests.
   const collectionStore = new CollectionStore();
+  const realtime = options.realtime === false ? undefined : (options.realtime ?? {});
+  // The binding is looked up per event, so building the app (at module load) touches no binding.
+  const live = realtime && realtimeSink(() => env.REALTIME_HUB, { shards: realtime.shards });
+  const sinks = [options.changes, live].filter((s): s is ChangeSink => s !== undefined);
 
   healthRoutes(app);
   collectionRoutes(app, collectionStore);
+  if (realtime) realtimeRoutes(app, { ...realtime, store: collectionStore });
   recordRoutes(app, {
     store: collectionStore,
-    changes: options.changes ?? noopChangeSink,
+    changes: sinks.length === 0 ? noopChangeSink : fanOutSink(...sinks),
     hashPassword,
     verifyPassword: async (plain, stored) => (await verifyPassword(plain, stored)).ok,
     batch: options.batch,

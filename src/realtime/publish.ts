@@ -1,7 +1,11 @@
 /** The realtime ChangeSink: sends each committed change to its collection's hub shards. */
 import type { ChangeEvent, ChangeSink } from "../records/events";
+import type { RealtimeHub } from "./hub";
 import { toHubEvent } from "./hub-event";
 import { hubName } from "./topics";
+
+/** The REALTIME_HUB binding. */
+export type HubNamespace = DurableObjectNamespace<RealtimeHub>;
 
 /** Options of {@link realtimeSink}. */
 export interface RealtimeSinkOptions {
@@ -14,7 +18,7 @@ export interface RealtimeSinkOptions {
  * ctx.waitUntil, so publishing never delays a response; one failed hub does not stop the others.
  */
 export function realtimeSink(
-  namespace: DurableObjectNamespace<import("./hub").RealtimeHub>,
+  namespace: HubNamespace | (() => HubNamespace),
   options: RealtimeSinkOptions = {},
 ): ChangeSink {
   const shards = Math.max(1, Math.trunc(options.shards ?? 1));
@@ -30,10 +34,20 @@ export function realtimeSink(
       }
       await Promise.allSettled(
         [...byHub].map(async ([name, list]) => {
-          const stub = namespace.get(namespace.idFromName(name));
+          const ns = typeof namespace === "function" ? namespace() : namespace;
+          const stub = ns.get(ns.idFromName(name));
           for (const event of list) await stub.publish(toHubEvent(event));
         }),
       );
+    },
+  };
+}
+
+/** One sink that hands every batch to each of `sinks` (a failing one does not stop the others). */
+export function fanOutSink(...sinks: ChangeSink[]): ChangeSink {
+  return {
+    async emit(events: readonly ChangeEvent[]): Promise<void> {
+      await Promise.allSettled(sinks.map((s) => s.emit(events)));
     },
   };
 }

@@ -1,0 +1,82 @@
+/** What the Worker decides before forwarding a WebSocket: which hub, who, from where to resume, room rights. */
+import { z } from "zod";
+import type { SchemaSnapshot } from "../collections/store";
+import { badRequest, notFound } from "../lib/errors";
+import { parseFilter } from "../rules/cache";
+import type { RuleContext } from "../rules/context";
+import { evaluateFilter } from "../rules/evaluate";
+import { type ConnectInfo, DEFAULT_LIMITS, type RealtimeLimits } from "./protocol";
+import { hubName, shardOf } from "./topics";
+
+/** Who may use rooms (`null` = superusers only, `""` = everyone); evaluated against the record `{id: ROOM}`. */
+export interface RoomRules {
+  /** Subscribing to `presence/ROOM` and `broadcast/ROOM`. Default: signed-in callers. */
+  joinRule?: string | null;
+  /** Sending to `broadcast/ROOM`. Default: signed-in callers. */
+  broadcastRule?: string | null;
+}
+
+/** Realtime settings of an app. */
+export interface RealtimeOptions {
+  limits?: Partial<RealtimeLimits>;
+  rooms?: RoomRules;
+  /** Shards per collection hub (see topics.ts). Default 1. */
+  shards?: number;
+}
+
+const SIGNED_IN = '@request.auth.id != ""';
+const NAME = /^[\w.-]{1,100}$/;
+
+/** The query of `GET /api/realtime/ws`: exactly one of `collection` and `room`; `since`; a shard `key`. */
+export const connectQuerySchema = z
+  .object({
+    collection: z.string().regex(NAME).optional(),
+    room: z.string().regex(NAME).optional(),
+    since: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+    key: z.string().min(1).max(100).optional(),
+  })
+  .refine((q) => (q.collection === undefined) !== (q.room === undefined), {
+    message: "Pass exactly one of the collection and room query parameters.",
+  });
+
+/** The hub's object name and the info forwarded to it; a bad query is a 400, an unknown collection a 404. */
+export function connectInfo(
+  query: Record<string, string>,
+  ctx: RuleContext,
+  snapshot: SchemaSnapshot,
+  options: RealtimeOptions = {},
+): ConnectInfo & { hubName: string } {
+  const parsed = connectQuerySchema.safeParse(query);
+  if (!parsed.success)
+    throw badRequest(`Invalid realtime query: ${parsed.error.issues[0]?.message ?? "bad value"}.`);
+  const q = parsed.data;
+  const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const base = { auth: ctx.auth, since: q.since, limits, headers: ctx.headers };
+  if (q.room !== undefined) {
+    const hub = { kind: "room" as const, name: q.room };
+    const rules = options.rooms ?? {};
+    const room = {
+      join: allows(rules.joinRule === undefined ? SIGNED_IN : rules.joinRule, q.room, ctx),
+      broadcast: allows(rules.broadcastRule === undefined ? SIGNED_IN : rules.broadcastRule, q.room, ctx),
+    };
+    // Rooms are one object each: presence needs every member in one place.
+    return { ...base, hub, room, hubName: hubName(hub) };
+  }
+  const collection = snapshot.find(q.collection as string);
+  if (!collection) throw notFound("Missing collection context.");
+  const hub = { kind: "collection" as const, name: collection.name };
+  const shard = shardOf(q.key ?? ctx.auth?.id ?? crypto.randomUUID(), options.shards ?? 1);
+  return { ...base, hub, hubName: hubName(hub, shard) };
+}
+
+/** A room rule decided locally; rules that would need the database deny. */
+function allows(rule: string | null, room: string, ctx: RuleContext): boolean {
+  if (ctx.isSuperuser) return true;
+  if (rule === null) return false;
+  if (rule.trim() === "") return true;
+  try {
+    return evaluateFilter(parseFilter(rule), { id: room }, ctx) === true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,103 @@
+/** `POST /api/realtime` input: PocketBase's {clientId, subscriptions} with `?options=` per topic, grouped by hub. */
+import { z } from "zod";
+import type { SchemaSnapshot } from "../collections/store";
+import { badRequest } from "../lib/errors";
+import { parseFields } from "../records/query-params";
+import { parseFilter } from "../rules/cache";
+import type { HubSubscriptions } from "./client";
+import type { Subscription } from "./protocol";
+import { hubName, parseTopic, shardOf } from "./topics";
+
+/** PocketBase's limits: a client id of at most 255 characters, 1,000 topics of at most 2,500 characters each. */
+export const setSubscriptionsSchema = z.object({
+  clientId: z.string().min(1).max(255),
+  subscriptions: z.array(z.string().max(2_500)).max(1_000).default([]),
+});
+
+/** A validated `POST /api/realtime` body. */
+export type SetSubscriptionsInput = z.output<typeof setSubscriptionsSchema>;
+
+const optionsSchema = z.object({
+  query: z.record(z.string(), z.unknown()).optional(),
+  headers: z.record(z.string(), z.string()).optional(),
+});
+
+/** Validates the body; a bad one is a 400 naming the field, as PocketBase does. */
+export function parseSetSubscriptions(body: unknown): SetSubscriptionsInput {
+  const parsed = setSubscriptionsSchema.safeParse(body);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const field = String(issue?.path[0] ?? "clientId");
+  throw badRequest("An error occurred while validating the submitted data.", {
+    [field]: { code: "validation_invalid_value", message: issue?.message ?? "Invalid value." },
+  });
+}
+
+/**
+ * Turns the SDK's topic strings into per-hub subscriptions. Record topics of unknown collections and custom
+ * topics are accepted and simply never receive anything (PocketBase keeps them too); bad options are a 400.
+ */
+export function groupSubscriptions(
+  snapshot: SchemaSnapshot,
+  input: SetSubscriptionsInput,
+  shards = 1,
+): HubSubscriptions[] {
+  const groups = new Map<string, Subscription[]>();
+  for (const key of new Set(input.subscriptions)) {
+    const [topicText = "", query = ""] = splitOnce(key, "?");
+    const topic = parseTopic(topicText);
+    if (topic?.kind !== "records") continue;
+    const collection = snapshot.find(topic.collection);
+    if (!collection) continue;
+    const sub: Subscription = {
+      key,
+      topic: `${collection.name}/${topic.recordId}`,
+      ...subscriptionOptions(key, query),
+    };
+    const hub = hubName({ kind: "collection", name: collection.name }, shardOf(input.clientId, shards));
+    groups.set(hub, [...(groups.get(hub) ?? []), sub]);
+  }
+  return [...groups].map(([hub, subs]) => ({ hub, subs }));
+}
+
+function subscriptionOptions(
+  key: string,
+  query: string,
+): Pick<Subscription, "filter" | "fields" | "headers"> {
+  const raw = new URLSearchParams(query).get("options");
+  if (!raw) return {};
+  let options: z.output<typeof optionsSchema>;
+  try {
+    options = optionsSchema.parse(JSON.parse(raw));
+  } catch (cause) {
+    throw badRequest(`Invalid options of subscription "${key.slice(0, 100)}".`, {}, cause);
+  }
+  const filter =
+    typeof options.query?.filter === "string" && options.query.filter !== ""
+      ? options.query.filter
+      : undefined;
+  const fields =
+    typeof options.query?.fields === "string" && options.query.fields !== ""
+      ? options.query.fields
+      : undefined;
+  try {
+    if (filter) parseFilter(filter);
+    if (fields) parseFields(fields);
+  } catch (cause) {
+    throw badRequest(`Invalid filter or fields in subscription "${key.slice(0, 100)}".`, {}, cause);
+  }
+  const headers = options.headers ? normalizeHeaders(options.headers) : undefined;
+  return { ...(filter && { filter }), ...(fields && { fields }), ...(headers && { headers }) };
+}
+
+/** `@request.headers.*` naming: lower case, `-` as `_`. */
+function normalizeHeaders(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(headers).map(([k, v]) => [k.toLowerCase().replaceAll("-", "_"), v]),
+  );
+}
+
+function splitOnce(text: string, sep: string): [string, string] {
+  const i = text.indexOf(sep);
+  return i < 0 ? [text, ""] : [text.slice(0, i), text.slice(i + 1)];
+}

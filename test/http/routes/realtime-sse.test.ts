@@ -1,0 +1,140 @@
+import { env } from "cloudflare:workers";
+import { beforeAll, describe, expect, it } from "vitest";
+import { createCollection } from "../../../src/collections/save-collection";
+import { CollectionStore } from "../../../src/collections/store";
+import { api, apiJson } from "../../helpers/request";
+
+beforeAll(async () => {
+  await createCollection(
+    { db: env.DB, store: new CollectionStore() },
+    {
+      name: "posts",
+      type: "base",
+      listRule: "",
+      viewRule: "",
+      createRule: "",
+      updateRule: "",
+      fields: [
+        { name: "title", type: "text" },
+        { name: "n", type: "number" },
+      ],
+    },
+  );
+});
+
+/** One SSE frame: its id, event name and parsed data. */
+interface Frame {
+  id: string;
+  event: string;
+  data: Record<string, unknown>;
+}
+
+/** Reads SSE frames from a streaming response, skipping keep-alive comments. */
+class FrameReader {
+  readonly #reader: ReadableStreamDefaultReader<Uint8Array>;
+  readonly #decoder = new TextDecoder();
+  #buffer = "";
+
+  constructor(res: Response) {
+    this.#reader = (res.body as ReadableStream<Uint8Array>).getReader();
+  }
+
+  async next(): Promise<Frame> {
+    for (;;) {
+      const end = this.#buffer.indexOf("\n\n");
+      if (end >= 0) {
+        const block = this.#buffer.slice(0, end);
+        this.#buffer = this.#buffer.slice(end + 2);
+        if (block.startsWith(":")) continue;
+        const lines = Object.fromEntries(
+          block.split("\n").map((l) => [l.slice(0, l.indexOf(":")), l.slice(l.indexOf(":") + 1)]),
+        );
+        return { id: lines.id ?? "", event: lines.event ?? "", data: JSON.parse(lines.data ?? "null") };
+      }
+      const { value, done } = await this.#reader.read();
+      if (done) throw new Error("stream ended");
+      this.#buffer += this.#decoder.decode(value, { stream: true });
+    }
+  }
+
+  cancel(): Promise<void> {
+    return this.#reader.cancel();
+  }
+}
+
+async function connect(): Promise<{ clientId: string; frames: FrameReader }> {
+  const res = await api("/api/realtime");
+  expect(res.status).toBe(200);
+  expect(res.headers.get("content-type")).toBe("text/event-stream");
+  const frames = new FrameReader(res);
+  const connect = await frames.next();
+  expect(connect.event).toBe("PB_CONNECT");
+  expect(connect.data).toEqual({ clientId: connect.id });
+  expect(connect.id).toMatch(/^[a-z0-9]{40}$/);
+  return { clientId: connect.id, frames };
+}
+
+describe("PocketBase-compatible SSE", () => {
+  it("sends PB_CONNECT, accepts subscriptions with options and streams events named by the topic", async () => {
+    const { clientId, frames } = await connect();
+    const options = encodeURIComponent(
+      JSON.stringify({ query: { filter: "n > 1", fields: "id,title" }, headers: {} }),
+    );
+    const topics = ["posts/*", `posts/*?options=${options}`];
+    const set = await apiJson("POST", "/api/realtime", { clientId, subscriptions: topics });
+    expect(set.status).toBe(204);
+    const low = (await (
+      await apiJson("POST", "/api/collections/posts/records", { title: "low", n: 1 })
+    ).json()) as { id: string };
+    const first = await frames.next();
+    expect(first).toMatchObject({
+      id: clientId,
+      event: "posts/*",
+      data: { action: "create", record: { id: low.id, title: "low", n: 1 } },
+    });
+    await apiJson("POST", "/api/collections/posts/records", { title: "high", n: 5 });
+    const got = [await frames.next(), await frames.next()];
+    expect(got.map((f) => f.event).sort()).toEqual(topics.slice().sort());
+    const filtered = got.find((f) => f.event !== "posts/*");
+    expect(filtered?.data).toEqual({ action: "create", record: { id: expect.any(String), title: "high" } });
+    await frames.cancel();
+  });
+
+  it("unsubscribes when the list shrinks", async () => {
+    const { clientId, frames } = await connect();
+    await apiJson("POST", "/api/realtime", { clientId, subscriptions: ["posts/*"] });
+    expect((await apiJson("POST", "/api/realtime", { clientId, subscriptions: ["posts/none"] })).status).toBe(
+      204,
+    );
+    const rec = (await (await apiJson("POST", "/api/collections/posts/records", { title: "x" })).json()) as {
+      id: string;
+    };
+    await apiJson("POST", "/api/realtime", { clientId, subscriptions: [`posts/${rec.id}`] });
+    await apiJson("PATCH", `/api/collections/posts/records/${rec.id}`, { title: "y" });
+    const frame = await frames.next();
+    expect(frame).toMatchObject({
+      event: `posts/${rec.id}`,
+      data: { action: "update", record: { title: "y" } },
+    });
+    await frames.cancel();
+  });
+
+  it("answers 404 for an unknown client, 400 for bad bodies or options", async () => {
+    const missing = await apiJson("POST", "/api/realtime", { clientId: "nope", subscriptions: [] });
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toMatchObject({ status: 404, message: "Missing or invalid client id." });
+    const bad = await apiJson("POST", "/api/realtime", { subscriptions: [] });
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ data: { clientId: { code: "validation_invalid_value" } } });
+    const { clientId, frames } = await connect();
+    const badFilter = encodeURIComponent(JSON.stringify({ query: { filter: "n >" } }));
+    expect(
+      (await apiJson("POST", "/api/realtime", { clientId, subscriptions: [`posts/*?options=${badFilter}`] }))
+        .status,
+    ).toBe(400);
+    expect(
+      (await apiJson("POST", "/api/realtime", { clientId, subscriptions: ["posts/*?options=%7Bx"] })).status,
+    ).toBe(400);
+    await frames.cancel();
+  });
+});
