@@ -11,11 +11,11 @@ import { bodyLimit, DEFAULT_BODY_LIMIT } from "./http/middleware/body-limit";
 import { d1Session } from "./http/middleware/d1-session";
 import { requestContext } from "./http/middleware/request-context";
 import { onError, onNotFound } from "./http/on-error";
-import { batchRoutes } from "./http/routes/batch";
 import { collectionRoutes } from "./http/routes/collections";
 import { healthRoutes } from "./http/routes/health";
 import { realtimeRoutes } from "./http/routes/realtime";
 import { recordRoutes } from "./http/routes/records";
+import type { RecordRouteOptions } from "./http/rule-context";
 import { createLogger, type LogLevel } from "./observability/logger";
 import type { RealtimeOptions } from "./realtime/connect";
 import { fanOutSink, realtimeSink } from "./realtime/publish";
@@ -74,13 +74,15 @@ export function createEdgebase(options: EdgebaseOptions = {}): Hono<AppEnv> {
   healthRoutes(app);
   collectionRoutes(app, collectionStore);
   if (realtime) realtimeRoutes(app, { ...realtime, store: collectionStore });
-  recordRoutes(app, {
+  const recordOptions: RecordRouteOptions = {
     store: collectionStore,
     changes: sinks.length === 0 ? noopChangeSink : fanOutSink(...sinks),
     hashPassword,
     verifyPassword: async (plain, stored) => (await verifyPassword(plain, stored)).ok,
     batch: options.batch,
-  });
+  };
+  recordRoutes(app, recordOptions);
+  batchRoutes(app, recordOptions);
 
   addMethodNotAllowed(app);
   app.notFound(onNotFound);
