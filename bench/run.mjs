@@ -28,6 +28,7 @@ const { values: args } = parseArgs({
     rounds: { type: "string" },
     seconds: { type: "string" },
     docs: { type: "boolean", default: false },
+    datasets: { type: "string" },
   },
 });
 
@@ -41,7 +42,9 @@ const PRESETS = {
   dev: { datasets: ["10k"], rounds: 3, seconds: 1, warmupSeconds: 1, startupTrials: 1 },
 };
 const preset = PRESETS[kind];
-const datasets = /** @type {DatasetName[]} */ (preset.datasets);
+const datasets = /** @type {DatasetName[]} */ (args.datasets ? args.datasets.split(",") : preset.datasets);
+for (const ds of datasets)
+  if (!(ds in DATASETS)) throw new Error(`unknown dataset ${ds}; known: ${Object.keys(DATASETS)}`);
 const only = args.only ? new Set(args.only.split(",")) : null;
 const clock = performance.now();
 const log = (/** @type {string} */ msg) =>
