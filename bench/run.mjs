@@ -5,15 +5,15 @@
  */
 import { relative } from "node:path";
 import { parseArgs } from "node:util";
-import { SignJWT } from "jose";
-import { registerCollections, signIn } from "./edgebase/register.mjs";
+import { registerCollections } from "./edgebase/register.mjs";
 import { buildBundle } from "./lib/build.mjs";
-import { BASELINE_JWT_SECRET, DATASETS, ROOT } from "./lib/config.mjs";
+import { DATASETS, ROOT } from "./lib/config.mjs";
+import { buildContext } from "./lib/context.mjs";
 import { pin, startLoadClient } from "./lib/load.mjs";
 import { commitInfo, machine, versions } from "./lib/machine.mjs";
 import { runScenario } from "./lib/measure.mjs";
 import { renderMarkdown, updateBenchmarksMd, writeRunFile } from "./lib/report.mjs";
-import { ensureSeeded, OWNER, postId, postIndexes, userId } from "./lib/seed.mjs";
+import { ensureSeeded, postIndexes } from "./lib/seed.mjs";
 import { startServer, workerOptions } from "./lib/server.mjs";
 import { bundleSizes, measureStartup } from "./lib/startup.mjs";
 import { SCENARIOS } from "./scenarios/index.mjs";
@@ -111,22 +111,7 @@ try {
     seed[ds] = { rows, ...result };
   }
 
-  const ownerId = userId(OWNER);
-  const edgebase10k = server.urls.get("edgebase-10k") ?? "";
-  const signedIn = await signIn(edgebase10k, { id: ownerId, email: `user${OWNER}@example.com` });
-  /** @type {import("./lib/scenario.mjs").BenchContext} */
-  const ctx = {
-    postIds: (ds) => Array.from({ length: 256 }, (_, i) => postId(1 + Math.floor((i * DATASETS[ds]) / 256))),
-    ownerId,
-    baselineToken: await new SignJWT({})
-      .setProtectedHeader({ alg: "HS256" })
-      .setSubject(ownerId)
-      .setIssuedAt()
-      .setExpirationTime("6h")
-      .sign(new TextEncoder().encode(BASELINE_JWT_SECRET)),
-    edgebaseSession: signedIn.session,
-    edgebaseSessionError: signedIn.error,
-  };
+  const ctx = await buildContext(server.urls);
 
   log(`Load client pinning: ${client.pinError ?? "CPU 0"}; server: ${selfPin ?? "CPU 1"}`);
   const scenarios = [];
