@@ -11,6 +11,7 @@ import { bodyLimit, DEFAULT_BODY_LIMIT } from "./http/middleware/body-limit";
 import { d1Session } from "./http/middleware/d1-session";
 import { requestContext } from "./http/middleware/request-context";
 import { onError, onNotFound } from "./http/on-error";
+import { batchRoutes } from "./http/routes/batch";
 import { collectionRoutes } from "./http/routes/collections";
 import { healthRoutes } from "./http/routes/health";
 import { realtimeRoutes } from "./http/routes/realtime";
