@@ -5,7 +5,7 @@ import type { SqlOperand } from "./compile-operand";
 import { boundOperand, compileOperand } from "./compile-operand";
 import type { RuleContext } from "./context";
 import { RuleLimitError } from "./errors";
-import { MAX_BOUND_PARAMS } from "./limits";
+import { MAX_BOUND_PARAMS, MAX_SQL_LENGTH } from "./limits";
 import type { FieldResolver, SqlFragment } from "./resolver";
 import { equalityForm, isBodySet, likePattern } from "./semantics";
 
@@ -23,6 +23,8 @@ export interface CompiledFilter {
 export interface CompileOptions {
   /** How many bound parameters this filter may use (default 100, D1's cap; pass what the query has left). */
   maxParams?: number;
+  /** Longest SQL text the filter may compile to (default 40,000 characters; D1 caps a statement at 100 KB). */
+  maxSqlLength?: number;
 }
 
 /**
@@ -47,6 +49,8 @@ export function compileFilter(
   const total = where.params.length + joinList.reduce((n, j) => n + j.params.length, 0);
   const max = options.maxParams ?? MAX_BOUND_PARAMS;
   if (total > max) throw new RuleLimitError(`filter needs ${total} bound parameters (limit ${max})`);
+  const maxSql = options.maxSqlLength ?? MAX_SQL_LENGTH;
+  if (where.sql.length > maxSql) throw new RuleLimitError("filter compiles to a query that is too large");
   return { sql: where.sql, params: where.params, joins: joinList };
 }
 
@@ -69,10 +73,10 @@ class SqlCompiler {
 
   filter(node: FilterExpr): Frag {
     if (node.type === "comparison") return this.#comparison(node);
-    const left = this.filter(node.left);
-    const right = this.filter(node.right);
-    const op = node.op === "&&" ? "AND" : "OR";
-    return { sql: `(${left.sql} ${op} ${right.sql})`, params: [...left.params, ...right.params] };
+    // D1 caps expression trees at depth 100, and a parsed `a || b || …` chain is one level per term:
+    // emit each chain of one operator as a balanced tree instead (AND/OR are associative, even with NULLs).
+    const terms = chainTerms(node, node.op).map((term) => this.filter(term));
+    return balanced(terms, node.op === "&&" ? "AND" : "OR");
   }
 
   #comparison(node: ComparisonNode): Frag {
@@ -125,6 +129,21 @@ class SqlCompiler {
       emptiness: "unknown",
     };
   }
+}
+
+/** The operands of a chain of one logical operator, in order (`a || (b || c) || d` → a, b, c, d). */
+function chainTerms(node: FilterExpr, op: "&&" | "||"): FilterExpr[] {
+  return node.type === "logical" && node.op === op
+    ? [...chainTerms(node.left, op), ...chainTerms(node.right, op)]
+    : [node];
+}
+
+function balanced(terms: Frag[], op: "AND" | "OR"): Frag {
+  if (terms.length === 1) return terms[0] as Frag;
+  const mid = Math.ceil(terms.length / 2);
+  const left = balanced(terms.slice(0, mid), op);
+  const right = balanced(terms.slice(mid), op);
+  return { sql: `(${left.sql} ${op} ${right.sql})`, params: [...left.params, ...right.params] };
 }
 
 /** Compares two single-valued operands. */

@@ -32,6 +32,7 @@ export {
   MAX_EXPRESSIONS,
   MAX_FILTER_LENGTH,
   MAX_LIKE_PATTERN_BYTES,
+  MAX_SQL_LENGTH,
 } from "./limits";
 export { macroValue } from "./macros";
 export type {

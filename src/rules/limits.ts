@@ -12,6 +12,8 @@ export const MAX_PATH_SEGMENTS = 12;
 export const MAX_FUNCTION_ARGS = 12;
 /** D1 caps a statement at 100 bound parameters. */
 export const MAX_BOUND_PARAMS = 100;
+/** D1 caps a statement at 100 KB: a rule and a client filter (40 KB each) still leave room for the rest. */
+export const MAX_SQL_LENGTH = 40_000;
 /** D1 caps a LIKE pattern at 50 bytes. */
 export const MAX_LIKE_PATTERN_BYTES = 50;
 /** How many parsed filters the LRU keeps per isolate. */

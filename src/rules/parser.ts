@@ -33,6 +33,7 @@ class Parser {
   #tokens: Token[];
   #index = 0;
   #comparisons = 0;
+  #inFunction = false;
 
   constructor(tokens: Token[]) {
     this.#tokens = tokens;
@@ -85,7 +86,12 @@ class Parser {
       case "number":
         return { type: "literal", value: parseNumber(token), pos: token.pos };
       case "identifier":
-        if (this.#peek().kind === "(") return this.#parseFunction(token, depth);
+        if (this.#peek().kind === "(") {
+          // Nested calls would multiply SQL expression depth (D1 caps it at 100) for no real use.
+          if (this.#inFunction)
+            throw new RuleSyntaxError(`function calls cannot be nested (at ${token.pos})`, token.pos);
+          return this.#parseFunction(token, depth);
+        }
         return parseIdentifier(token);
       default:
         throw unexpectedToken(token);
@@ -99,6 +105,7 @@ class Parser {
     }
     this.#enter(depth + 1, nameToken.pos);
     this.#next();
+    this.#inFunction = true;
     const args: Operand[] = [];
     if (this.#peek().kind !== ")") {
       args.push(this.#parseOperand(depth + 1));
@@ -111,6 +118,7 @@ class Parser {
       }
     }
     this.expect(")");
+    this.#inFunction = false;
     const [min, max] = FUNCTION_ARITY[name];
     if (args.length < min || args.length > max) {
       const wanted = min === max ? `${min}` : `${min} to ${max}`;

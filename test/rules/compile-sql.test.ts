@@ -172,6 +172,27 @@ describe("compileFilter", () => {
     expect(results.every((r) => r.success)).toBe(true);
   });
 
+  it("keeps the SQL expression tree under D1's depth cap of 100", async () => {
+    const chain = Array.from({ length: 200 }, () => "t = u").join(" || ");
+    const leaf = "(tags ?= nums || geoDistance(n, m, 1, 2) > @request.body.tags:length)";
+    let nested = leaf;
+    for (let i = 0; i < 30; i++) nested = `(${nested} ${i % 2 ? "&&" : "||"} tags:lower ?~ t)`;
+    for (const text of [chain, nested]) {
+      const { sql, params } = compile(text);
+      const { results } = await env.DB.prepare(`SELECT id FROM rt WHERE ${sql}`)
+        .bind(...params)
+        .all();
+      expect(results).toEqual([]);
+    }
+    expect(compile("t = 'a' || t = 'b' || t = 'c'").sql).toBe(`((${T} = ? OR ${T} = ?) OR ${T} = ?)`);
+  });
+
+  it("rejects a filter whose SQL would be too large", () => {
+    const text = Array.from({ length: 200 }, () => "tags=nums").join("||");
+    expect(() => compile(text)).toThrow("filter compiles to a query that is too large");
+    expect(() => compile("t = u", CTX, { maxSqlLength: 10 })).toThrow(RuleLimitError);
+  });
+
   it("rejects a LIKE pattern over 50 bytes and more than the bound-parameter budget", () => {
     expect(compile(`t ~ '${"x".repeat(48)}'`).params).toEqual([`%${"x".repeat(48)}%`]);
     expect(() => compile(`t ~ '${"x".repeat(49)}'`)).toThrow(RuleLimitError);
