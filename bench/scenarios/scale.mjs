@@ -5,13 +5,34 @@
  */
 import { atMost, defineScenarios, get, listPath } from "../lib/scenario.mjs";
 
-/** @typedef {import("../lib/scenario.mjs").TargetKind} TargetKind */
+/** @typedef {import("../lib/scenario.mjs").Check} Check */
+/** @typedef {import("../lib/scenario.mjs").Scenario} Scenario */
 
 const SIZES = /** @type {const} */ (["10k", "100k", "1m"]);
+
+/** @type {Check[]} */
+const SKIP_TOTAL_CHECKS = [
+  {
+    kind: "ratio",
+    label: "p50 1M / 10k (fixed rate)",
+    metric: "fixedP50",
+    a: "1m",
+    b: "10k",
+    goal: atMost(1.5),
+  },
+  { kind: "ratio", label: "throughput 1M / 10k", metric: "throughput", a: "1m", b: "10k" },
+];
+
+/** @type {Check[]} */
+const TOTALS_CHECKS = [
+  { kind: "slope", label: "p50 slope (fixed rate)", metric: "fixedP50", arms: [...SIZES] },
+  { kind: "ratio", label: "p50 1M / 10k (fixed rate)", metric: "fixedP50", a: "1m", b: "10k" },
+];
 
 /**
  * @param {"edgebase" | "baseline"} target
  * @param {boolean} skipTotal
+ * @returns {Scenario}
  */
 function scaleScenario(target, skipTotal) {
   const path = listPath("posts", {
@@ -26,39 +47,7 @@ function scaleScenario(target, skipTotal) {
     title: `${target === "edgebase" ? "Edgebase" : "Baseline"} list at 10k/100k/1M, ${skipTotal ? "skipTotal" : "with totals"}`,
     issue: skipTotal ? "3: p50 at 1M ≤ 1.5× p50 at 10k" : "3: with totals, report the slope",
     arms,
-    checks: skipTotal
-      ? [
-          {
-            kind: /** @type {const} */ ("ratio"),
-            label: "p50 1M / 10k (fixed rate)",
-            metric: /** @type {const} */ ("fixedP50"),
-            a: "1m",
-            b: "10k",
-            goal: atMost(1.5),
-          },
-          {
-            kind: /** @type {const} */ ("ratio"),
-            label: "throughput 1M / 10k",
-            metric: /** @type {const} */ ("throughput"),
-            a: "1m",
-            b: "10k",
-          },
-        ]
-      : [
-          {
-            kind: /** @type {const} */ ("slope"),
-            label: "p50 slope (fixed rate)",
-            metric: /** @type {const} */ ("fixedP50"),
-            arms: [...SIZES],
-          },
-          {
-            kind: /** @type {const} */ ("ratio"),
-            label: "p50 1M / 10k (fixed rate)",
-            metric: /** @type {const} */ ("fixedP50"),
-            a: "1m",
-            b: "10k",
-          },
-        ],
+    checks: skipTotal ? SKIP_TOTAL_CHECKS : TOTALS_CHECKS,
   };
 }
 
