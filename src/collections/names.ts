@@ -8,9 +8,13 @@ export const RESERVED_FIELD_NAMES = new Set(["expand", "collectionid", "collecti
 /** Extra names auth collections reserve for request bodies. */
 export const RESERVED_AUTH_FIELD_NAMES = new Set(["passwordconfirm", "oldpassword"]);
 
+/** Tables SQLite and D1 keep for themselves. */
+const PLATFORM_TABLES = new Set(["d1_migrations"]);
+
 /** True when a non-system collection may not use `name` (a leading `_` marks system collections). */
 export function isReservedCollectionName(name: string): boolean {
-  return name.startsWith("_") || name.toLowerCase().startsWith("sqlite_");
+  const lower = name.toLowerCase();
+  return name.startsWith("_") || lower.startsWith("sqlite_") || PLATFORM_TABLES.has(lower);
 }
 
 /** True when a user-defined field may not use `name`. */

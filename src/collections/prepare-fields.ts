@@ -130,6 +130,8 @@ function ensureSystemFields(
       ...found,
       id: def.id,
       system: true,
+      // Hidden system fields (password hash, tokenKey) stay hidden whatever the client sends.
+      hidden: def.hidden || found.hidden,
       ...(def.type === "text" && def.name === "id" ? { primaryKey: true } : {}),
     } as Field;
   }

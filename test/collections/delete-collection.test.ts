@@ -37,8 +37,6 @@ describe("deleteCollection", () => {
 
   it("allows a self-referencing collection to be deleted", async () => {
     const tree = await createCollection(d, { name: "tree" });
-    await createCollection(d, { name: "tmp", fields: [] });
-    const { updateCollection } = await import("../../src/collections");
     await updateCollection(d, {
       idOrName: tree.id,
       body: { fields: [...tree.fields, { name: "parent", type: "relation", collectionId: tree.id }] },

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { createCollection, updateCollection } from "../../src/collections";
+import { createCollection, getCollection, updateCollection } from "../../src/collections";
 import { apiError, deps } from "./helpers";
 
 const d = deps();
@@ -34,6 +34,8 @@ describe("validation on save reports every error at its path", () => {
     [{ name: "1abc" }, "name", "validation_invalid_name"],
     [{ name: "has space" }, "name", "validation_invalid_name"],
     [{ name: "_hidden" }, "name", "validation_reserved_name"],
+    [{ name: "d1_migrations" }, "name", "validation_reserved_name"],
+    [{ name: "sqlite_x" }, "name", "validation_reserved_name"],
     [{ name: "AUTHORS" }, "name", "validation_collection_name_exists"],
     [{ name: "users" }, "name", "validation_collection_name_exists"],
     [{ name: 42 }, "name", "validation_invalid_value"],
@@ -181,6 +183,15 @@ describe("validation on save reports every error at its path", () => {
       updateCollection(d, { idOrName: "authors", body: { listRule: "books_via_title.id != ''" } }),
     );
     expect(back.data.listRule).toMatchObject({ message: 'unknown field "books_via_title"' });
+  });
+
+  it("keeps hidden system fields hidden", async () => {
+    const users = await getCollection(d, "users");
+    const updated = await updateCollection(d, {
+      idOrName: "users",
+      body: { fields: users.fields.map((f) => ({ ...f, hidden: false })) },
+    });
+    expect(updated.fields.filter((f) => f.hidden).map((f) => f.name)).toEqual(["password", "tokenKey"]);
   });
 
   it("refuses type changes and system renames on update", async () => {
