@@ -1,8 +1,11 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
+import { createEdgebase } from "../../../src/app";
 import { createCollection } from "../../../src/collections/save-collection";
 import { CollectionStore } from "../../../src/collections/store";
-import { api, apiJson } from "../../helpers/request";
+import { deauthorizeUser } from "../../../src/realtime/deauthorize";
+import type { AuthRecord } from "../../../src/rules/context";
+import { api, apiJson, BASE } from "../../helpers/request";
 
 beforeAll(async () => {
   await createCollection(
@@ -54,6 +57,14 @@ class FrameReader {
       const { value, done } = await this.#reader.read();
       if (done) throw new Error("stream ended");
       this.#buffer += this.#decoder.decode(value, { stream: true });
+    }
+  }
+
+  /** Resolves when the server ends the stream. */
+  async ended(): Promise<true> {
+    for (;;) {
+      const { done } = await this.#reader.read();
+      if (done) return true;
     }
   }
 
@@ -136,5 +147,45 @@ describe("PocketBase-compatible SSE", () => {
       (await apiJson("POST", "/api/realtime", { clientId, subscriptions: ["posts/*?options=%7Bx"] })).status,
     ).toBe(400);
     await frames.cancel();
+  });
+});
+
+describe("SSE auth", () => {
+  const app = createEdgebase({
+    logLevel: "off",
+    authenticate: async (c) => {
+      const raw = c.req.header("x-test-auth");
+      return raw ? (JSON.parse(raw) as AuthRecord) : null;
+    },
+  });
+  const as = (id: string | null, body: unknown) =>
+    app.request(
+      `${BASE}/api/realtime`,
+      {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          ...(id && {
+            "x-test-auth": JSON.stringify({ id, collectionId: "_pb_users_auth_", collectionName: "users" }),
+          }),
+        },
+        body: JSON.stringify(body),
+      },
+      env,
+    );
+
+  it("binds the first caller's auth, refuses another's, and ends the stream when the user is de-authorized", async () => {
+    const res = await app.request(`${BASE}/api/realtime`, {}, env);
+    const frames = new FrameReader(res);
+    const { id: clientId } = await frames.next();
+    expect((await as("alice", { clientId, subscriptions: ["posts/*"] })).status).toBe(204);
+    const other = await as("bob", { clientId, subscriptions: ["posts/*"] });
+    expect(other.status).toBe(403);
+    expect(await other.json()).toMatchObject({
+      message: "The current and the previous request authorization don't match.",
+    });
+    expect(await deauthorizeUser(env.REALTIME_HUB, "alice")).toBe(1);
+    expect(await frames.ended()).toBe(true);
+    expect((await as("alice", { clientId, subscriptions: ["posts/*"] })).status).toBe(404);
   });
 });

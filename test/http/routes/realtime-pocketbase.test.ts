@@ -1,0 +1,143 @@
+import { env, exports } from "cloudflare:workers";
+import PocketBase from "pocketbase";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createCollection } from "../../../src/collections/save-collection";
+import { CollectionStore } from "../../../src/collections/store";
+import { BASE } from "../../helpers/request";
+
+/** An event the shim dispatches: what the SDK reads of a MessageEvent. */
+class SseEvent extends Event {
+  constructor(
+    type: string,
+    readonly data: string,
+    readonly lastEventId: string,
+  ) {
+    super(type);
+  }
+}
+
+/**
+ * A minimal EventSource over the Worker entry (workerd has no network here): the SDK constructs it with the
+ * realtime URL and listens with addEventListener, exactly as in a browser.
+ */
+class WorkerEventSource extends EventTarget {
+  onerror: ((e: Event) => void) | null = null;
+  #reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+  #closed = false;
+
+  constructor(url: string) {
+    super();
+    void this.#run(url);
+  }
+
+  close(): void {
+    this.#closed = true;
+    void this.#reader?.cancel().catch(() => {});
+  }
+
+  async #run(url: string): Promise<void> {
+    const res = await exports.default.fetch(new Request(url, { headers: { accept: "text/event-stream" } }));
+    this.#reader = (res.body as ReadableStream<Uint8Array>).getReader();
+    const decoder = new TextDecoder();
+    let buffer = "";
+    while (!this.#closed) {
+      const { value, done } = await this.#reader.read().catch(() => ({ value: undefined, done: true }));
+      if (done) break;
+      buffer += decoder.decode(value, { stream: true });
+      for (let end = buffer.indexOf("\n\n"); end >= 0; end = buffer.indexOf("\n\n")) {
+        const block = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        if (block.startsWith(":")) continue;
+        const fields = Object.fromEntries(
+          block.split("\n").map((l) => [l.slice(0, l.indexOf(":")), l.slice(l.indexOf(":") + 1)]),
+        );
+        this.dispatchEvent(new SseEvent(fields.event ?? "message", fields.data ?? "", fields.id ?? ""));
+      }
+    }
+  }
+}
+
+const originalEventSource = globalThis.EventSource;
+
+beforeAll(async () => {
+  globalThis.EventSource = WorkerEventSource as unknown as typeof EventSource;
+  await createCollection(
+    { db: env.DB, store: new CollectionStore() },
+    {
+      name: "posts",
+      type: "base",
+      listRule: "",
+      viewRule: "",
+      createRule: "",
+      updateRule: "",
+      deleteRule: "",
+      fields: [{ name: "title", type: "text" }],
+    },
+  );
+});
+
+afterAll(() => {
+  globalThis.EventSource = originalEventSource;
+});
+
+function client(): PocketBase {
+  const pb = new PocketBase(BASE);
+  pb.autoCancellation(false);
+  pb.beforeSend = (url, options) => ({
+    url,
+    options: {
+      ...options,
+      fetch: (u: RequestInfo | URL, init?: RequestInit) => exports.default.fetch(new Request(u, init)),
+    },
+  });
+  return pb;
+}
+
+/** Resolves with the next `n` callback payloads. */
+function collect(n: number): { events: unknown[]; done: Promise<unknown[]>; push: (e: unknown) => void } {
+  const events: unknown[] = [];
+  let resolve: (v: unknown[]) => void = () => {};
+  const done = new Promise<unknown[]>((r) => {
+    resolve = r;
+  });
+  return {
+    events,
+    done,
+    push: (e) => {
+      events.push(e);
+      if (events.length === n) resolve(events);
+    },
+  };
+}
+
+describe("the pocketbase SDK's realtime, unchanged", () => {
+  it("subscribe() receives create, update and delete; unsubscribe() stops a topic", async () => {
+    const pb = client();
+    const all = collect(3);
+    await pb.collection("posts").subscribe("*", all.push);
+    expect(pb.realtime.isConnected).toBe(true);
+    expect(pb.realtime.clientId).toMatch(/^[a-z0-9]{40}$/);
+    const writer = client();
+    const rec = await writer.collection("posts").create({ title: "one" });
+    const one = collect(1);
+    await pb.collection("posts").subscribe(rec.id, one.push, { fields: "id" });
+    await writer.collection("posts").update(rec.id, { title: "two" });
+    await writer.collection("posts").delete(rec.id);
+    expect(await all.done).toMatchObject([
+      { action: "create", record: { id: rec.id, title: "one", collectionName: "posts" } },
+      { action: "update", record: { id: rec.id, title: "two" } },
+      { action: "delete", record: { id: rec.id } },
+    ]);
+    expect(await one.done).toEqual([{ action: "update", record: { id: rec.id } }]);
+    await pb.collection("posts").unsubscribe("*");
+    const after = collect(1);
+    const rec2 = await writer.collection("posts").create({ title: "three" });
+    await pb.collection("posts").subscribe(rec2.id, after.push);
+    await writer.collection("posts").update(rec2.id, { title: "four" });
+    expect(await after.done).toMatchObject([{ action: "update", record: { id: rec2.id, title: "four" } }]);
+    // Only the record topic was left: nothing from "*" arrived after unsubscribe.
+    expect(all.events).toHaveLength(3);
+    await pb.realtime.unsubscribe();
+    expect(pb.realtime.isConnected).toBe(false);
+  });
+});
