@@ -119,7 +119,6 @@ export async function signIn(baseUrl, owner) {
       email: owner.email,
       password: BENCH_PASSWORD,
       passwordConfirm: BENCH_PASSWORD,
-      verified: true,
     }),
   });
   await created.arrayBuffer();
