@@ -57,10 +57,12 @@ class WorkerEventSource extends EventTarget {
   }
 }
 
-const originalEventSource = globalThis.EventSource;
+/** The test worker's global scope (its types lack EventSource). */
+const scope = globalThis as unknown as { EventSource: unknown };
+const originalEventSource = scope.EventSource;
 
 beforeAll(async () => {
-  globalThis.EventSource = WorkerEventSource as unknown as typeof EventSource;
+  scope.EventSource = WorkerEventSource;
   await createCollection(
     { db: env.DB, store: new CollectionStore() },
     {
@@ -77,7 +79,7 @@ beforeAll(async () => {
 });
 
 afterAll(() => {
-  globalThis.EventSource = originalEventSource;
+  scope.EventSource = originalEventSource;
 });
 
 function client(): PocketBase {
