@@ -21,7 +21,9 @@ export class TestSocket {
     this.ws = ws;
     ws.accept();
     ws.addEventListener("message", (e) => {
-      const msg = JSON.parse(String(e.data));
+      const text = String(e.data);
+      // Auto-responses (pong) are plain text; everything else is JSON.
+      const msg = text === "pong" ? text : JSON.parse(text);
       const waiter = this.#waiters.shift();
       if (waiter) waiter(msg);
       else this.#queue.push(msg);

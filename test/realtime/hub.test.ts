@@ -24,6 +24,12 @@ describe("RealtimeHub Durable Object", () => {
     expect(await env.REALTIME_HUB.get(id).ping()).toEqual({ ok: true, id: id.toString(), sockets: 0 });
   });
 
+  it("answers ping with pong through the auto-response", async () => {
+    const s = await connectHub(hub);
+    s.ws.send("ping");
+    expect(await s.next()).toBe("pong");
+  });
+
   it("delivers create, update and delete events with increasing seq and the public record", async () => {
     const su = await connectHub(hub, { auth: SUPERUSER });
     expect(await su.subscribe("posts/*")).toEqual({
