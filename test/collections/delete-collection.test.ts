@@ -5,6 +5,7 @@ import {
   deleteCollection,
   findCollection,
   truncateCollection,
+  updateCollection,
 } from "../../src/collections";
 import { apiError, columnsOf, deps, rowsOf } from "./helpers";
 
