@@ -7,7 +7,7 @@ import { boundJs, exprJs, readOperand } from "./eval-operand";
 import type { EvalResult, EvaluateOptions, NeedsSql } from "./evaluate-types";
 import { equalityForm, isBodySet, likePattern } from "./semantics";
 import type { Typed } from "./sqlite-values";
-import { compare, realNumber, sqlLike, toText } from "./sqlite-values";
+import { compare, InexactRealText, realNumber, sqlLike, toText } from "./sqlite-values";
 
 export type { EvalResult, EvaluateOptions, EvalValue, NeedsSql } from "./evaluate-types";
 
@@ -26,7 +26,14 @@ export function evaluateFilter(
   ctx: RuleContext,
   options: EvaluateOptions = {},
 ): EvalResult {
-  return new Evaluator(record, ctx, options).filter(expr);
+  try {
+    return new Evaluator(record, ctx, options).filter(expr);
+  } catch (error) {
+    if (error instanceof InexactRealText) {
+      return { needsSql: true, reason: `the text of the real number ${error.message} depends on SQLite` };
+    }
+    throw error;
+  }
 }
 
 /** Type guard for the NeedsSql result. */

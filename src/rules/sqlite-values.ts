@@ -41,13 +41,24 @@ export function jsonNumber(num: number): SqlNumber {
   return { num, int: Number.isInteger(num) && !/[.eE]/.test(String(num)) && Math.abs(num) < INT64_LIMIT };
 }
 
-/** SQLite's text for a number: integers plainly, reals with 15 (or, when lossy, 17) significant digits. */
+/**
+ * Thrown when a REAL needs more than 15 significant digits as text: SQLite then prints 17 digits whose last
+ * one comes from its own decimal conversion, which JS cannot reproduce exactly. The evaluator turns it into
+ * NeedsSql rather than guessing.
+ */
+export class InexactRealText extends Error {
+  override name = "InexactRealText";
+}
+
+/** SQLite's text for a number: integers plainly, reals with 15 significant digits (`5.0`, `1.0e+20`). */
 export function numberText(value: SqlNumber): string {
   if (value.int) return String(value.num);
   const x = value.num;
   if (x === 0) return "0.0";
+  const abs = Math.abs(x);
   const short = formatReal(x, 15);
-  return Number(short) === x ? short : formatReal(x, 17);
+  if (Number(short) !== x || abs < 1e-300 || abs > 1e300) throw new InexactRealText(String(x));
+  return short;
 }
 
 function formatReal(x: number, precision: number): string {
