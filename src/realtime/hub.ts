@@ -5,12 +5,13 @@ import { randomString } from "../lib/ids";
 import type { AuthRecord } from "../rules/context";
 import { type ConnectionState, ConnectionStates } from "./connection-state";
 import { EventLog } from "./event-log";
+import { eventTargets, indexKey, recordIdOf } from "./fan-out";
 import type { HubEvent } from "./hub-event";
 import { type Candidate, decideAll } from "./match";
 import { recordFor } from "./payload";
 import { CONNECT_HEADER, type ConnectInfo, type ServerMessage, type Subscription } from "./protocol";
 import { type RemoteClient, RemoteSubscriptions } from "./remote-subs";
-import { type HubSockets, handleMessage, indexKey, leaveAll } from "./socket-messages";
+import { type HubSockets, handleMessage, leaveAll } from "./socket-messages";
 import { socketContext } from "./subscriber-context";
 import { userRegistryName } from "./topics";
 import { UserHubs } from "./user-hubs";
@@ -117,64 +118,25 @@ export class RealtimeHub extends DurableObject<Cloudflare.Env> implements HubSoc
    */
   async publish(event: HubEvent): Promise<{ seq: number; delivered: number }> {
     const seq = this.log.append(event);
-    const id = String(event.record.id ?? "");
-    const targets: {
-      send: (msg: ServerMessage, sub: Subscription) => void;
-      state: Candidate;
-      sub: Subscription;
-    }[] = [];
-    for (const key of [indexKey("*"), indexKey(id)]) {
-      for (const ws of this.byKey.get(key) ?? []) {
-        const state = this.conns.get(ws);
-        for (const sub of state?.subs ?? []) {
-          if (!state || indexKey(recordIdOf(sub)) !== key) continue;
-          targets.push({
-            send: (msg) => this.send(ws, msg),
-            state: this.candidate(event, sub, state.auth, state.headers),
-            sub,
-          });
-        }
-      }
-    }
-    const frames = new Map<string, { event: string; data: unknown }[]>();
-    const remoteTargets: { clientId: string; sub: Subscription; state: Candidate }[] = [];
-    for (const [clientId, client] of this.remote.clients) {
-      for (const sub of client.subs) {
-        const rid = recordIdOf(sub);
-        if (rid === "*" || rid === id)
-          remoteTargets.push({ clientId, sub, state: this.candidate(event, sub, client.auth, {}) });
-      }
-    }
+    const targets = eventTargets(this, event);
     const allowed = await decideAll(
       event,
-      [...targets.map((t) => t.state), ...remoteTargets.map((t) => t.state)],
+      targets.map((t) => t.candidate),
       this.matchDeps(),
     );
+    const frames = new Map<string, { event: string; data: unknown }[]>();
     let delivered = 0;
-    targets.forEach((t, i) => {
-      if (!allowed[i]) return;
-      t.send(
-        {
-          type: "event",
-          topic: t.sub.key,
-          action: event.action,
-          record: recordFor(event, t.state.ctx, t.sub.fields),
-          seq,
-        },
-        t.sub,
-      );
+    for (const [i, t] of targets.entries()) {
+      if (!allowed[i]) continue;
       delivered++;
-    });
-    remoteTargets.forEach((t, i) => {
-      if (!allowed[targets.length + i]) return;
-      const list = frames.get(t.clientId) ?? [];
-      list.push({
-        event: t.sub.key,
-        data: { action: event.action, record: recordFor(event, t.state.ctx, t.sub.fields) },
-      });
-      frames.set(t.clientId, list);
-      delivered++;
-    });
+      const record = recordFor(event, t.candidate.ctx, t.sub.fields);
+      if (t.ws) this.send(t.ws, { type: "event", topic: t.sub.key, action: event.action, record, seq });
+      else {
+        const list = frames.get(t.clientId as string) ?? [];
+        list.push({ event: t.sub.key, data: { action: event.action, record } });
+        frames.set(t.clientId as string, list);
+      }
+    }
     await Promise.all([...frames].map(([clientId, list]) => this.#deliverRemote(clientId, list)));
     return { seq, delivered };
   }
@@ -297,10 +259,6 @@ export class RealtimeHub extends DurableObject<Cloudflare.Env> implements HubSoc
       this.remote.delete(clientId);
     }
   }
-}
-
-function recordIdOf(sub: Subscription): string {
-  return sub.topic.slice(sub.topic.indexOf("/") + 1);
 }
 
 function keyOf(sub: Subscription): string {

@@ -31,11 +31,6 @@ export interface HubSockets {
   matchDeps(): MatchDeps;
 }
 
-/** The topic index key of a record id (`*` for every record). */
-export function indexKey(recordId: string): string {
-  return `records:${recordId}`;
-}
-
 /** Applies limits, parses and dispatches one client message. */
 export async function handleMessage(
   hub: HubSockets,
