@@ -120,6 +120,25 @@ export type Collection = BaseCollection | AuthCollection | ViewCollection;
 /** The type names of collections. */
 export type CollectionType = Collection["type"];
 
+/** A base collection with no fields, locked rules and no timestamps (templates and placeholders start here). */
+export function blankCollection(id: string, name: string): BaseCollection {
+  return {
+    id,
+    name,
+    type: "base",
+    system: false,
+    fields: [],
+    indexes: [],
+    listRule: null,
+    viewRule: null,
+    createRule: null,
+    updateRule: null,
+    deleteRule: null,
+    created: "",
+    updated: "",
+  };
+}
+
 /** The JSON a superuser sees: the definition without secrets. */
 export type PublicCollection =
   | Omit<BaseCollection, never>

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { ApiError, badRequest, type ErrorData } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { type CollectionDeps, changeSchema, type SchemaChange } from "./apply";
-import { COLLECTION_ID, type Collection } from "./collection";
+import { blankCollection, COLLECTION_ID, type Collection } from "./collection";
 import { referencesTo } from "./delete-collection";
 import { prepareCollection } from "./prepare";
 import { sameDefinition } from "./same-definition";
@@ -116,21 +116,7 @@ function matchExisting(snapshot: SchemaSnapshot, item: Record<string, unknown>):
 }
 
 function stubOf(id: string, item: Record<string, unknown>): Collection {
-  return {
-    id,
-    name: typeof item.name === "string" ? item.name : id,
-    type: "base",
-    system: false,
-    fields: [],
-    indexes: [],
-    listRule: null,
-    viewRule: null,
-    createRule: null,
-    updateRule: null,
-    deleteRule: null,
-    created: "",
-    updated: "",
-  };
+  return blankCollection(id, typeof item.name === "string" ? item.name : id);
 }
 
 async function prepareAll(

@@ -1,26 +1,13 @@
 /** The collection templates the admin UI starts from (`GET /api/collections/meta/scaffolds`). */
-
 import { z } from "zod";
-import { authOptionsShape, type PublicCollection } from "./collection";
+import { authOptionsShape, blankCollection, type PublicCollection } from "./collection";
 import { systemFieldsOf, timestampFields } from "./system-fields";
 
 const authDefaults = z.object(authOptionsShape).parse({});
 
 /** One blank collection per type with the default fields and options (auth indexes are added on save). */
 export function collectionScaffolds(): Record<"base" | "auth" | "view", PublicCollection> {
-  const common = {
-    id: "",
-    name: "",
-    system: false,
-    indexes: [] as string[],
-    listRule: null,
-    viewRule: null,
-    createRule: null,
-    updateRule: null,
-    deleteRule: null,
-    created: "",
-    updated: "",
-  };
+  const common = blankCollection("", "");
   return {
     base: { ...common, type: "base", fields: [...systemFieldsOf("base"), ...timestampFields()] },
     auth: {

@@ -1,7 +1,7 @@
 /** `autodate`: a datetime set by the server on create and/or update (clients cannot set it). */
 import { z } from "zod";
 import { dateValue } from "./date";
-import { decodeText, defineFieldType, fieldBaseShape, TEXT_COLUMN } from "./field-type";
+import { defineFieldType, fieldBaseShape, textCodec } from "./field-type";
 
 const schema = z.object({
   ...fieldBaseShape,
@@ -17,10 +17,6 @@ export type AutodateField = z.output<typeof schema>;
 export const autodateField = defineFieldType<AutodateField>({
   type: "autodate",
   schema,
-  column: () => TEXT_COLUMN,
-  isMulti: () => false,
-  zeroValue: () => "",
+  ...textCodec,
   valueSchema: () => dateValue,
-  encode: (v) => String(v ?? ""),
-  decode: decodeText,
 });

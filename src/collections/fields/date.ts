@@ -1,14 +1,7 @@
 /** `date`: a UTC datetime stored in PocketBase's text format, with optional bounds. */
 import { z } from "zod";
 import { formatTimestamp, parseTimestamp } from "../../lib/time";
-import {
-  decodeText,
-  defineFieldType,
-  fieldBaseShape,
-  requiredShape,
-  requireNonZero,
-  TEXT_COLUMN,
-} from "./field-type";
+import { defineFieldType, fieldBaseShape, requiredShape, requireNonZero, textCodec } from "./field-type";
 
 /** A date bound option: "" (none) or any parseable datetime, normalized to PocketBase's format. */
 const dateOption = z
@@ -52,9 +45,7 @@ export const dateValue = z.preprocess(
 export const dateField = defineFieldType<DateField>({
   type: "date",
   schema,
-  column: () => TEXT_COLUMN,
-  isMulti: () => false,
-  zeroValue: () => "",
+  ...textCodec,
   valueSchema(f) {
     const base = dateValue
       .refine((v) => f.min === "" || v === "" || v >= f.min, {
@@ -67,6 +58,4 @@ export const dateField = defineFieldType<DateField>({
       });
     return requireNonZero(base, f.required, (v) => v === "");
   },
-  encode: (v) => String(v ?? ""),
-  decode: decodeText,
 });

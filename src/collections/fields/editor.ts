@@ -2,13 +2,12 @@
 import { z } from "zod";
 import {
   castString,
-  decodeText,
   defineFieldType,
   fieldBaseShape,
   limit,
   requiredShape,
   requireNonZero,
-  TEXT_COLUMN,
+  textCodec,
 } from "./field-type";
 
 /** Default and largest editor content size in bytes (D1 rows are capped at 2 MB). */
@@ -29,9 +28,7 @@ export type EditorField = z.output<typeof schema>;
 export const editorField = defineFieldType<EditorField>({
   type: "editor",
   schema,
-  column: () => TEXT_COLUMN,
-  isMulti: () => false,
-  zeroValue: () => "",
+  ...textCodec,
   valueSchema(f) {
     const max = f.maxSize > 0 ? f.maxSize : DEFAULT_MAX_SIZE;
     const base = z
@@ -42,6 +39,4 @@ export const editorField = defineFieldType<EditorField>({
       });
     return requireNonZero(base, f.required, (v) => v === "");
   },
-  encode: (v) => String(v ?? ""),
-  decode: decodeText,
 });

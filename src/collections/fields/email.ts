@@ -3,12 +3,11 @@ import { z } from "zod";
 import { DOMAIN_ERROR, domainAllowed, domainListsShape } from "./domains";
 import {
   castString,
-  decodeText,
   defineFieldType,
   fieldBaseShape,
   requiredShape,
   requireNonZero,
-  TEXT_COLUMN,
+  textCodec,
 } from "./field-type";
 
 const schema = z.object({
@@ -27,9 +26,7 @@ const isEmail = (v: string) => z.email().safeParse(v).success;
 export const emailField = defineFieldType<EmailField>({
   type: "email",
   schema,
-  column: () => TEXT_COLUMN,
-  isMulti: () => false,
-  zeroValue: () => "",
+  ...textCodec,
   valueSchema(f) {
     const base = z
       .preprocess(castString, z.string().max(255))
@@ -40,6 +37,4 @@ export const emailField = defineFieldType<EmailField>({
       .refine((v) => v === "" || domainAllowed(v.slice(v.lastIndexOf("@") + 1), f), DOMAIN_ERROR);
     return requireNonZero(base, f.required, (v) => v === "");
   },
-  encode: (v) => String(v ?? ""),
-  decode: decodeText,
 });

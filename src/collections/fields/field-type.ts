@@ -116,3 +116,12 @@ export const JSON_LIST_COLUMN = "JSON DEFAULT '[]' NOT NULL";
 
 /** A non-negative integer option (limits such as min, max, maxSize). */
 export const limit = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+
+/** Storage of a single-valued string field: a `TEXT` column, "" when unset, stored as is. */
+export const textCodec = {
+  column: () => TEXT_COLUMN,
+  isMulti: () => false,
+  zeroValue: () => "",
+  encode: (v: unknown) => String(v ?? ""),
+  decode: decodeText,
+};

@@ -1,14 +1,6 @@
 /** `password`: a secret of an auth collection; validated in plain text, stored as a hash by auth/. */
 import { z } from "zod";
-import {
-  castString,
-  decodeText,
-  defineFieldType,
-  fieldBaseShape,
-  limit,
-  requiredShape,
-  TEXT_COLUMN,
-} from "./field-type";
+import { castString, defineFieldType, fieldBaseShape, limit, requiredShape, textCodec } from "./field-type";
 import { regexOption } from "./text";
 
 /** PocketBase's defaults: at least 8 characters, at most 71 (bcrypt's limit, kept for compatibility). */
@@ -32,9 +24,7 @@ export type PasswordField = z.output<typeof schema>;
 export const passwordField = defineFieldType<PasswordField>({
   type: "password",
   schema,
-  column: () => TEXT_COLUMN,
-  isMulti: () => false,
-  zeroValue: () => "",
+  ...textCodec,
   valueSchema(f) {
     const max = f.max > 0 ? f.max : DEFAULT_MAX;
     return z
@@ -56,6 +46,4 @@ export const passwordField = defineFieldType<PasswordField>({
         params: { code: "validation_invalid_format" },
       });
   },
-  encode: (v) => String(v ?? ""),
-  decode: decodeText,
 });

@@ -2,7 +2,6 @@
 import { z } from "zod";
 import {
   castString,
-  decodeText,
   defineFieldType,
   fieldBaseShape,
   limit,
@@ -10,6 +9,7 @@ import {
   requireNonZero,
   runeLength,
   TEXT_COLUMN,
+  textCodec,
 } from "./field-type";
 
 /** Longest accepted regex option (pattern, autogeneratePattern). */
@@ -49,9 +49,8 @@ export type TextField = z.output<typeof schema>;
 export const textField = defineFieldType<TextField>({
   type: "text",
   schema,
+  ...textCodec,
   column: (f) => (f.primaryKey ? "TEXT PRIMARY KEY NOT NULL" : TEXT_COLUMN),
-  isMulti: () => false,
-  zeroValue: () => "",
   valueSchema(f) {
     const base = z
       .preprocess(castString, z.string())
@@ -69,6 +68,4 @@ export const textField = defineFieldType<TextField>({
       });
     return requireNonZero(base, f.required || f.primaryKey, (v) => v === "");
   },
-  encode: (v) => String(v ?? ""),
-  decode: decodeText,
 });

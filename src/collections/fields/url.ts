@@ -3,12 +3,11 @@ import { z } from "zod";
 import { DOMAIN_ERROR, domainAllowed, domainListsShape } from "./domains";
 import {
   castString,
-  decodeText,
   defineFieldType,
   fieldBaseShape,
   requiredShape,
   requireNonZero,
-  TEXT_COLUMN,
+  textCodec,
 } from "./field-type";
 
 const schema = z.object({ ...fieldBaseShape, ...requiredShape, type: z.literal("url"), ...domainListsShape });
@@ -29,9 +28,7 @@ function hostOf(value: string): string | undefined {
 export const urlField = defineFieldType<UrlField>({
   type: "url",
   schema,
-  column: () => TEXT_COLUMN,
-  isMulti: () => false,
-  zeroValue: () => "",
+  ...textCodec,
   valueSchema(f) {
     const base = z
       .preprocess(castString, z.string().max(2048))
@@ -42,6 +39,4 @@ export const urlField = defineFieldType<UrlField>({
       .refine((v) => v === "" || domainAllowed(hostOf(v) ?? "", f), DOMAIN_ERROR);
     return requireNonZero(base, f.required, (v) => v === "");
   },
-  encode: (v) => String(v ?? ""),
-  decode: decodeText,
 });
