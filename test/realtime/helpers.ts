@@ -1,6 +1,8 @@
 /** Realtime test helpers: sockets with a message queue, hub connections, and collection slices for events. */
 import { env } from "cloudflare:workers";
 import type { Collection } from "../../src/collections/collection";
+import { createCollection } from "../../src/collections/save-collection";
+import { CollectionStore } from "../../src/collections/store";
 import { CONNECT_HEADER, type ConnectInfo, DEFAULT_LIMITS } from "../../src/realtime/protocol";
 import { type HubKey, hubName } from "../../src/realtime/topics";
 import type { ChangeEvent } from "../../src/records/events";
@@ -126,3 +128,38 @@ export const SUPERUSER: AuthRecord = {
   collectionId: "pbc_3142635823",
   collectionName: "_superusers",
 };
+
+/** Creates a base collection in D1 whose every rule is open (guests may read and write it). */
+export async function openCollection(name: string, fields: Record<string, unknown>[]): Promise<void> {
+  const open = { listRule: "", viewRule: "", createRule: "", updateRule: "", deleteRule: "" };
+  await createCollection(
+    { db: env.DB, store: new CollectionStore() },
+    { name, type: "base", ...open, fields },
+  );
+}
+
+/** One SSE frame: its id, event name and raw data. */
+export interface SseFrame {
+  id: string;
+  event: string;
+  data: string;
+}
+
+/**
+ * Takes the complete frames off the front of `buffer`, skipping comment frames (keep-alives); returns them and
+ * the unconsumed rest.
+ */
+export function takeFrames(buffer: string): { frames: SseFrame[]; rest: string } {
+  const frames: SseFrame[] = [];
+  let rest = buffer;
+  for (let end = rest.indexOf("\n\n"); end >= 0; end = rest.indexOf("\n\n")) {
+    const block = rest.slice(0, end);
+    rest = rest.slice(end + 2);
+    if (block.startsWith(":")) continue;
+    const lines = Object.fromEntries(
+      block.split("\n").map((l) => [l.slice(0, l.indexOf(":")), l.slice(l.indexOf(":") + 1)]),
+    );
+    frames.push({ id: lines.id ?? "", event: lines.event ?? "message", data: lines.data ?? "" });
+  }
+  return { frames, rest };
+}

@@ -1,9 +1,8 @@
-import { env, exports } from "cloudflare:workers";
+import { exports } from "cloudflare:workers";
 import PocketBase from "pocketbase";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createCollection } from "../../../src/collections/save-collection";
-import { CollectionStore } from "../../../src/collections/store";
 import { BASE } from "../../helpers/request";
+import { openCollection, takeFrames } from "../../realtime/helpers";
 
 /** An event the shim dispatches: what the SDK reads of a MessageEvent. */
 class SseEvent extends Event {
@@ -43,16 +42,9 @@ class WorkerEventSource extends EventTarget {
     while (!this.#closed) {
       const { value, done } = await this.#reader.read().catch(() => ({ value: undefined, done: true }));
       if (done) break;
-      buffer += decoder.decode(value, { stream: true });
-      for (let end = buffer.indexOf("\n\n"); end >= 0; end = buffer.indexOf("\n\n")) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        if (block.startsWith(":")) continue;
-        const fields = Object.fromEntries(
-          block.split("\n").map((l) => [l.slice(0, l.indexOf(":")), l.slice(l.indexOf(":") + 1)]),
-        );
-        this.dispatchEvent(new SseEvent(fields.event ?? "message", fields.data ?? "", fields.id ?? ""));
-      }
+      const { frames, rest } = takeFrames(buffer + decoder.decode(value, { stream: true }));
+      buffer = rest;
+      for (const f of frames) this.dispatchEvent(new SseEvent(f.event, f.data, f.id));
     }
   }
 }
@@ -63,19 +55,7 @@ const originalEventSource = scope.EventSource;
 
 beforeAll(async () => {
   scope.EventSource = WorkerEventSource;
-  await createCollection(
-    { db: env.DB, store: new CollectionStore() },
-    {
-      name: "posts",
-      type: "base",
-      listRule: "",
-      viewRule: "",
-      createRule: "",
-      updateRule: "",
-      deleteRule: "",
-      fields: [{ name: "title", type: "text" }],
-    },
-  );
+  await openCollection("posts", [{ name: "title", type: "text" }]);
 });
 
 afterAll(() => {

@@ -1,28 +1,16 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createEdgebase } from "../../../src/app";
-import { createCollection } from "../../../src/collections/save-collection";
-import { CollectionStore } from "../../../src/collections/store";
 import { deauthorizeUser } from "../../../src/realtime/deauthorize";
 import type { AuthRecord } from "../../../src/rules/context";
 import { api, apiJson, BASE } from "../../helpers/request";
+import { openCollection, takeFrames } from "../../realtime/helpers";
 
 beforeAll(async () => {
-  await createCollection(
-    { db: env.DB, store: new CollectionStore() },
-    {
-      name: "posts",
-      type: "base",
-      listRule: "",
-      viewRule: "",
-      createRule: "",
-      updateRule: "",
-      fields: [
-        { name: "title", type: "text" },
-        { name: "n", type: "number" },
-      ],
-    },
-  );
+  await openCollection("posts", [
+    { name: "title", type: "text" },
+    { name: "n", type: "number" },
+  ]);
 });
 
 /** One SSE frame: its id, event name and parsed data. */
@@ -37,6 +25,7 @@ class FrameReader {
   readonly #reader: ReadableStreamDefaultReader<Uint8Array>;
   readonly #decoder = new TextDecoder();
   #buffer = "";
+  #ready: Frame[] = [];
 
   constructor(res: Response) {
     this.#reader = (res.body as ReadableStream<Uint8Array>).getReader();
@@ -44,19 +33,13 @@ class FrameReader {
 
   async next(): Promise<Frame> {
     for (;;) {
-      const end = this.#buffer.indexOf("\n\n");
-      if (end >= 0) {
-        const block = this.#buffer.slice(0, end);
-        this.#buffer = this.#buffer.slice(end + 2);
-        if (block.startsWith(":")) continue;
-        const lines = Object.fromEntries(
-          block.split("\n").map((l) => [l.slice(0, l.indexOf(":")), l.slice(l.indexOf(":") + 1)]),
-        );
-        return { id: lines.id ?? "", event: lines.event ?? "", data: JSON.parse(lines.data ?? "null") };
-      }
+      const ready = this.#ready.shift();
+      if (ready) return ready;
       const { value, done } = await this.#reader.read();
       if (done) throw new Error("stream ended");
-      this.#buffer += this.#decoder.decode(value, { stream: true });
+      const { frames, rest } = takeFrames(this.#buffer + this.#decoder.decode(value, { stream: true }));
+      this.#buffer = rest;
+      this.#ready.push(...frames.map((f) => ({ ...f, data: JSON.parse(f.data) })));
     }
   }
 

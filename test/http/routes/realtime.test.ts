@@ -1,27 +1,12 @@
-import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createCollection } from "../../../src/collections/save-collection";
-import { CollectionStore } from "../../../src/collections/store";
 import { api, apiJson } from "../../helpers/request";
-import { TestSocket } from "../../realtime/helpers";
+import { openCollection, TestSocket } from "../../realtime/helpers";
 
 beforeAll(async () => {
-  await createCollection(
-    { db: env.DB, store: new CollectionStore() },
-    {
-      name: "notes",
-      type: "base",
-      listRule: "",
-      viewRule: "",
-      createRule: "",
-      updateRule: "",
-      deleteRule: "",
-      fields: [
-        { name: "title", type: "text" },
-        { name: "secret", type: "text", hidden: true },
-      ],
-    },
-  );
+  await openCollection("notes", [
+    { name: "title", type: "text" },
+    { name: "secret", type: "text", hidden: true },
+  ]);
 });
 
 function upgrade(query: string): Promise<Response> {
