@@ -155,8 +155,34 @@ export function prepareValues(
     if (increment !== undefined && !entry && current) columns.set(field.name, { increment });
     else columns.set(field.name, { value: encodeValue(field, result.value) });
   }
+  if (Object.keys(errors).length === 0) checkRowSize(columns, current, errors);
   if (Object.keys(errors).length > 0) fail(errors);
   return { columns, password };
+}
+
+/** D1 refuses rows over 2 MB (the local runtime does not): keep a margin for the columns we add. */
+export const MAX_ROW_BYTES = 1_900_000;
+
+function checkRowSize(
+  columns: Map<string, ColumnValue>,
+  current: Record<string, unknown> | undefined,
+  errors: ErrorData,
+): void {
+  const bytes = (v: unknown) => (typeof v === "string" ? new TextEncoder().encode(v).length : 8);
+  let total = 0;
+  let largest: [string, number] = ["", -1];
+  for (const [name, column] of columns) {
+    const size = "value" in column ? bytes(column.value) : 8;
+    total += size;
+    if (size > largest[1]) largest = [name, size];
+  }
+  for (const [name, value] of Object.entries(current ?? {})) if (!columns.has(name)) total += bytes(value);
+  if (total > MAX_ROW_BYTES) {
+    errors[largest[0]] = {
+      code: "validation_max_size",
+      message: `The record may hold at most ${MAX_ROW_BYTES} bytes.`,
+    };
+  }
 }
 
 function applyModifier(mode: Target["mode"], prior: unknown, raw: unknown): unknown {

@@ -51,7 +51,8 @@ export function recordRoutes(app: Hono<AppEnv>, options: RecordRouteOptions): vo
   });
 
   app.delete(`${BASE}/:id`, async (c) => {
-    await deleteRecord(recordDeps(c, options), c.req.param("collection"), c.req.param("id"), {
+    const body = await readRecordBody(c);
+    await deleteRecord(recordDeps(c, options, body), c.req.param("collection"), c.req.param("id"), {
       ifMatch: c.req.header("if-match") ?? null,
     });
     return c.body(null, 204);
