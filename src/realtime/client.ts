@@ -10,6 +10,9 @@ import { SSE_KEEPALIVE, sseFrame } from "./sse";
 /** Seconds between keep-alive comments on an idle stream. */
 export const KEEPALIVE_SECONDS = 30;
 
+/** Frames buffered for a client that is not reading; past this it is dropped, so a slow reader never stalls a hub. */
+export const MAX_BUFFERED_FRAMES = 1_000;
+
 /** The internal header naming the client id of a forwarded `GET /api/realtime`. */
 export const CLIENT_ID_HEADER = "x-edgebase-realtime-client";
 
@@ -35,11 +38,14 @@ export class RealtimeClient extends DurableObject<Cloudflare.Env> {
     const clientId = request.headers.get(CLIENT_ID_HEADER);
     if (!clientId) return new Response("Missing client id.", { status: 400 });
     await this.end();
-    const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
+    const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>(
+      undefined,
+      new CountQueuingStrategy({ highWaterMark: MAX_BUFFERED_FRAMES }),
+    );
     this.#clientId = clientId;
     this.#writer = writable.getWriter();
     this.#auth = undefined;
-    void this.#write(sseFrame(clientId, "PB_CONNECT", { clientId }));
+    this.#write(sseFrame(clientId, "PB_CONNECT", { clientId }));
     await this.ctx.storage.setAlarm(Date.now() + KEEPALIVE_SECONDS * 1000);
     return new Response(readable, {
       headers: {
@@ -73,7 +79,7 @@ export class RealtimeClient extends DurableObject<Cloudflare.Env> {
   /** Writes events from a hub; false when the stream is gone (the hub then forgets this client). */
   async deliver(frames: { event: string; data: unknown }[]): Promise<boolean> {
     if (!this.#writer) return false;
-    for (const f of frames) if (!(await this.#write(sseFrame(this.#clientId, f.event, f.data)))) return false;
+    for (const f of frames) if (!this.#write(sseFrame(this.#clientId, f.event, f.data))) return false;
     return true;
   }
 
@@ -91,19 +97,23 @@ export class RealtimeClient extends DurableObject<Cloudflare.Env> {
 
   override async alarm(): Promise<void> {
     if (!this.#writer) return;
-    if (await this.#write(SSE_KEEPALIVE))
-      await this.ctx.storage.setAlarm(Date.now() + KEEPALIVE_SECONDS * 1000);
+    if (this.#write(SSE_KEEPALIVE)) await this.ctx.storage.setAlarm(Date.now() + KEEPALIVE_SECONDS * 1000);
   }
 
-  async #write(text: string): Promise<boolean> {
-    try {
-      await this.#writer?.write(this.#encoder.encode(text));
-      return this.#writer !== undefined;
-    } catch {
-      // The reader went away: the client disconnected.
-      await this.end();
+  /**
+   * Queues a frame without waiting for the reader; false (and the stream ended) when the client is gone or has
+   * fallen {@link MAX_BUFFERED_FRAMES} frames behind.
+   */
+  #write(text: string): boolean {
+    const writer = this.#writer;
+    if (!writer) return false;
+    if ((writer.desiredSize ?? 0) <= 0) {
+      void this.end();
       return false;
     }
+    // A rejected write means the reader went away: the client disconnected.
+    writer.write(this.#encoder.encode(text)).catch(() => this.end());
+    return true;
   }
 
   #hub(name: string) {

@@ -172,3 +172,19 @@ describe("SSE auth", () => {
     expect((await as("alice", { clientId, subscriptions: ["posts/*"] })).status).toBe(404);
   });
 });
+
+describe("SSE backpressure", () => {
+  it("drops a client that stops reading instead of stalling its hubs", async () => {
+    const { clientId } = await connect();
+    const stub = env.REALTIME_CLIENT.get(env.REALTIME_CLIENT.idFromName(clientId));
+    const frame = {
+      event: "posts/*",
+      data: { action: "create", record: { id: "x", body: "y".repeat(10_000) } },
+    };
+    let alive = true;
+    for (let i = 0; i < 20 && alive; i++)
+      alive = await stub.deliver(Array.from({ length: 100 }, () => frame));
+    expect(alive).toBe(false);
+    expect(await stub.deliver([frame])).toBe(false);
+  });
+});
