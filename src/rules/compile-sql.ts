@@ -7,7 +7,7 @@ import type { RuleContext } from "./context";
 import { RuleLimitError } from "./errors";
 import { MAX_BOUND_PARAMS, MAX_SQL_LENGTH } from "./limits";
 import type { FieldResolver, SqlFragment } from "./resolver";
-import { equalityForm, isBodySet, likePattern } from "./semantics";
+import { equalityForm, isBodySet, likePattern, submittedList } from "./semantics";
 
 /** The WHERE term a filter compiles to, its parameters in order, and the joins its operands need. */
 export interface CompiledFilter {
@@ -121,6 +121,13 @@ class SqlCompiler {
       path: fieldPath,
       raw: fieldPath.join("."),
     };
+    const field = this.#resolver.resolve(fieldNode);
+    const body = this.#resolver.resolve(bodyNode);
+    if (field.kind === "items" && field.arraySql && body.kind === "value") {
+      // A stored list changed when the submitted list differs from it as a whole (order included).
+      const sql = `(CASE WHEN ? IS NOT json(${field.arraySql}) THEN 1 ELSE 0 END)`;
+      return { items: false, sql, params: [submittedList(body.value)], emptiness: "unknown" };
+    }
     const neq = this.#compare("!=", false, bodyNode, fieldNode);
     return {
       items: false,

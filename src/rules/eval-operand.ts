@@ -20,6 +20,8 @@ export interface JsOperand {
   bound?: { value: string | number | null };
   zero?: string | number;
   raw?: unknown;
+  /** A record's list field as stored (for `:changed`, which compares whole lists). */
+  list?: unknown[];
 }
 
 const NULL: Typed = { v: null, aff: "none" };
@@ -116,7 +118,7 @@ export function fromEvalValue(read: EvalValue): JsOperand {
       items: value.map(itemTyped),
       value: NULL,
       emptiness: "unknown",
-      ...(read.fromColumn ? {} : { raw: value }),
+      ...(read.fromColumn ? { list: value } : { raw: value }),
     };
   }
   if (!read.fromColumn) return { ...boundJs(toBindable(value)), raw: value };

@@ -3,9 +3,9 @@ import type { BaseOperator, FilterExpr, IdentifierNode, Operand } from "./ast";
 import { baseOperator, isAnyOf } from "./ast";
 import type { RuleContext } from "./context";
 import type { JsOperand } from "./eval-operand";
-import { boundJs, exprJs, readOperand } from "./eval-operand";
+import { boundJs, exprJs, readIdentifier, readOperand } from "./eval-operand";
 import type { EvalResult, EvaluateOptions, NeedsSql } from "./evaluate-types";
-import { equalityForm, isBodySet, likePattern } from "./semantics";
+import { equalityForm, isBodySet, likePattern, submittedList } from "./semantics";
 import type { Typed } from "./sqlite-values";
 import { compare, InexactRealText, realNumber, sqlLike, toText } from "./sqlite-values";
 
@@ -108,6 +108,14 @@ class Evaluator {
       path: fieldPath,
       raw: fieldPath.join("."),
     };
+    const field = readIdentifier(fieldNode, this.#record, this.#ctx, this.#options);
+    if ("needsSql" in field) return field;
+    if (field.list !== undefined) {
+      const body = readIdentifier(bodyNode, this.#record, this.#ctx, this.#options);
+      if ("needsSql" in body) return body;
+      const changed = submittedList("raw" in body ? body.raw : null) !== JSON.stringify(field.list);
+      return exprJs({ num: changed ? 1 : 0, int: true });
+    }
     const neq = this.#compare("!=", false, bodyNode, fieldNode);
     if (typeof neq === "object" && neq !== null) return neq;
     return exprJs({ num: neq === true ? 1 : 0, int: true });

@@ -44,6 +44,16 @@ export function valueLength(value: unknown): number {
   return bound === null || bound === "" ? 0 : 1;
 }
 
+/** A submitted value for a list field as JSON text: arrays as they are, a single value as `[value]`. */
+export function submittedList(value: unknown): string {
+  const list = Array.isArray(value)
+    ? value
+    : value === null || value === undefined || value === ""
+      ? []
+      : [value];
+  return JSON.stringify(list);
+}
+
 /** `@request.body.a.b:isset`: whether the submitted body holds that key. */
 export function isBodySet(body: Record<string, unknown>, path: readonly string[]): boolean {
   let current: unknown = body;

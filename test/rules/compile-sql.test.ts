@@ -103,6 +103,11 @@ const CASES: [string, string, unknown[]][] = [
   ["@request.body.n:isset = false", `? = ?`, [0, 0]],
   ["@request.body.t:changed = true", `(CASE WHEN ? IS NOT ${T} THEN 1 ELSE 0 END) = ?`, ["new", 1]],
   ["@request.body.n:changed = true", `? = ?`, [0, 1]],
+  [
+    "@request.body.tags:changed = true",
+    `(CASE WHEN ? IS NOT json("rt"."tags") THEN 1 ELSE 0 END) = ?`,
+    ['["a","b"]', 1],
+  ],
   ["strftime('%Y', d) = '2024'", `strftime(?, "rt"."d") = ?`, ["%Y", "2024"]],
   [
     "strftime('%m', d, 'start of year', '+1 months') = t",

@@ -19,6 +19,9 @@ const record = {
   nothing: null,
   tags: ["a", "B"],
   none: [],
+  list: ["a", "B"],
+  single: ["x"],
+  reordered: ["a", "B"],
   author: "u1",
   data: { a: 1, b: { c: "x" } },
   created: "2024-02-29 13:14:15.678Z",
@@ -26,7 +29,7 @@ const record = {
 const ctx: RuleContext = guestContext({
   now: new Date("2024-02-29T13:14:15.678Z"),
   auth: { id: "u1", collectionId: "c", collectionName: "users", team: "t1", profile: { lang: "en" } },
-  body: { title: "Hello World", num: 6 },
+  body: { title: "Hello World", num: 6, list: ["a", "B"], single: "x", reordered: ["B", "a"] },
   query: { q: "world" },
 });
 
@@ -72,6 +75,9 @@ describe("evaluateFilter", () => {
     ["@request.body.title:changed = true", false],
     ["@request.body.num:changed = true", true],
     ["@request.body.other:changed = false", true],
+    ["@request.body.list:changed = false", true],
+    ["@request.body.single:changed = false", true],
+    ["@request.body.reordered:changed = true", true],
     ["created > @yesterday && created < @tomorrow", true],
     ["created >= @todayStart && created <= @todayEnd", true],
     ["@year = 2024 && @month = 2 && @day = 29 && @weekday = 4", true],

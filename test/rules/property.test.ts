@@ -60,21 +60,25 @@ async function disagreement(rows: TestRecord[], ctx: RuleContext, filters: strin
 beforeAll(createTestTable);
 
 describe("compiler vs evaluator", () => {
-  it(`agree on ${RUNS * FILTERS_PER_SAMPLE} generated filters over random records`, async () => {
-    const tally: Tally = { compared: 0, needsSql: 0, overLimit: 0 };
-    await fc.assert(
-      fc.asyncProperty(
-        records(8),
-        context,
-        fc.array(filterText, { minLength: FILTERS_PER_SAMPLE, maxLength: FILTERS_PER_SAMPLE }),
-        async (rows, ctx, filters) => {
-          const diff = await disagreement(rows, ctx, filters, tally);
-          if (diff) throw new Error(`D1 and the evaluator disagree: ${JSON.stringify(diff)}`);
-        },
-      ),
-      { numRuns: RUNS, seed: SEED, endOnFailure: true },
-    );
-    // Most generated filters must actually be compared, or the test proves little.
-    expect(tally.compared).toBeGreaterThanOrEqual(RUNS * FILTERS_PER_SAMPLE * 0.8);
-  }, 30_000 + RUNS * 200);
+  it(
+    `agree on ${RUNS * FILTERS_PER_SAMPLE} generated filters over random records`,
+    async () => {
+      const tally: Tally = { compared: 0, needsSql: 0, overLimit: 0 };
+      await fc.assert(
+        fc.asyncProperty(
+          records(8),
+          context,
+          fc.array(filterText, { minLength: FILTERS_PER_SAMPLE, maxLength: FILTERS_PER_SAMPLE }),
+          async (rows, ctx, filters) => {
+            const diff = await disagreement(rows, ctx, filters, tally);
+            if (diff) throw new Error(`D1 and the evaluator disagree: ${JSON.stringify(diff)}`);
+          },
+        ),
+        { numRuns: RUNS, seed: SEED, endOnFailure: true },
+      );
+      // Most generated filters must actually be compared, or the test proves little.
+      expect(tally.compared).toBeGreaterThanOrEqual(RUNS * FILTERS_PER_SAMPLE * 0.8);
+    },
+    30_000 + RUNS * 200,
+  );
 });

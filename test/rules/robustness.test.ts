@@ -125,7 +125,7 @@ const TOKENS = [
 const SQL_WORDS = new Set(
   (
     "SELECT FROM LEFT JOIN ON WHERE EXISTS NOT IS TRUE NULL AND OR LIKE ESCAPE COALESCE LOWER CASE WHEN THEN " +
-    "ELSE END COUNT json_each json_array_length value AS v strftime acos min max cos sin radians"
+    "ELSE END COUNT json json_each json_array_length value AS v strftime acos min max cos sin radians"
   ).split(" "),
 );
 const SQL_TOKEN = /\s+|__i\d+|"col"|"arr"|"rb"|'%'|'\\'|''|\?|\d+|[A-Za-z_]+|<=|>=|\|\||[()=<>,.*+-]/y;

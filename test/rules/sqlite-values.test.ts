@@ -23,7 +23,7 @@ const REALS = [
   0,
   -7,
   1e21,
-  0.000123456789012345678,
+  0.00012345678901234567,
 ];
 
 const LIKES: [string, string][] = [
@@ -88,7 +88,7 @@ describe("SQLite semantics in JS", () => {
       }
     };
     const rendered = REALS.map(exact);
-    // 0.1+0.2, 5e-324, 1/3, 1.79e308, 123456789012345.6 and 0.000123456789012345678 need 17 digits.
+    // 0.1+0.2, 5e-324, 1/3, 1.79e308, 123456789012345.6 and 0.00012345678901234567 need 17 digits.
     expect(rendered.filter((t) => t === undefined)).toHaveLength(6);
     expect(rendered).toEqual(REALS.map((r, i) => (exact(r) === undefined ? undefined : row?.[`c${i}`])));
   });
