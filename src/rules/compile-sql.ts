@@ -7,7 +7,7 @@ import type { RuleContext } from "./context";
 import { RuleLimitError } from "./errors";
 import { MAX_BOUND_PARAMS, MAX_SQL_LENGTH } from "./limits";
 import type { FieldResolver, SqlFragment } from "./resolver";
-import { equalityForm, isBodySet, likePattern, submittedList } from "./semantics";
+import { changedSides, equalityForm, likePattern, submittedList } from "./semantics";
 
 /** The WHERE term a filter compiles to, its parameters in order, and the joins its operands need. */
 export interface CompiledFilter {
@@ -110,17 +110,11 @@ class SqlCompiler {
     return compileOperand(node, this.#resolver, this.#ctx, this.#addJoins);
   }
 
-  /** `@request.body.f:changed` = the body sets `f` and `@request.body.f != f` (PocketBase's definition). */
+  /** `@request.body.f:changed` (see changedSides); stored lists compare whole. */
   #changed(node: IdentifierNode): SqlOperand {
-    const fieldPath = node.path.slice(1);
-    if (!isBodySet(this.#ctx.body, fieldPath)) return boundOperand(0);
-    const bodyNode: IdentifierNode = { ...node, modifier: null, raw: node.raw.replace(/:changed$/, "") };
-    const fieldNode: IdentifierNode = {
-      ...bodyNode,
-      scope: "record",
-      path: fieldPath,
-      raw: fieldPath.join("."),
-    };
+    const sides = changedSides(node, this.#ctx.body);
+    if (sides === null) return boundOperand(0);
+    const { bodyNode, fieldNode } = sides;
     const field = this.#resolver.resolve(fieldNode);
     const body = this.#resolver.resolve(bodyNode);
     if (field.kind === "items" && field.arraySql && body.kind === "value") {

@@ -5,7 +5,7 @@ import type { RuleContext } from "./context";
 import type { JsOperand } from "./eval-operand";
 import { boundJs, exprJs, readIdentifier, readOperand } from "./eval-operand";
 import type { EvalResult, EvaluateOptions, NeedsSql } from "./evaluate-types";
-import { equalityForm, isBodySet, likePattern, submittedList } from "./semantics";
+import { changedSides, equalityForm, likePattern, submittedList } from "./semantics";
 import type { Typed } from "./sqlite-values";
 import { compare, InexactRealText, realNumber, sqlLike, toText } from "./sqlite-values";
 
@@ -99,15 +99,9 @@ class Evaluator {
   }
 
   #changed(node: IdentifierNode): JsOperand | NeedsSql {
-    const fieldPath = node.path.slice(1);
-    if (!isBodySet(this.#ctx.body, fieldPath)) return boundJs(0);
-    const bodyNode: IdentifierNode = { ...node, modifier: null, raw: node.raw.replace(/:changed$/, "") };
-    const fieldNode: IdentifierNode = {
-      ...bodyNode,
-      scope: "record",
-      path: fieldPath,
-      raw: fieldPath.join("."),
-    };
+    const sides = changedSides(node, this.#ctx.body);
+    if (sides === null) return boundJs(0);
+    const { bodyNode, fieldNode } = sides;
     const field = readIdentifier(fieldNode, this.#record, this.#ctx, this.#options);
     if ("needsSql" in field) return field;
     if (field.list !== undefined) {

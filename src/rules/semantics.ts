@@ -1,5 +1,6 @@
 /** Decisions both backends share (zero-value equality forms, LIKE patterns, bound values), so they agree. */
 import { formatTimestamp } from "../lib/time";
+import type { IdentifierNode } from "./ast";
 import { RuleLimitError } from "./errors";
 import { MAX_LIKE_PATTERN_BYTES } from "./limits";
 
@@ -42,6 +43,20 @@ export function valueLength(value: unknown): number {
   if (Array.isArray(value)) return value.length;
   const bound = toBindable(value);
   return bound === null || bound === "" ? 0 : 1;
+}
+
+/**
+ * The two sides of `@request.body.f:changed` (PocketBase: the body sets `f` and `@request.body.f != f`),
+ * or null when the body does not set `f` (then it is false).
+ */
+export function changedSides(
+  node: IdentifierNode,
+  body: Record<string, unknown>,
+): { bodyNode: IdentifierNode; fieldNode: IdentifierNode } | null {
+  const path = node.path.slice(1);
+  if (!isBodySet(body, path)) return null;
+  const bodyNode: IdentifierNode = { ...node, modifier: null, raw: node.raw.replace(/:changed$/, "") };
+  return { bodyNode, fieldNode: { ...bodyNode, scope: "record", path, raw: path.join(".") } };
 }
 
 /** A submitted value for a list field as JSON text: arrays as they are, a single value as `[value]`. */
