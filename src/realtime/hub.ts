@@ -8,7 +8,7 @@ import { EventLog } from "./event-log";
 import { eventTargets, indexKey, recordIdOf } from "./fan-out";
 import type { HubEvent } from "./hub-event";
 import { type Candidate, decideAll } from "./match";
-import { recordFor } from "./payload";
+import { type RenderDeps, recordFor } from "./payload";
 import { CONNECT_HEADER, type ConnectInfo, type ServerMessage, type Subscription } from "./protocol";
 import { type RemoteClient, RemoteSubscriptions } from "./remote-subs";
 import { type HubSockets, handleMessage, leaveAll } from "./socket-messages";
@@ -125,11 +125,12 @@ export class RealtimeHub extends DurableObject<Cloudflare.Env> implements HubSoc
       this.matchDeps(),
     );
     const frames = new Map<string, { event: string; data: unknown }[]>();
-    let delivered = 0;
-    for (const [i, t] of targets.entries()) {
-      if (!allowed[i]) continue;
-      delivered++;
-      const record = recordFor(event, t.candidate.ctx, t.sub.fields);
+    const chosen = targets.filter((_, i) => allowed[i]);
+    const records = await Promise.all(
+      chosen.map((t) => recordFor(event, t.candidate.ctx, t.sub, this.renderDeps())),
+    );
+    for (const [i, t] of chosen.entries()) {
+      const record = records[i];
       if (t.ws) this.send(t.ws, { type: "event", topic: t.sub.key, action: event.action, record, seq });
       else {
         const list = frames.get(t.clientId as string) ?? [];
@@ -138,7 +139,7 @@ export class RealtimeHub extends DurableObject<Cloudflare.Env> implements HubSoc
       }
     }
     await Promise.all([...frames].map(([clientId, list]) => this.#deliverRemote(clientId, list)));
-    return { seq, delivered };
+    return { seq, delivered: chosen.length };
   }
 
   /** Sets an SSE client's subscriptions on this hub (called by its RealtimeClient object). */
@@ -221,6 +222,11 @@ export class RealtimeHub extends DurableObject<Cloudflare.Env> implements HubSoc
   ): Candidate {
     const rule = recordIdOf(sub) === "*" ? event.collection.listRule : event.collection.viewRule;
     return { ctx: socketContext(auth, sub.headers ?? headers), rule, filter: sub.filter };
+  }
+
+  /** D1 access for expand. */
+  renderDeps(): RenderDeps {
+    return { db: this.env.DB, store: this.#store };
   }
 
   /** D1 access for rules that need joins. */

@@ -1,15 +1,20 @@
-/** The record a subscriber receives: hidden fields and private emails dropped, then its fields projection. */
+/** The record a subscriber receives: hidden fields and private emails dropped, its expand, then its fields. */
+import type { CollectionStore } from "../collections/store";
+import { noopChangeSink } from "../records/events";
+import { expandRecords } from "../records/expand";
 import { fieldsTree, projectFields } from "../records/fields";
-import { parseFields } from "../records/query-params";
+import { parseExpand, parseFields } from "../records/query-params";
+import type { RecordJson } from "../records/record-json";
 import type { RuleContext } from "../rules/context";
 import type { HubEvent } from "./hub-event";
+import type { Subscription } from "./protocol";
 
 /**
  * The public JSON of an event's record for the subscriber in `ctx` (the same visibility as records'
  * toRecordJson: hidden fields for superusers only, an auth record's email only when visible, to its owner or a
- * superuser). `fields` is the subscriber's projection (`fields` query syntax); expand is not applied yet.
+ * superuser), before expand and fields.
  */
-export function recordFor(event: HubEvent, ctx: RuleContext, fields?: string): Record<string, unknown> {
+export function publicRecord(event: HubEvent, ctx: RuleContext): RecordJson {
   const { collection, record } = event;
   const out: Record<string, unknown> = { collectionId: collection.id, collectionName: collection.name };
   const hidden = ctx.isSuperuser ? new Set<string>() : new Set(collection.hidden);
@@ -20,7 +25,42 @@ export function recordFor(event: HubEvent, ctx: RuleContext, fields?: string): R
     if (collection.type === "auth" && name === "email" && !emailVisible) continue;
     out[name] = value;
   }
-  if (!fields) return out;
-  const entries = parseFields(fields);
-  return entries ? (projectFields(out, fieldsTree(entries)) as Record<string, unknown>) : out;
+  return out as RecordJson;
+}
+
+/** Where expand reads related records. */
+export interface RenderDeps {
+  db: D1Database;
+  store: CollectionStore;
+}
+
+/**
+ * The record as `sub` asked for it: expand (one D1 round trip per relation level, each related record under its
+ * own viewRule for this subscriber, as the REST API does), then the fields projection.
+ */
+export async function recordFor(
+  event: HubEvent,
+  ctx: RuleContext,
+  sub: Pick<Subscription, "fields" | "expand">,
+  deps: RenderDeps,
+): Promise<Record<string, unknown>> {
+  const json = publicRecord(event, ctx);
+  if (sub.expand) {
+    try {
+      const snapshot = await deps.store.snapshot(deps.db);
+      const collection = snapshot.find(event.collection.id);
+      const recordDeps = { db: deps.db, store: deps.store, ctx, changes: noopChangeSink };
+      if (collection)
+        await expandRecords(
+          recordDeps,
+          { snapshot, collection },
+          [{ row: event.record, json }],
+          parseExpand(sub.expand),
+        );
+    } catch {
+      // A relation removed since subscribing: the event still goes out, without expand.
+    }
+  }
+  const entries = sub.fields ? parseFields(sub.fields) : null;
+  return entries ? (projectFields(json, fieldsTree(entries)) as Record<string, unknown>) : json;
 }

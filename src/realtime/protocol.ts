@@ -52,6 +52,8 @@ export interface Subscription {
   topic: string;
   filter?: string;
   fields?: string;
+  /** Relations to expand (`expand` query syntax). */
+  expand?: string;
   /** `@request.headers.*` for rules (SSE subscriptions carry their own, PocketBase-style). */
   headers?: Record<string, string>;
 }

@@ -1,12 +1,12 @@
 /** Handling of native-protocol client messages on a hub: limits, subscribe/unsubscribe, replay, rooms. */
 import { ApiError } from "../lib/errors";
-import { parseFields } from "../records/query-params";
+import { parseExpand, parseFields } from "../records/query-params";
 import { parseFilter } from "../rules/cache";
 import type { ConnectionState } from "./connection-state";
 import type { EventLog } from "./event-log";
 import type { HubEvent } from "./hub-event";
 import { type Candidate, decideAll, type MatchDeps } from "./match";
-import { recordFor } from "./payload";
+import { type RenderDeps, recordFor } from "./payload";
 import { type ClientMessage, clientMessageSchema, type ServerMessage, type Subscription } from "./protocol";
 import { broadcast, joinRoom, leaveRoom } from "./rooms";
 import { parseTopic, type Topic } from "./topics";
@@ -29,6 +29,7 @@ export interface HubSockets {
     headers: Record<string, string>,
   ): Candidate;
   matchDeps(): MatchDeps;
+  renderDeps(): RenderDeps;
 }
 
 /** Applies limits, parses and dispatches one client message. */
@@ -115,6 +116,10 @@ async function subscribe(
       parseFields(message.fields);
       sub.fields = message.fields;
     }
+    if (message.expand) {
+      parseExpand(message.expand);
+      sub.expand = message.expand;
+    }
   } catch (err) {
     const text = err instanceof ApiError || err instanceof Error ? err.message : "Invalid options.";
     return error(hub, ws, "invalid_options", text, message.topic);
@@ -168,7 +173,7 @@ export async function replay(
     const candidate = hub.candidate(event, sub, state.auth, state.headers);
     const [allowed] = await decideAll(event, [candidate], hub.matchDeps());
     if (!allowed) continue;
-    const record = recordFor(event, candidate.ctx, sub.fields);
+    const record = await recordFor(event, candidate.ctx, sub, hub.renderDeps());
     hub.send(ws, { type: "event", topic: sub.key, action: event.action, record, seq });
   }
 }

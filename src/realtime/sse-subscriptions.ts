@@ -2,7 +2,7 @@
 import { z } from "zod";
 import type { SchemaSnapshot } from "../collections/store";
 import { badRequest } from "../lib/errors";
-import { parseFields } from "../records/query-params";
+import { parseExpand, parseFields } from "../records/query-params";
 import { parseFilter } from "../rules/cache";
 import type { HubSubscriptions } from "./client";
 import type { Subscription } from "./protocol";
@@ -63,7 +63,7 @@ export function groupSubscriptions(
 function subscriptionOptions(
   key: string,
   query: string,
-): Pick<Subscription, "filter" | "fields" | "headers"> {
+): Pick<Subscription, "filter" | "fields" | "expand" | "headers"> {
   const raw = new URLSearchParams(query).get("options");
   if (!raw) return {};
   let options: z.output<typeof optionsSchema>;
@@ -72,22 +72,27 @@ function subscriptionOptions(
   } catch (cause) {
     throw badRequest(`Invalid options of subscription "${key.slice(0, 100)}".`, {}, cause);
   }
-  const filter =
-    typeof options.query?.filter === "string" && options.query.filter !== ""
-      ? options.query.filter
-      : undefined;
-  const fields =
-    typeof options.query?.fields === "string" && options.query.fields !== ""
-      ? options.query.fields
-      : undefined;
+  const filter = nonEmpty(options.query?.filter);
+  const fields = nonEmpty(options.query?.fields);
+  const expand = nonEmpty(options.query?.expand);
   try {
     if (filter) parseFilter(filter);
     if (fields) parseFields(fields);
+    if (expand) parseExpand(expand);
   } catch (cause) {
-    throw badRequest(`Invalid filter or fields in subscription "${key.slice(0, 100)}".`, {}, cause);
+    throw badRequest(`Invalid filter, fields or expand in subscription "${key.slice(0, 100)}".`, {}, cause);
   }
   const headers = options.headers ? normalizeHeaders(options.headers) : undefined;
-  return { ...(filter && { filter }), ...(fields && { fields }), ...(headers && { headers }) };
+  return {
+    ...(filter && { filter }),
+    ...(fields && { fields }),
+    ...(expand && { expand }),
+    ...(headers && { headers }),
+  };
+}
+
+function nonEmpty(value: unknown): string | undefined {
+  return typeof value === "string" && value !== "" ? value : undefined;
 }
 
 /** `@request.headers.*` naming: lower case, `-` as `_`. */

@@ -7,7 +7,7 @@ import { toHubEvent } from "../../src/realtime/hub-event";
 import { decideAll, decideLocally } from "../../src/realtime/match";
 import { realtimeSink } from "../../src/realtime/publish";
 import { socketContext } from "../../src/realtime/subscriber-context";
-import { change, collectionDef, connectHub, user } from "./helpers";
+import { change, collectionDef, connectHub, SUPERUSER, user } from "./helpers";
 
 const store = new CollectionStore();
 let books: Collection;
@@ -78,5 +78,20 @@ describe("matching", () => {
     ]);
     expect((await ann.next()).record).toMatchObject({ id: "b1", author: "a1" });
     await ben.expectQuiet("books/none");
+  });
+
+  it("expands relations per subscriber, each related record under its own viewRule", async () => {
+    const hub = { kind: "collection", name: "books" } as const;
+    const su = await connectHub(hub, { auth: SUPERUSER });
+    const ann = await connectHub(hub, { auth: user("ann", { name: "Ann" }) });
+    await su.subscribe("books/b1", { expand: "author", fields: "id,expand.author.name" });
+    await ann.subscribe("books/b1", { expand: "author" });
+    expect(await ann.subscribe("books/x", { expand: "a..b" })).toMatchObject({ type: "error", code: "invalid_options" });
+    await realtimeSink(env.REALTIME_HUB).emit([change("update", books, { id: "b1", title: "One", author: "a1" })]);
+    expect((await su.next()).record).toEqual({ id: "b1", expand: { author: { name: "Ann" } } });
+    // authors' viewRule is null (superusers only): Ann gets the book without the expanded author.
+    const got = await ann.next();
+    expect(got.record).toMatchObject({ id: "b1", author: "a1" });
+    expect(got.record.expand).toBeUndefined();
   });
 });
