@@ -1,7 +1,7 @@
 /** parseFilter: the cached entry point of the parser (a bounded LRU keyed by the exact filter text). */
 import type { FilterExpr } from "./ast";
-import { RuleError } from "./errors";
-import { PARSE_CACHE_SIZE } from "./limits";
+import { RuleError, RuleLimitError } from "./errors";
+import { MAX_FILTER_LENGTH, PARSE_CACHE_SIZE } from "./limits";
 import { parseUncached } from "./parser";
 
 /** A small LRU on Map's insertion order: a hit moves the entry to the end, inserts evict the first. */
@@ -35,11 +35,20 @@ export class LruCache<K, V> {
 
 const parsed = new LruCache<string, FilterExpr | RuleError>(PARSE_CACHE_SIZE);
 
+/** How many parsed filters (and parse errors) the cache holds now; for tests. */
+export function parseCacheSize(): number {
+  return parsed.size;
+}
+
 /**
  * Parses a filter or rule into its AST, caching both results and errors per isolate (ASTs are treated as
  * immutable: never mutate what this returns). Throws RuleSyntaxError or RuleLimitError.
  */
 export function parseFilter(text: string): FilterExpr {
+  // Over-long texts are rejected before the cache, which would otherwise hold megabytes of client input.
+  if (text.length > MAX_FILTER_LENGTH) {
+    throw new RuleLimitError(`filter is longer than ${MAX_FILTER_LENGTH} characters`);
+  }
   const hit = parsed.get(text);
   if (hit instanceof RuleError) throw hit;
   if (hit !== undefined) return hit;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { FilterExpr } from "../../src/rules";
 import { collectIdentifiers, parseFilter, RuleError, RuleLimitError, RuleSyntaxError } from "../../src/rules";
+import { LruCache, parseCacheSize } from "../../src/rules/cache";
 import { parseUncached } from "../../src/rules/parser";
 
 function syntaxError(text: string): RuleSyntaxError {
@@ -207,6 +208,19 @@ describe("parseFilter", () => {
     expect(limit(`${"(".repeat(33)}a=1${")".repeat(33)}`)).toBe("filter is nested deeper than 32 levels");
     expect(limit(`${"(".repeat(32)}strftime('%Y', 1)${")".repeat(32)} = 1`)).toMatch(/nested deeper/);
     expect(limit(`${Array.from({ length: 13 }, () => "a").join(".")} = 1`)).toMatch(/more than 12 segments/);
+  });
+
+  it("keeps the cache bounded and never caches over-long text", () => {
+    for (let i = 0; i < 600; i++) parseFilter(`n = ${i}`);
+    expect(parseCacheSize()).toBe(500);
+    expect(() => parseFilter(`n = '${"x".repeat(5000)}'`)).toThrow(RuleLimitError);
+    expect(parseCacheSize()).toBe(500);
+    const lru = new LruCache<string, number>(2);
+    lru.set("a", 1);
+    lru.set("b", 2);
+    expect(lru.get("a")).toBe(1);
+    lru.set("c", 3);
+    expect([lru.get("a"), lru.get("b"), lru.get("c")]).toEqual([1, undefined, 3]);
   });
 
   it("caches parsed filters and errors", () => {

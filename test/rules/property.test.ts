@@ -1,4 +1,11 @@
-/** Differential property test: compileFilter on real D1 and evaluateFilter must select the same rows. */
+/**
+ * Differential property test: compileFilter on real D1 and evaluateFilter must select the same rows.
+ * Default: 100 samples × 25 filters over up to 8 random records. Longer runs and replays go through the
+ * miniflare bindings declared in vitest.config.ts, which read the shell's environment:
+ *   RULES_PROPERTY_RUNS=2000 npm test -- test/rules/property.test.ts
+ *   RULES_PROPERTY_SEED=<seed from a failure> RULES_PROPERTY_RUNS=<runs> npm test -- test/rules/property.test.ts
+ * A failure names the filter, its SQL and params, the rows D1 and the evaluator disagree on, and the seed.
+ */
 import { env } from "cloudflare:workers";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
