@@ -54,7 +54,9 @@ function indexColumns(part: string, collections: readonly Collection[]): string[
       (s) => s.includes(`\`${name}\``) || s.includes(`"${name}"`) || s.includes(` ${name} `),
     );
     if (!sql) continue;
-    const columns = /\(([^)]*(?:\([^)]*\)[^)]*)*)\)/.exec(sql.slice(sql.indexOf(" ON ")))?.[1] ?? "";
+    const on = sql.slice(sql.indexOf(" ON "));
+    const where = on.toUpperCase().indexOf(" WHERE ");
+    const columns = on.slice(on.indexOf("("), where === -1 ? undefined : where);
     return collection.fields.map((f) => f.name).filter((f) => new RegExp(`\\b${f}\\b`).test(columns));
   }
   return [];

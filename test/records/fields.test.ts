@@ -1,0 +1,53 @@
+import { describe, expect, it } from "vitest";
+import { fieldsTree, projectFields, toExcerpt } from "../../src/records/fields";
+import { parseFields } from "../../src/records/query-params";
+
+const record = {
+  id: "r1",
+  title: "T",
+  body: "<p>Hello <b>big</b>   world</p>",
+  expand: {
+    author: { id: "a1", name: "Ann", email: "e" },
+    tags: [
+      { id: "t1", name: "x" },
+      { id: "t2", name: "y" },
+    ],
+  },
+};
+const project = (raw: string) => projectFields(record, fieldsTree(parseFields(raw) ?? []));
+
+describe("projectFields", () => {
+  it.each([
+    ["id,title", { id: "r1", title: "T" }],
+    ["id,expand.author.name", { id: "r1", expand: { author: { name: "Ann" } } }],
+    ["expand.tags.name", { expand: { tags: [{ name: "x" }, { name: "y" }] } }],
+    ["id,expand.author.*", { id: "r1", expand: { author: { id: "a1", name: "Ann", email: "e" } } }],
+    ["body:excerpt(9,true)", { body: "Hello big..." }],
+    ["body:excerpt(100)", { body: "Hello big world" }],
+    ["nope", {}],
+  ])("%s", (raw, expected) => {
+    expect(project(raw)).toEqual(expected);
+  });
+
+  it("* keeps every key and lets nested entries narrow expand", () => {
+    expect(project("*,expand.author.id")).toEqual({
+      id: "r1",
+      title: "T",
+      body: record.body,
+      expand: { author: { id: "a1" } },
+    });
+  });
+
+  it("does not mutate the record", () => {
+    project("id");
+    expect(record.title).toBe("T");
+  });
+});
+
+describe("toExcerpt", () => {
+  it("strips tags, scripts and extra whitespace and cuts on characters", () => {
+    expect(toExcerpt("<script>x()</script><i>ab</i>\n\n cd", 4, false)).toBe("ab c");
+    expect(toExcerpt("😀😀😀", 2, true)).toBe("😀😀...");
+    expect(toExcerpt("short", 10, true)).toBe("short");
+  });
+});
