@@ -66,6 +66,8 @@ export class CollectionStore {
   #snapshot: SchemaSnapshot | undefined;
   #checkedAt = Number.NEGATIVE_INFINITY;
   #pending: Promise<SchemaSnapshot> | undefined;
+  /** Bumped by every install, so a load that started before a newer install cannot overwrite it. */
+  #generation = 0;
 
   constructor(options: CollectionStoreOptions = {}) {
     this.#interval = options.checkIntervalMs ?? SCHEMA_CHECK_INTERVAL_MS;
@@ -84,13 +86,15 @@ export class CollectionStore {
 
   /** A fresh snapshot straight from D1 (used by schema changes, which must validate against the latest). */
   async load(db: D1Like): Promise<SchemaSnapshot> {
+    const started = this.#generation;
     const fresh = await loadSnapshot(db);
-    this.commit(fresh);
+    if (this.#generation === started) this.commit(fresh);
     return fresh;
   }
 
   /** Installs a snapshot known to be current (after this isolate's own schema change). */
   commit(snapshot: SchemaSnapshot): void {
+    this.#generation++;
     this.#snapshot = snapshot;
     this.#checkedAt = this.#clock();
   }

@@ -74,4 +74,31 @@ describe("CollectionStore", () => {
     expect(snapshot.find("USERS")?.id).toBe("_pb_users_auth_");
     expect(snapshot.find("nope")).toBeUndefined();
   });
+
+  it("does not let a load that started before this isolate's own change overwrite it", async () => {
+    const store = new CollectionStore();
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    // The first batch reads the old schema, then is held until the change below has been installed.
+    const held = new Proxy(env.DB, {
+      get(target, prop) {
+        if (prop === "batch") {
+          return async (statements: D1PreparedStatement[]) => {
+            const results = await target.batch(statements);
+            await gate;
+            return results;
+          };
+        }
+        const value = Reflect.get(target, prop);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    const slow = store.load(held);
+    await updateCollection({ db: env.DB, store }, { idOrName: "fresh", body: { viewRule: "id = 'x'" } });
+    release();
+    expect((await slow).find("fresh")?.viewRule).not.toBe("id = 'x'");
+    expect((await store.snapshot(env.DB)).find("fresh")?.viewRule).toBe("id = 'x'");
+  });
 });
