@@ -15,10 +15,16 @@ const EMPTY_TEXT: Typed = { v: "", aff: "none" };
 
 /**
  * Evaluates a parsed filter against `record` (field name → decoded value; arrays are multi-valued fields).
- * Agrees with compileFilter + D1 on every filter it answers. It returns NeedsSql, never a guess, when an
- * operand is a relation path (`author.name` where `author` holds an id), a back-relation or a field missing
- * from the record, `@collection.*`, an `@request.auth.*` path through a relation, or a strftime it does not
- * implement; `a || b` and `a && b` still short-circuit around such operands.
+ * Agrees with compileFilter + D1 on every filter it answers, given the column types the collections engine
+ * uses (TEXT for strings, NUMERIC/BOOLEAN for numbers and bools, JSON arrays for lists).
+ *
+ * It returns NeedsSql, never a guess, where the answer needs the database:
+ * - a relation path (`author.name` where `author` holds an id), a back-relation, or a field missing from the
+ *   record; `@collection.*`; an `@request.auth.*` path through a relation of the auth record;
+ * - and where JS cannot reproduce SQLite exactly: a strftime format/modifier it does not implement (or
+ *   'now', which SQL reads from its own clock), a REAL that must become text but needs 17 digits.
+ * `a || b` and `a && b` still short-circuit around such operands. A JSON field holding an array reads as a
+ * list here; pass `options.resolve` for such fields if the resolver compiles them as single values.
  */
 export function evaluateFilter(
   expr: FilterExpr,

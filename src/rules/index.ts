@@ -1,4 +1,8 @@
-/** The filter and rule language: parse once (cached), compile to SQL for D1, or evaluate in JS. */
+/**
+ * The filter and rule language: `parseFilter` once (cached), then `compileFilter` (AST + FieldResolver →
+ * parameterized SQL for D1) or `evaluateFilter` (the same AST on a plain record, for realtime); both follow
+ * API.md "Filter language" and agree row for row (test/rules/property.test.ts). All errors are RuleError.
+ */
 export type {
   BaseOperator,
   ComparisonNode,
