@@ -3,22 +3,28 @@ import { env } from "cloudflare:workers";
 import { Hono } from "hono";
 import { cors } from "hono/cors";
 import { hashPassword, verifyPassword } from "./auth/password";
+import { createSessionChecker, type SessionChecker } from "./auth/session-check";
 import { CollectionStore } from "./collections";
+import type { AuthRouteOptions } from "./http/auth-deps";
 import type { AppEnv } from "./http/context";
 import { addMethodNotAllowed } from "./http/method-not-allowed";
+import { tokenAuth } from "./http/middleware/auth";
 import { type Authenticate, authenticate } from "./http/middleware/authenticate";
 import { bodyLimit, DEFAULT_BODY_LIMIT } from "./http/middleware/body-limit";
 import { d1Session } from "./http/middleware/d1-session";
 import { requestContext } from "./http/middleware/request-context";
 import { onError, onNotFound } from "./http/on-error";
+import { authRoutes } from "./http/routes/auth";
 import { batchRoutes } from "./http/routes/batch";
 import { collectionRoutes } from "./http/routes/collections";
 import { healthRoutes } from "./http/routes/health";
 import { realtimeRoutes } from "./http/routes/realtime";
 import { recordRoutes } from "./http/routes/records";
+import { sessionRoutes } from "./http/routes/sessions";
 import type { RecordRouteOptions } from "./http/rule-context";
 import { createLogger, type LogLevel } from "./observability/logger";
 import type { RealtimeOptions } from "./realtime/connect";
+import { deauthorizeUser } from "./realtime/deauthorize";
 import { fanOutSink, realtimeSink } from "./realtime/publish";
 import { type ChangeSink, noopChangeSink } from "./records/events";
 
@@ -40,8 +46,8 @@ export interface EdgebaseOptions {
   /** Minimum log level, or "off". Default: "info". */
   logLevel?: LogLevel | "off";
   /**
-   * Resolves the caller of each request (`c.var.auth`): an auth record, or null for a guest. Until token
-   * verification lands every request is a guest; tests and embedders can plug their own resolver in here.
+   * Resolves the caller of each request (`c.var.auth`): an auth record, or null for a guest. Default: the
+   * `Authorization` token is verified (http/middleware/auth.ts); tests and embedders can plug their own in here.
    */
   authenticate?: Authenticate;
   /** Receives every committed record change (realtime plugs in here). Default: dropped. */
@@ -63,16 +69,30 @@ export function createEdgebase(options: EdgebaseOptions = {}): Hono<AppEnv> {
   if (options.cors !== false) app.use("*", cors(options.cors ?? DEFAULT_CORS));
   app.use("*", bodyLimit(options.bodyLimit ?? DEFAULT_BODY_LIMIT));
   app.use("*", d1Session());
-  if (options.authenticate) app.use("*", authenticate(options.authenticate));
-
   // One collection store per app, so one per isolate for the Worker: definitions are cached across requests.
   const collectionStore = new CollectionStore();
+  // One session checker per app (isolate), built on first use: bindings are only reachable per request.
+  let checker: SessionChecker | undefined;
+  const checkerOf = (e: Cloudflare.Env) => {
+    checker ??= createSessionChecker(e.USER_SESSIONS);
+    return checker;
+  };
+  if (options.authenticate) app.use("*", authenticate(options.authenticate));
+  else app.use("*", tokenAuth({ store: collectionStore, checker: checkerOf }));
   const realtime = options.realtime === false ? undefined : (options.realtime ?? {});
   // The binding is looked up per event, so building the app (at module load) touches no binding.
   const live = realtime && realtimeSink(() => env.REALTIME_HUB, { shards: realtime.shards });
   const sinks = [options.changes, live].filter((s): s is ChangeSink => s !== undefined);
 
+  const authOptions: AuthRouteOptions = {
+    store: collectionStore,
+    checker: checkerOf,
+    onSessionsEnded: realtime ? (e, userId) => deauthorizeUser(e.REALTIME_HUB, userId) : undefined,
+  };
+
   healthRoutes(app);
+  authRoutes(app, authOptions);
+  sessionRoutes(app, authOptions);
   collectionRoutes(app, collectionStore);
   if (realtime) realtimeRoutes(app, { ...realtime, store: collectionStore });
   const recordOptions: RecordRouteOptions = {

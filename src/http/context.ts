@@ -1,4 +1,5 @@
 /** The Hono environment shared by every route and middleware: bindings and per-request variables. */
+import type { TokenClaims } from "../auth/tokens";
 import type { Db } from "../db/client";
 import type { RequestSessions } from "../db/session";
 import type { Logger } from "../observability/logger";
@@ -10,6 +11,8 @@ export interface AppVariables {
   log: Logger;
   /** The authenticated record, or null for guests (set by the auth middleware; null until it proves otherwise). */
   auth: AuthRecord | null;
+  /** The verified access token's claims (session id, refreshable) when `auth` came from a token; else null. */
+  authToken: TokenClaims<"auth"> | null;
   /** drizzle over this request's D1 session (started from the client's `x-d1-bookmark`). */
   db: Db;
   /** The raw D1 session behind `db`, for statements drizzle does not build. */

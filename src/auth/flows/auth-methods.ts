@@ -1,0 +1,24 @@
+/** `auth-methods`: which sign-in methods an auth collection offers (PocketBase v0.23+ shape). */
+import { type AuthFlowDeps, findAuthCollection } from "./deps";
+
+/** The public description of a collection's sign-in methods. */
+export interface AuthMethods {
+  password: { enabled: boolean; identityFields: string[] };
+  oauth2: { enabled: boolean; providers: unknown[] };
+  mfa: { enabled: boolean; duration: number };
+  otp: { enabled: boolean; duration: number };
+}
+
+/** Lists the sign-in methods of an auth collection (anyone may ask; it holds no secrets). */
+export async function authMethods(
+  deps: Pick<AuthFlowDeps, "db" | "store">,
+  collectionIdOrName: string,
+): Promise<AuthMethods> {
+  const c = await findAuthCollection(deps, collectionIdOrName);
+  return {
+    password: { enabled: c.passwordAuth.enabled, identityFields: [...c.passwordAuth.identityFields] },
+    oauth2: { enabled: false, providers: [] },
+    mfa: { enabled: false, duration: 0 },
+    otp: { enabled: c.otp.enabled, duration: c.otp.duration },
+  };
+}

@@ -1,0 +1,197 @@
+/** Reading and writing auth records for the flows: identity lookup, the token subject loader, rendering, rekeying. */
+import type { AuthCollection } from "../../collections/collection";
+import { quoteIdent } from "../../collections/sql";
+import type { D1Like } from "../../collections/store";
+import { newId } from "../../lib/ids";
+import { formatTimestamp } from "../../lib/time";
+import type { CollectionRef, RecordDeps } from "../../records/deps";
+import { noopChangeSink } from "../../records/events";
+import type { ViewParams } from "../../records/query-params";
+import { decodeRow } from "../../records/record-json";
+import { renderRecords } from "../../records/render";
+import type { AuthRecord, RuleContext } from "../../rules/context";
+import { guestContext } from "../../rules/context";
+import type { TokenSubjectLoader } from "../authenticate";
+import { generateTokenKey } from "../token-keys";
+import { type AuthFlowDeps, SUPERUSERS } from "./deps";
+
+/** A stored auth record row (every column, secrets included: never return it as is). */
+export type AuthRow = Record<string, unknown> & { id: string; tokenKey: string; password: string };
+
+/** The `@request.auth` record of a stored row: every field decoded, secrets excluded. */
+export function toAuthRecord(collection: AuthCollection, row: Record<string, unknown>): AuthRecord {
+  return {
+    ...decodeRow(collection, row),
+    id: String(row.id),
+    collectionId: collection.id,
+    collectionName: collection.name,
+  };
+}
+
+/** Reads one record of an auth collection by id. */
+export async function readAuthRow(
+  db: D1Like,
+  collection: AuthCollection,
+  id: string,
+): Promise<AuthRow | undefined> {
+  if (typeof id !== "string" || id.length === 0 || id.length > 64) return undefined;
+  const row = await db
+    .prepare(`SELECT * FROM ${quoteIdent(collection.name)} WHERE id = ? LIMIT 1`)
+    .bind(id)
+    .first<AuthRow>();
+  return row ?? undefined;
+}
+
+/** Finds a record by email, case-insensitively (the unique index is on the exact value; sign-up keeps it). */
+export async function findByEmail(
+  db: D1Like,
+  collection: AuthCollection,
+  email: string,
+): Promise<AuthRow | undefined> {
+  const row = await db
+    .prepare(
+      `SELECT * FROM ${quoteIdent(collection.name)} WHERE lower(email) = lower(?) AND email != '' LIMIT 1`,
+    )
+    .bind(email)
+    .first<AuthRow>();
+  return row ?? undefined;
+}
+
+/**
+ * Finds a record by a sign-in identity: each configured identity field in order (or only `identityField` when
+ * given and configured). Email compares case-insensitively; other fields exactly.
+ */
+export async function findByIdentity(
+  db: D1Like,
+  collection: AuthCollection,
+  identity: string,
+  identityField?: string,
+): Promise<AuthRow | undefined> {
+  const configured = collection.passwordAuth.identityFields;
+  const fields = identityField ? configured.filter((f) => f === identityField) : configured;
+  for (const name of fields) {
+    if (!collection.fields.some((f) => f.name === name)) continue;
+    if (name === "email") {
+      const row = await findByEmail(db, collection, identity);
+      if (row) return row;
+      continue;
+    }
+    const row = await db
+      .prepare(`SELECT * FROM ${quoteIdent(collection.name)} WHERE ${quoteIdent(name)} = ? LIMIT 1`)
+      .bind(identity)
+      .first<AuthRow>();
+    if (row) return row;
+  }
+  return undefined;
+}
+
+/** The token subject loader over the collection store and a D1 session. */
+export function subjectLoader(deps: Pick<AuthFlowDeps, "db" | "store">): TokenSubjectLoader<{
+  collection: AuthCollection;
+  row: AuthRow;
+}> {
+  const collectionOf = async (collectionId: string) => {
+    const snapshot = await deps.store.snapshot(deps.db);
+    const found = snapshot.find(collectionId);
+    // Ids only: a token names its collection by id, never by a name that could be reused.
+    return found?.type === "auth" && found.id === collectionId ? found : undefined;
+  };
+  return {
+    async secret(collectionId) {
+      return (await collectionOf(collectionId))?.tokenSecret;
+    },
+    async subject(collectionId, recordId) {
+      const collection = await collectionOf(collectionId);
+      if (!collection) return undefined;
+      const row = await readAuthRow(deps.db, collection, recordId);
+      return row ? { tokenKey: String(row.tokenKey), record: { collection, row } } : undefined;
+    },
+  };
+}
+
+/** The rule context of `auth` acting on its own behalf (auth responses, authRule checks). */
+export function selfContext(auth: AuthRecord, overrides: Partial<RuleContext> = {}): RuleContext {
+  return guestContext({ auth, isSuperuser: auth.collectionName === SUPERUSERS, ...overrides });
+}
+
+/** Records deps over the flow's database for rendering and rule checks (no writes go through them). */
+export function recordDepsFor(deps: Pick<AuthFlowDeps, "db" | "store">, ctx: RuleContext): RecordDeps {
+  return { db: deps.db, store: deps.store, ctx, changes: noopChangeSink };
+}
+
+/** The record as its owner sees it in an auth response (expand/fields honoured). */
+export async function renderOwnRecord(
+  deps: Pick<AuthFlowDeps, "db" | "store">,
+  collection: AuthCollection,
+  row: AuthRow,
+  params: ViewParams,
+): Promise<unknown> {
+  const ctx = selfContext(toAuthRecord(collection, row));
+  const snapshot = await deps.store.snapshot(deps.db);
+  const ref: CollectionRef = { snapshot, collection };
+  const [record] = await renderRecords(recordDepsFor(deps, ctx), ref, [row], params);
+  return record;
+}
+
+/** Columns a flow sets on an auth record; `rekey` replaces the tokenKey (every older token stops verifying). */
+export interface AuthRowChanges {
+  password?: string;
+  email?: string;
+  verified?: boolean;
+  rekey?: boolean;
+}
+
+/** Updates an auth record's credentials columns and `updated`, returning the new row. */
+export async function updateAuthRow(
+  db: D1Like,
+  collection: AuthCollection,
+  id: string,
+  changes: AuthRowChanges,
+): Promise<AuthRow | undefined> {
+  const sets: string[] = [];
+  const bind: unknown[] = [];
+  const set = (name: string, value: unknown) => {
+    sets.push(`${quoteIdent(name)} = ?`);
+    bind.push(value);
+  };
+  if (changes.password !== undefined) set("password", changes.password);
+  if (changes.email !== undefined) set("email", changes.email);
+  if (changes.verified !== undefined) set("verified", changes.verified ? 1 : 0);
+  if (changes.rekey) set("tokenKey", generateTokenKey());
+  if (collection.fields.some((f) => f.name === "updated" && f.type === "autodate"))
+    set("updated", formatTimestamp());
+  if (sets.length === 0) return readAuthRow(db, collection, id);
+  const table = quoteIdent(collection.name);
+  const [, read] = await db.batch<AuthRow>([
+    db.prepare(`UPDATE ${table} SET ${sets.join(", ")} WHERE id = ?`).bind(...bind, id),
+    db.prepare(`SELECT * FROM ${table} WHERE id = ?`).bind(id),
+  ]);
+  return read?.results[0];
+}
+
+/** Inserts a new auth record with only system values (superuser bootstrap). */
+export async function insertAuthRow(
+  db: D1Like,
+  collection: AuthCollection,
+  values: { email: string; passwordHash: string; verified: boolean },
+): Promise<string> {
+  const id = newId();
+  const now = formatTimestamp();
+  const columns: Record<string, unknown> = {
+    id,
+    email: values.email,
+    password: values.passwordHash,
+    tokenKey: generateTokenKey(),
+    verified: values.verified ? 1 : 0,
+    emailVisibility: 0,
+  };
+  for (const f of collection.fields) if (f.type === "autodate") columns[f.name] = now;
+  const names = Object.keys(columns).filter((n) => collection.fields.some((f) => f.name === n));
+  await db
+    .prepare(
+      `INSERT INTO ${quoteIdent(collection.name)} (${names.map(quoteIdent).join(", ")}) VALUES (${names.map(() => "?").join(", ")})`,
+    )
+    .bind(...names.map((n) => columns[n]))
+    .run();
+  return id;
+}

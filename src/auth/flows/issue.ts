@@ -1,0 +1,116 @@
+/** Issuing an auth response: authRule check, a new session in the user's object, the access token, the record. */
+import type { AuthCollection } from "../../collections/collection";
+import { ApiError, forbidden } from "../../lib/errors";
+import type { CollectionRef } from "../../records/deps";
+import type { ViewParams } from "../../records/query-params";
+import { readAccessible } from "../../records/view";
+import type { SessionRef } from "../session-check";
+import { composeRefreshToken, userSessionsStub } from "../session-routing";
+import { signToken } from "../tokens";
+import { type AuthRow, recordDepsFor, renderOwnRecord, selfContext, toAuthRecord } from "./auth-records";
+import type { AuthFlowDeps } from "./deps";
+
+/** The body of a successful sign-in (PocketBase's `{token, record}` plus Edgebase's `refreshToken`). */
+export interface AuthResponse {
+  token: string;
+  record: unknown;
+  /** Absent for impersonation tokens (not renewable). */
+  refreshToken?: string;
+  meta?: Record<string, unknown>;
+}
+
+/**
+ * Checks the collection's authRule against the record (as PocketBase: the record is `@request.auth` and the
+ * record being checked). Superusers pass; a locked (null) rule or a non-matching record is a 403.
+ */
+export async function assertAuthRule(
+  deps: Pick<AuthFlowDeps, "db" | "store">,
+  collection: AuthCollection,
+  row: AuthRow,
+): Promise<void> {
+  const ctx = selfContext(toAuthRecord(collection, row), { context: "password" });
+  const snapshot = await deps.store.snapshot(deps.db);
+  const ref: CollectionRef = { snapshot, collection };
+  let allowed: boolean;
+  try {
+    allowed =
+      (await readAccessible(recordDepsFor(deps, ctx), ref, row.id, collection.authRule)) !== undefined;
+  } catch (error) {
+    if (!(error instanceof ApiError) || error.status !== 403) throw error;
+    allowed = false;
+  }
+  if (!allowed) throw forbidden("The request doesn't satisfy the collection requirements to authenticate.");
+}
+
+/** Signs an access token for a session. */
+export function signAccessToken(
+  collection: AuthCollection,
+  row: AuthRow,
+  sessionId: string,
+  options: { refreshable: boolean; ttlSeconds?: number },
+): Promise<string> {
+  return signToken(
+    "auth",
+    { sub: row.id, collectionId: collection.id, sid: sessionId, refreshable: options.refreshable },
+    {
+      secret: collection.tokenSecret,
+      tokenKey: String(row.tokenKey),
+      ttlSeconds: options.ttlSeconds ?? collection.authToken.duration,
+    },
+  );
+}
+
+/** Starts a session for the record and returns the full auth response (after the authRule check). */
+export async function issueAuth(
+  deps: AuthFlowDeps,
+  collection: AuthCollection,
+  row: AuthRow,
+  params: ViewParams,
+  options: { refreshable?: boolean; ttlSeconds?: number; skipAuthRule?: boolean } = {},
+): Promise<AuthResponse> {
+  if (!options.skipAuthRule) await assertAuthRule(deps, collection, row);
+  const refreshable = options.refreshable ?? true;
+  const stub = userSessionsStub(deps.sessions, collection.id, row.id);
+  const session = await stub.createSession({
+    ip: deps.client.ip,
+    userAgent: refreshable ? deps.client.userAgent : `impersonation (${deps.client.userAgent})`.slice(0, 512),
+    ttl: options.ttlSeconds,
+  });
+  const token = await signAccessToken(collection, row, session.sessionId, {
+    refreshable,
+    ttlSeconds: options.ttlSeconds,
+  });
+  const record = await renderOwnRecord(deps, collection, row, params);
+  if (!refreshable) return { token, record };
+  const refreshToken = composeRefreshToken({
+    collectionId: collection.id,
+    userId: row.id,
+    token: session.refreshToken,
+  });
+  return { token, record, refreshToken };
+}
+
+/** Revokes every session of a user and de-authorizes its realtime connections. */
+export async function endAllSessions(
+  deps: Pick<AuthFlowDeps, "checker" | "onSessionsEnded" | "log">,
+  ref: Omit<SessionRef, "sessionId">,
+): Promise<number> {
+  const count = await deps.checker.revokeAll(ref);
+  await notifySessionsEnded(deps, ref.userId);
+  return count;
+}
+
+/** Tells realtime that a user's sessions ended; a failure is logged (the sessions are revoked regardless). */
+export async function notifySessionsEnded(
+  deps: Pick<AuthFlowDeps, "onSessionsEnded" | "log">,
+  userId: string,
+): Promise<void> {
+  if (!deps.onSessionsEnded) return;
+  try {
+    await deps.onSessionsEnded(userId);
+  } catch (error) {
+    deps.log.warn("realtime de-authorization failed", {
+      error: error instanceof Error ? error.message : String(error),
+    });
+  }
+}

@@ -1,0 +1,70 @@
+/** `auth-with-password`: throttled, enumeration-safe password sign-in that starts a session. */
+import { z } from "zod";
+import { badRequest } from "../../lib/errors";
+import type { ViewParams } from "../../records/query-params";
+import { dummyVerify, hashPassword, verifyPassword } from "../password";
+import { AUTH_RATE_LIMITS, enforceRateLimit, rateLimitKey } from "../rate-limit";
+import { findByIdentity, updateAuthRow } from "./auth-records";
+import { type AuthFlowDeps, findAuthCollection } from "./deps";
+import { MAX_IDENTITY_LENGTH, MAX_PASSWORD_INPUT_LENGTH, parseInput } from "./input";
+import { type AuthResponse, issueAuth } from "./issue";
+
+/** The body of `auth-with-password`. */
+export const passwordSignInSchema = z.object({
+  identity: z.string().min(1).max(MAX_IDENTITY_LENGTH),
+  password: z.string().min(1).max(MAX_PASSWORD_INPUT_LENGTH),
+  identityField: z.string().max(100).optional(),
+});
+
+/** The one failure answer for unknown identities and wrong passwords alike. */
+export function signInFailed() {
+  return badRequest("Failed to authenticate.");
+}
+
+/** Throttles sign-in attempts per IP and per (collection, identity). */
+export async function throttleSignIn(
+  deps: AuthFlowDeps,
+  collectionId: string,
+  identity: string,
+): Promise<void> {
+  await enforceRateLimit(
+    deps.limiter,
+    await rateLimitKey("signIn:ip", deps.client.ip),
+    AUTH_RATE_LIMITS.signInPerIp,
+  );
+  await enforceRateLimit(
+    deps.limiter,
+    await rateLimitKey("signIn:account", `${collectionId}/${identity.toLowerCase()}`),
+    AUTH_RATE_LIMITS.signInPerAccount,
+  );
+}
+
+/**
+ * Signs in with an identity and password. Unknown identities spend a dummy hash and get the same 400 as a
+ * wrong password; hashes made with older parameters are upgraded on success.
+ */
+export async function authWithPassword(
+  deps: AuthFlowDeps,
+  collectionIdOrName: string,
+  input: unknown,
+  params: ViewParams,
+): Promise<AuthResponse> {
+  const collection = await findAuthCollection(deps, collectionIdOrName);
+  if (!collection.passwordAuth.enabled) {
+    throw badRequest("The collection is not configured to allow password authentication.");
+  }
+  const body = parseInput(passwordSignInSchema, input);
+  await throttleSignIn(deps, collection.id, body.identity);
+  const row = await findByIdentity(deps.db, collection, body.identity, body.identityField);
+  if (!row) {
+    await dummyVerify(body.password);
+    throw signInFailed();
+  }
+  const check = await verifyPassword(body.password, String(row.password ?? ""));
+  if (!check.ok) throw signInFailed();
+  const current = check.needsRehash
+    ? ((await updateAuthRow(deps.db, collection, row.id, { password: await hashPassword(body.password) })) ??
+      row)
+    : row;
+  return issueAuth(deps, collection, current, params);
+}

@@ -1,0 +1,58 @@
+/** The caller's own sessions: list, revoke one, log out (current) and log out everywhere. */
+import { notFound, unauthorized } from "../../lib/errors";
+import { isValidId } from "../../lib/ids";
+import { userSessionsStub } from "../session-routing";
+import type { TokenClaims } from "../tokens";
+import type { SessionInfo } from "../user-sessions";
+import type { AuthFlowDeps } from "./deps";
+import { notifySessionsEnded } from "./issue";
+
+/** A session in the list, flagged when it is the one the request came with. */
+export type SessionListItem = SessionInfo & { current: boolean };
+
+function requireSession(current: TokenClaims<"auth"> | null): TokenClaims<"auth"> {
+  if (!current) throw unauthorized();
+  return current;
+}
+
+/** The caller's active sessions, most recently seen first. */
+export async function listOwnSessions(
+  deps: AuthFlowDeps,
+  current: TokenClaims<"auth"> | null,
+): Promise<{ items: SessionListItem[] }> {
+  const me = requireSession(current);
+  const sessions = await userSessionsStub(deps.sessions, me.collectionId, me.sub).listSessions();
+  return { items: sessions.map((s) => ({ ...s, current: s.id === me.sid })) };
+}
+
+/** Revokes one of the caller's sessions (404 when it is not an active session of theirs). */
+export async function revokeOwnSession(
+  deps: AuthFlowDeps,
+  current: TokenClaims<"auth"> | null,
+  sessionId: string,
+): Promise<void> {
+  const me = requireSession(current);
+  if (!isValidId(sessionId)) throw notFound();
+  const revoked = await deps.checker.revokeSession({
+    collectionId: me.collectionId,
+    userId: me.sub,
+    sessionId,
+  });
+  if (!revoked) throw notFound();
+  await notifySessionsEnded(deps, me.sub);
+}
+
+/** Revokes the session the request's token belongs to. */
+export async function logout(deps: AuthFlowDeps, current: TokenClaims<"auth"> | null): Promise<void> {
+  const me = requireSession(current);
+  await deps.checker.revokeSession({ collectionId: me.collectionId, userId: me.sub, sessionId: me.sid });
+  await notifySessionsEnded(deps, me.sub);
+}
+
+/** Revokes every session of the caller, the current one included; returns how many ended. */
+export async function logoutAll(deps: AuthFlowDeps, current: TokenClaims<"auth"> | null): Promise<number> {
+  const me = requireSession(current);
+  const count = await deps.checker.revokeAll({ collectionId: me.collectionId, userId: me.sub });
+  await notifySessionsEnded(deps, me.sub);
+  return count;
+}

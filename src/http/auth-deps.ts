@@ -1,0 +1,64 @@
+/** Builds the auth flows' deps from a Hono request: primary D1 session, bindings, mailer, client info, ports. */
+import type { Context } from "hono";
+import type { AuthFlowDeps } from "../auth/flows/deps";
+import { createMailer } from "../auth/mailer";
+import type { SessionChecker } from "../auth/session-check";
+import type { CollectionStore } from "../collections/store";
+import type { AppEnv } from "./context";
+
+/** What the auth and sessions routes are built with (from app.ts). */
+export interface AuthRouteOptions {
+  store: CollectionStore;
+  checker: (env: Cloudflare.Env) => SessionChecker;
+  /** Realtime de-authorization of a user whose sessions ended (absent when realtime is not mounted). */
+  onSessionsEnded?: (env: Cloudflare.Env, userId: string) => Promise<unknown>;
+  /** Shown in emails. Default "Edgebase". */
+  appName?: string;
+}
+
+/** Environment values the auth routes read (vars or secrets; all optional). */
+interface AuthEnv {
+  APP_URL?: string;
+  APP_NAME?: string;
+  MAIL_API_URL?: string;
+  MAIL_API_KEY?: string;
+  MAIL_FROM?: string;
+}
+
+/** The client's IP for rate-limit keys: Cloudflare's header; one shared "unknown" bucket without it. */
+export function clientIp(c: Context<AppEnv>): string {
+  return (c.req.header("cf-connecting-ip") ?? "unknown").slice(0, 64);
+}
+
+function deferOf(c: Context<AppEnv>): ((p: Promise<unknown>) => void) | undefined {
+  try {
+    const ctx = c.executionCtx;
+    return (p) => ctx.waitUntil(p);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The deps of an auth flow for this request. */
+export function authDeps(c: Context<AppEnv>, options: AuthRouteOptions): AuthFlowDeps {
+  const env = c.env as Cloudflare.Env & AuthEnv;
+  const onSessionsEnded = options.onSessionsEnded;
+  // Mail through an HTTP API is sent after the response so its latency cannot tell whether an account exists;
+  // the dev mailer is immediate, so tests and local users find the message in the outbox as soon as we answer.
+  const deferMail = env.MAIL_API_URL ? deferOf(c) : undefined;
+  return {
+    db: c.var.sessions.primary().d1,
+    store: options.store,
+    sessions: env.USER_SESSIONS,
+    checker: options.checker(env),
+    limiter: env.RATE_LIMITER,
+    mailer: createMailer(env, c.var.log),
+    log: c.var.log,
+    client: { ip: clientIp(c), userAgent: (c.req.header("user-agent") ?? "").slice(0, 512) },
+    appUrl: env.APP_URL ?? new URL(c.req.url).origin,
+    appName: env.APP_NAME ?? options.appName ?? "Edgebase",
+    auth: c.var.auth ?? null,
+    onSessionsEnded: onSessionsEnded ? (userId) => onSessionsEnded(env, userId) : undefined,
+    defer: deferMail,
+  };
+}

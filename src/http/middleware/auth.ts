@@ -1,0 +1,53 @@
+/** The default authentication: `Authorization: TOKEN` or `Bearer TOKEN` -> c.var.auth, or a guest saying why. */
+import type { MiddlewareHandler } from "hono";
+import { authenticateAccessToken } from "../../auth/authenticate";
+import { subjectLoader, toAuthRecord } from "../../auth/flows/auth-records";
+import type { SessionChecker } from "../../auth/session-check";
+import { TokenError, tokenWwwAuthenticate } from "../../auth/token-error";
+import type { CollectionStore } from "../../collections/store";
+import type { AppEnv } from "../context";
+
+/** The token in an Authorization header: the whole value, or what follows `Bearer ` (any casing); null if none. */
+export function bearerToken(header: string | undefined): string | null {
+  if (header === undefined) return null;
+  const value = header.trim();
+  if (value === "") return null;
+  const match = /^bearer\s+(.*)$/i.exec(value);
+  return match ? (match[1] ?? "").trim() : value;
+}
+
+/** What the token middleware is built with (once per app). */
+export interface TokenAuthOptions {
+  store: CollectionStore;
+  /** The isolate's session checker (created on first use: bindings are per request). */
+  checker: (env: Cloudflare.Env) => SessionChecker;
+}
+
+/**
+ * Verifies the request's access token: signature, type, expiry, its record's current tokenKey and its session
+ * (revocation bound: auth/user-sessions.ts). As in PocketBase, a refused token makes the request a guest one;
+ * the response then carries `www-authenticate` with the reason, and routes that need auth answer one 401 body.
+ */
+export function tokenAuth(options: TokenAuthOptions): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    c.set("auth", null);
+    c.set("authToken", null);
+    const token = bearerToken(c.req.header("authorization"));
+    let refused: TokenError | undefined;
+    if (token !== null) {
+      try {
+        const loader = subjectLoader({ db: c.var.d1, store: options.store });
+        const resolved = await authenticateAccessToken(token, loader, options.checker(c.env));
+        c.set("auth", toAuthRecord(resolved.record.collection, resolved.record.row));
+        c.set("authToken", resolved.claims);
+      } catch (error) {
+        if (!(error instanceof TokenError)) throw error;
+        refused = error;
+        c.var.log.debug("token refused", { reason: error.reason });
+      }
+    }
+    await next();
+    // A WebSocket upgrade (101) cannot be copied to change its headers.
+    if (refused && c.res.status !== 101) c.header("www-authenticate", tokenWwwAuthenticate(refused));
+  };
+}
