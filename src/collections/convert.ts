@@ -1,5 +1,5 @@
 /** SQL expressions that convert a column's stored values when its field changes type or shape. */
-import { type Field, isMultiValued } from "./fields";
+import { columnOf, type Field, isMultiValued } from "./fields";
 
 type Shape = "string" | "number" | "bool" | "json" | "list";
 
@@ -49,4 +49,15 @@ export function convertExpression(from: Field, to: Field, col: string): string |
   if (to.type === "number" && a === "bool") return `CASE WHEN ${col} THEN 1 ELSE 0 END`;
   if (to.type === "bool" && a === "number") return `CASE WHEN ${col} != 0 THEN 1 ELSE 0 END`;
   return undefined;
+}
+
+function describe(f: Field): string {
+  return isMultiValued(f) ? `multiple ${f.type}` : f.type;
+}
+
+/** Why the stored values of `from` cannot become values of `to`, or undefined when they can (or need nothing). */
+export function conversionProblem(from: Field, to: Field): string | undefined {
+  if (from.type === to.type && columnOf(from) === columnOf(to)) return undefined;
+  if (convertExpression(from, to, "v") !== undefined) return undefined;
+  return `Cannot convert field "${from.name}" from ${describe(from)} to ${describe(to)} without losing data.`;
 }

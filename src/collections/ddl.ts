@@ -1,7 +1,7 @@
 /** The DDL planner: from (old definition, new definition) to the SQL that brings the table in step. */
 import { badRequest } from "../lib/errors";
 import type { Collection, ViewCollection } from "./collection";
-import { convertExpression } from "./convert";
+import { conversionProblem, convertExpression } from "./convert";
 import { columnOf, type Field } from "./fields";
 import { parseIndex } from "./index-sql";
 import { quoteIdent } from "./sql";
@@ -132,7 +132,7 @@ function rebuild(old: Collection, next: Collection, oldById: Map<string, Field>)
       throw badRequest("Failed to validate the submitted data.", {
         [`fields.${i}.type`]: {
           code: "validation_field_type_change",
-          message: `Cannot convert field "${before.name}" from ${describe(before)} to ${describe(f)} without losing data.`,
+          message: conversionProblem(before, f) ?? "Cannot convert the field.",
         },
       });
     }
@@ -145,9 +145,4 @@ function rebuild(old: Collection, next: Collection, oldById: Map<string, Field>)
     `DROP TABLE ${quoteIdent(old.name)}`,
     `ALTER TABLE ${quoteIdent(scratch)} RENAME TO ${quoteIdent(next.name)}`,
   ];
-}
-
-function describe(f: Field): string {
-  const multi = (f.type === "select" || f.type === "relation") && f.maxSelect > 1;
-  return multi ? `multiple ${f.type}` : f.type;
 }

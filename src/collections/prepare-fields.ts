@@ -1,5 +1,6 @@
 /** Validates and normalizes a submitted field list: types, ids, system fields, names and relation targets. */
 import type { Collection, CollectionType } from "./collection";
+import { conversionProblem } from "./convert";
 import type { ValidationErrors } from "./errors";
 import { type Field, fieldTypeOf, isFieldTypeName, UNSUPPORTED_FIELD_TYPES } from "./fields";
 import { isReservedFieldName, NAME_PATTERN } from "./names";
@@ -178,6 +179,9 @@ function checkFields(
         "Password fields belong to auth collections.",
       );
     }
+    const before = ctx.existing?.fields.find((x) => x.id === f.id);
+    const problem = before && ctx.type !== "view" ? conversionProblem(before, f) : undefined;
+    if (problem) errors.add(`${path}.type`, "validation_field_type_change", problem);
     if (f.type === "relation") {
       const target = ctx.resolveCollectionId(f.collectionId);
       if (target === undefined) {

@@ -163,6 +163,23 @@ describe("schema changes keep existing rows", () => {
         message: 'Cannot convert field "title" from text to number without losing data.',
       },
     });
+    // The path is the submitted position, also when the client leaves out the system id field.
+    const withoutId = await apiError(() =>
+      updateCollection(d, {
+        idOrName: "posts",
+        body: {
+          fields: fieldsWith((f) =>
+            f.name === "id" ? null : f.name === "tags" ? { ...f, type: "bool" } : f,
+          ),
+        },
+      }),
+    );
+    expect(withoutId.data).toEqual({
+      "fields.3.type": {
+        code: "validation_field_type_change",
+        message: 'Cannot convert field "tags" from select to bool without losing data.',
+      },
+    });
     expect(await rowsOf("posts")).toEqual(before);
     expect((await getCollection(d, "posts")).fields.find((f) => f.name === "title")?.type).toBe("text");
   });
