@@ -74,7 +74,8 @@ export function recordDeps(
   };
 }
 
-function deferOf(c: Context<AppEnv>): ((p: Promise<unknown>) => void) | undefined {
+/** `ctx.waitUntil` of the request, or undefined where there is none (app.request() in tests). */
+export function deferOf(c: Context<AppEnv>): ((p: Promise<unknown>) => void) | undefined {
   try {
     const ctx = c.executionCtx;
     return (p) => ctx.waitUntil(p);

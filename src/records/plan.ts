@@ -24,6 +24,8 @@ export interface WritePlan {
   statements: (D1PreparedStatement | typeof GUARD)[];
   /** The error the caller gets when this plan's guard fires (its rule did not match). */
   rejected: () => ApiError;
+  /** A closer look after the guard fired alone (e.g. a concurrent change rather than the rule): its error. */
+  explain?: () => Promise<ApiError>;
   /** Builds the outcome from this plan's statement results (guards included, in order). */
   finish(results: D1Result<Record<string, unknown>>[]): Promise<WriteOutcome>;
 }
@@ -101,8 +103,8 @@ export async function runPlan(deps: RecordDeps, plan: WritePlan): Promise<WriteO
     const [outcome] = await runPlans(deps, [plan]);
     return outcome as WriteOutcome;
   } catch (err) {
-    if (err instanceof PlanError) throw err.error;
-    throw err;
+    if (!(err instanceof PlanError)) throw err;
+    throw err.index === 0 && plan.explain ? await plan.explain() : err.error;
   }
 }
 

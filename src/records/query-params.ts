@@ -1,6 +1,6 @@
 /** List/view query parameters: page, perPage, sort, filter, expand, fields, skipTotal, cursor, parsed and bounded. */
 import { z } from "zod";
-import { badRequest, type ErrorData } from "../lib/errors";
+import { badRequest, type ErrorData, forbidden } from "../lib/errors";
 
 /** Default and maximum page sizes (PocketBase's). */
 export const DEFAULT_PER_PAGE = 30;
@@ -116,6 +116,9 @@ export function parseSort(raw: string | undefined): SortTerm[] {
     const name = term.replace(/^[-+]/, "");
     if (name === "@random") return { kind: "random" };
     if (name === "@rowid") return { kind: "rowid", desc };
+    if (name.startsWith("@request.") || name.startsWith("@collection.")) {
+      throw forbidden("Only rules may use @request.* and @collection.* identifiers.");
+    }
     if (!PATH.test(name)) invalid("sort", `Invalid sort term "${term.slice(0, 100)}".`);
     return { kind: "field", path: name, desc };
   });

@@ -1,6 +1,6 @@
 /** Updating records: the updateRule is part of the UPDATE's WHERE; If-Match versions; modifiers; password changes. */
 import { quoteIdent } from "../collections/sql";
-import { badRequest, notFound, preconditionFailed } from "../lib/errors";
+import { badRequest, conflict, notFound, preconditionFailed } from "../lib/errors";
 import { MAX_BOUND_PARAMS } from "../rules/limits";
 import { checkEmailUnique, checkRelations } from "./checks";
 import { ruleTerm, scopeFor, termSql } from "./compile";
@@ -112,6 +112,11 @@ export async function planUpdate(
     collection,
     statements,
     rejected: () => notFound(),
+    // The row changed between the read and the write: still visible means a concurrent update, not the rule.
+    explain: async () =>
+      (await readAccessible(deps, ref, id, collection.updateRule))
+        ? conflict("The record was modified by another request; try again.")
+        : notFound(),
     async finish(results) {
       const row = readBack(results, readIndex);
       const [record] = await renderRecords(deps, ref, [row], params);
@@ -125,6 +130,7 @@ export async function planUpdate(
             collection,
             record: decodeRow(collection, row),
             oldRecord: decodeRow(collection, current),
+            passwordChanged: values.password !== undefined,
           },
         ],
       };

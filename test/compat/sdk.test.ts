@@ -8,39 +8,28 @@ import { type Json, request, SUPERUSER } from "../records/harness";
 const BASE = "http://edgebase.test";
 let w: World;
 
-/** The official SDK talking to the Worker's default export (guest: the default Worker has no test auth hook). */
-function guestClient(): PocketBase {
+type Fetch = (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
+
+/** An SDK client whose requests go to `fetcher` instead of the network. */
+function sdk(fetcher: Fetch): PocketBase {
   const pb = new PocketBase(BASE);
   pb.autoCancellation(false);
-  pb.beforeSend = (url, options) => ({
-    url,
-    options: {
-      ...options,
-      fetch: (input: RequestInfo | URL, init?: RequestInit) =>
-        exports.default.fetch(new Request(input, init)),
-    },
-  });
+  pb.beforeSend = (url, options) => ({ url, options: { ...options, fetch: fetcher } });
   return pb;
+}
+
+/** The official SDK talking to the Worker's default export (guest: the default Worker has no test auth hook). */
+function guestClient(): PocketBase {
+  return sdk((input, init) => exports.default.fetch(new Request(input, init)));
 }
 
 /** The SDK acting as `auth` through the test app (same database, authenticate hook reading a test header). */
 function clientAs(auth: AuthRecord): PocketBase {
-  const pb = new PocketBase(BASE);
-  pb.autoCancellation(false);
-  pb.beforeSend = (url, options) => ({
-    url,
-    options: {
-      ...options,
-      fetch: async (input: RequestInfo | URL, init?: RequestInit) => {
-        const req = new Request(input, init);
-        const headers = Object.fromEntries(req.headers);
-        const body = req.method === "GET" || req.method === "DELETE" ? undefined : await req.text();
-        const path = req.url.slice(BASE.length);
-        return request(auth, req.method, path, body, headers);
-      },
-    },
+  return sdk(async (input, init) => {
+    const req = new Request(input, init);
+    const body = req.method === "GET" || req.method === "DELETE" ? undefined : await req.text();
+    return request(auth, req.method, req.url.slice(BASE.length), body, Object.fromEntries(req.headers));
   });
-  return pb;
 }
 
 beforeAll(async () => {

@@ -155,6 +155,11 @@ describe("sort, page, perPage, skipTotal", () => {
     expect(res.body).not.toHaveProperty("nextCursor");
   });
 
+  it("@request.* and @collection.* are 403 in sort", async () => {
+    expect((await list(asUser(w.alice), "?sort=-@request.auth.id")).status).toBe(403);
+    expect((await list(null, "?sort=@collection.posts.title")).status).toBe(403);
+  });
+
   it("bad sorts are 400 naming the parameter", async () => {
     for (const sort of ["tags", "secret", "nope", "a,b,c,d,e,f,g,h,i", "title;drop"]) {
       const res = await list(asUser(w.alice), `?sort=${encodeURIComponent(sort)}`);

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { asUser, buildWorld, type World } from "../../records/fixtures";
-import { call, emitted, type Json, request, SUPERUSER } from "../../records/harness";
+import { call, createCollection, emitted, type Json, request, SUPERUSER } from "../../records/harness";
 
 let w: World;
 const posts = "/api/collections/posts/records";
@@ -252,17 +252,10 @@ describe("DELETE …/records/{id}", () => {
   });
 
   it("a required reference blocks the delete (400, nothing deleted)", async () => {
-    const owners = await call(SUPERUSER, "POST", "/api/collections", {
-      name: "teams",
-      type: "base",
-      fields: [{ name: "name", type: "text" }],
-    });
-    await call(SUPERUSER, "POST", "/api/collections", {
+    const owners = await createCollection({ name: "teams", fields: [{ name: "name", type: "text" }] });
+    await createCollection({
       name: "members",
-      type: "base",
-      fields: [
-        { name: "team", type: "relation", collectionId: owners.body.id, required: true, maxSelect: 1 },
-      ],
+      fields: [{ name: "team", type: "relation", collectionId: owners.id, required: true, maxSelect: 1 }],
     });
     const team = await call(SUPERUSER, "POST", "/api/collections/teams/records", { name: "t" });
     await call(SUPERUSER, "POST", "/api/collections/members/records", { team: team.body.id });
@@ -272,15 +265,10 @@ describe("DELETE …/records/{id}", () => {
   });
 
   it("a failing cascade leaves no trace", async () => {
-    const tags = await call(SUPERUSER, "POST", "/api/collections", {
-      name: "labels",
-      type: "base",
-      fields: [{ name: "name", type: "text" }],
-    });
-    await call(SUPERUSER, "POST", "/api/collections", {
+    const tags = await createCollection({ name: "labels", fields: [{ name: "name", type: "text" }] });
+    await createCollection({
       name: "boards",
-      type: "base",
-      fields: [{ name: "labels", type: "relation", collectionId: tags.body.id, maxSelect: 5 }],
+      fields: [{ name: "labels", type: "relation", collectionId: tags.id, maxSelect: 5 }],
       indexes: ["CREATE UNIQUE INDEX idx_boards_labels ON boards (labels)"],
     });
     const x = await call(SUPERUSER, "POST", "/api/collections/labels/records", { name: "x" });
