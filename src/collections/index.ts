@@ -16,6 +16,7 @@ export { createTableSql, planSchemaChange } from "./ddl";
 export { deleteCollection, referencesTo, truncateCollection } from "./delete-collection";
 export * from "./fields";
 export { type ImportResult, importCollections, importCollectionsInput } from "./import-collections";
+export { SUPERUSERS } from "./names";
 export {
   allCollections,
   type CollectionPage,

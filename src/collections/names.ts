@@ -1,5 +1,8 @@
 /** Naming rules for collections and fields. */
 
+/** The system auth collection whose records are superusers (they bypass every rule). */
+export const SUPERUSERS = "_superusers";
+
 /** Collection and field names: a letter or underscore, then letters, digits and underscores. */
 export const NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 

@@ -1,10 +1,8 @@
 /** Guards admin routes: guests get 401, authenticated non-superusers 403. */
 import type { MiddlewareHandler } from "hono";
+import { SUPERUSERS } from "../../collections";
 import { forbidden, unauthorized } from "../../lib/errors";
 import type { AppEnv } from "../context";
-
-/** The auth collection whose records are superusers. */
-export const SUPERUSERS = "_superusers";
 
 /** Middleware that lets only `_superusers` records through. */
 export function requireSuperuser(): MiddlewareHandler<AppEnv> {

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { createEdgebase } from "../../../src/app";
 import type { AuthRecord } from "../../../src/rules/context";
 import { api, BASE } from "../../helpers/request";
+import { authed, createSuperuser, signIn, signUp } from "./auth-helpers";
 
 const SUPERUSER: AuthRecord = {
   id: "su0000000000001",
@@ -63,6 +64,21 @@ describe("collections admin API access", () => {
       status: 403,
       message: "Only superusers can perform this action.",
     });
+  });
+});
+
+describe("collections admin API with real tokens (through the Worker)", () => {
+  it("lets a signed-in superuser in and keeps a signed-in user out", async () => {
+    await createSuperuser("root@example.com");
+    const root = await signIn("root@example.com", "_superusers");
+    const list = await authed(root.token, "/api/collections?filter=name%3D'users'");
+    expect(list.status).toBe(200);
+    expect(await list.json()).toMatchObject({ totalItems: 1, items: [{ name: "users", type: "auth" }] });
+
+    await signUp("someone@example.com");
+    const user = await signIn("someone@example.com");
+    const denied = await authed(user.token, "/api/collections");
+    expect(denied.status).toBe(403);
   });
 });
 
