@@ -3,6 +3,7 @@ import { env } from "cloudflare:workers";
 import { Hono } from "hono";
 import { cors } from "hono/cors";
 import { hashPassword, verifyPassword } from "./auth/password";
+import { sessionRevocationSink } from "./auth/flows/session-sink";
 import { createSessionChecker, type SessionChecker } from "./auth/session-check";
 import { CollectionStore } from "./collections";
 import type { AuthRouteOptions } from "./http/auth-deps";
@@ -82,7 +83,12 @@ export function createEdgebase(options: EdgebaseOptions = {}): Hono<AppEnv> {
   const realtime = options.realtime === false ? undefined : (options.realtime ?? {});
   // The binding is looked up per event, so building the app (at module load) touches no binding.
   const live = realtime && realtimeSink(() => env.REALTIME_HUB, { shards: realtime.shards });
-  const sinks = [options.changes, live].filter((s): s is ChangeSink => s !== undefined);
+  const endSessions = sessionRevocationSink({
+    checker: () => checkerOf(env),
+    onSessionsEnded: realtime ? (userId) => deauthorizeUser(env.REALTIME_HUB, userId) : undefined,
+    log,
+  });
+  const sinks = [options.changes, live, endSessions].filter((s): s is ChangeSink => s !== undefined);
 
   const authOptions: AuthRouteOptions = {
     store: collectionStore,

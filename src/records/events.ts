@@ -14,6 +14,8 @@ export interface ChangeEvent {
   record: Record<string, unknown>;
   /** The record before an update or delete. */
   oldRecord?: Record<string, unknown>;
+  /** True when an update of an auth record set a new password (its tokenKey was replaced too). */
+  passwordChanged?: boolean;
 }
 
 /** Receives committed changes; never called for writes that failed or were rolled back. */
