@@ -2,8 +2,8 @@
 import { env } from "cloudflare:workers";
 import { Hono } from "hono";
 import { cors } from "hono/cors";
-import { hashPassword, verifyPassword } from "./auth/password";
 import { sessionRevocationSink } from "./auth/flows/session-sink";
+import { hashPassword, verifyPassword } from "./auth/password";
 import { createSessionChecker, type SessionChecker } from "./auth/session-check";
 import { CollectionStore } from "./collections";
 import type { AuthRouteOptions } from "./http/auth-deps";

@@ -1,6 +1,7 @@
 /** A ChangeSink that ends a user's sessions when records say so: an auth record deleted or its password changed. */
-import type { ChangeEvent, ChangeSink } from "../../records/events";
+
 import type { Logger } from "../../observability/logger";
+import type { ChangeEvent, ChangeSink } from "../../records/events";
 import type { SessionChecker } from "../session-check";
 
 /** What the sink needs; bindings are reached lazily (the app is built before any request). */
