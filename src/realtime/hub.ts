@@ -102,7 +102,9 @@ export class RealtimeHub extends DurableObject<Cloudflare.Env> implements HubSoc
   override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
     this.forget(ws);
     try {
-      ws.close(code === 1005 ? 1000 : code, reason);
+      // Codes that may not be sent (1005 "no status", 1006 "abnormal", …) are answered with a normal close.
+      const sendable = code >= 1000 && code < 5000 && ![1004, 1005, 1006, 1015].includes(code);
+      ws.close(sendable ? code : 1000, reason);
     } catch {
       // Already closed.
     }

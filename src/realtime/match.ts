@@ -3,12 +3,16 @@
  * evaluated in JS against the record, and in one D1 batch per event for the candidates whose rule needs joins.
  */
 
+import type { Collection } from "../collections/collection";
+import { encodeValue } from "../collections/fields";
+import { NAME_PATTERN } from "../collections/names";
 import { quoteIdent } from "../collections/sql";
 import type { D1Like, SchemaSnapshot } from "../collections/store";
 import { compileText, scopeFor, termSql } from "../records/compile";
 import { parseFilter } from "../rules/cache";
 import type { RuleContext } from "../rules/context";
 import { type EvalResult, evaluateFilter, needsSql } from "../rules/evaluate";
+import { MAX_BOUND_PARAMS } from "../rules/limits";
 import type { HubEvent } from "./hub-event";
 
 /** One subscriber to check: its context, the rule its topic is gated by, and its own filter. */
@@ -73,15 +77,16 @@ function evaluate(text: string, event: HubEvent, ctx: RuleContext): EvalResult {
 }
 
 /**
- * One `db.batch` (one round trip) with an EXISTS per candidate over the committed row. Deleted rows are gone, so
- * a delete whose rule needs joins is denied (conservative: never sent where we cannot prove access).
+ * One `db.batch` (one round trip) with an EXISTS per candidate over the committed row. A deleted row is gone, so
+ * for deletes a CTE named like the table shadows it with the event's record (one JSON parameter, `?1`): joins to
+ * other tables work; a rule reading other rows of the same collection sees only this one. A candidate whose
+ * statement cannot be built (or would pass D1's parameter cap) is denied, never the whole batch.
  */
 async function decideBySql(
   event: HubEvent,
   candidates: readonly Candidate[],
   deps: MatchDeps,
 ): Promise<boolean[]> {
-  if (event.action === "delete") return candidates.map(() => false);
   let snapshot: SchemaSnapshot;
   try {
     snapshot = await deps.snapshot();
@@ -100,8 +105,11 @@ async function decideBySql(
       if (candidate.filter)
         terms.push(termSql(compileText(candidate.filter, scope, { client: true }), scope));
       const where = terms.map((t) => ` AND ${t.sql}`).join("");
-      const sql = `SELECT EXISTS(SELECT 1 FROM ${quoteIdent(collection.name)} ${scope.alias} WHERE ${scope.alias}.id = ?${where}) AS ok`;
-      return deps.db.prepare(sql).bind(event.record.id, ...terms.flatMap((t) => t.params));
+      const params = [event.record.id, ...terms.flatMap((t) => t.params)];
+      const shadow = event.action === "delete" ? deletedRow(collection, event.record) : null;
+      if (params.length + (shadow ? 1 : 0) > MAX_BOUND_PARAMS) return null;
+      const sql = `${shadow?.sql ?? ""}SELECT EXISTS(SELECT 1 FROM ${quoteIdent(collection.name)} ${scope.alias} WHERE ${scope.alias}.id = ?${where}) AS ok`;
+      return deps.db.prepare(sql).bind(...(shadow ? [shadow.json] : []), ...params);
     } catch {
       return null;
     }
@@ -116,4 +124,22 @@ async function decideBySql(
   }
   let next = 0;
   return statements.map((s) => (s === null ? false : results[next++]?.results[0]?.ok === 1));
+}
+
+/**
+ * `WITH "table" AS (SELECT json_extract(?1, '$."f"') AS "f", …) ` over the record in stored form. Later anonymous
+ * `?` parameters number on from 2, so the compiled terms bind as usual after the JSON.
+ */
+function deletedRow(collection: Collection, record: Record<string, unknown>): { sql: string; json: string } {
+  const stored: Record<string, unknown> = {};
+  // Field names are identifiers (NAME_PATTERN is checked when a collection is saved): safe inside the path.
+  const fields = collection.fields.filter((f) => NAME_PATTERN.test(f.name));
+  const columns = fields.map((field) => {
+    if (field.name in record) stored[field.name] = encodeValue(field, record[field.name]);
+    return `json_extract(?1, '$."${field.name}"') AS ${quoteIdent(field.name)}`;
+  });
+  return {
+    sql: `WITH ${quoteIdent(collection.name)} AS (SELECT ${columns.join(", ")}) `,
+    json: JSON.stringify(stored),
+  };
 }

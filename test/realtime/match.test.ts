@@ -63,8 +63,15 @@ describe("matching", () => {
       deps,
     );
     expect(result).toEqual([true, false, false, true]);
-    const deleted = toHubEvent(change("delete", books, { id: "b1", title: "One", author: "a1" }));
-    expect(await decideAll(deleted, [{ ctx: ann, rule: books.listRule }], deps)).toEqual([false]);
+    // A deleted row is gone from D1: the event's record stands in for it, joins still reach authors.
+    const deleted = toHubEvent(change("delete", books, { id: "gone", title: "Two", author: "a2" }));
+    const checks = [
+      { ctx: ann, rule: books.listRule },
+      { ctx: ben, rule: books.listRule },
+      { ctx: ben, rule: books.listRule, filter: "title = 'Two'" },
+      { ctx: ben, rule: books.listRule, filter: "title = 'One'" },
+    ];
+    expect(await decideAll(deleted, checks, deps)).toEqual([false, true, true, false]);
   });
 
   it("delivers through the hub only to subscribers whose join rule passes", async () => {
