@@ -142,6 +142,8 @@ export class RecordResolver implements FieldResolver {
     const column = ref(field.name);
     if (rest.length > 0)
       return { kind: "column", sql: jsonPath(field, column.sql, rest), params: column.params };
+    const email = this.#emailGuard(collection, field, ref, column.sql);
+    if (email) return { kind: "column", ...email };
     if (isMultiValued(field)) {
       return {
         kind: "items",
@@ -229,6 +231,12 @@ export class RecordResolver implements FieldResolver {
   ): Resolution {
     const field = this.#field(collection, name);
     let select = ref(field.name).sql;
+    const selectParams: unknown[] = [];
+    const email = this.#emailGuard(collection, field, ref, select);
+    if (email) {
+      select = email.sql;
+      selectParams.push(...email.params);
+    }
     if (rest.length > 0) select = jsonPath(field, select, rest);
     else if (isMultiValued(field)) {
       const each = this.#o.aliases.fresh("j");
@@ -237,7 +245,7 @@ export class RecordResolver implements FieldResolver {
       chain.multi = true;
     }
     const where = chain.where.length > 0 ? ` WHERE ${chain.where.join(" AND ")}` : "";
-    const params = [...chain.fromParams, ...chain.whereParams];
+    const params = [...selectParams, ...chain.fromParams, ...chain.whereParams];
     if (chain.multi) {
       return { kind: "items", sql: `SELECT ${select} AS v FROM ${chain.from.join(" ")}${where}`, params };
     }
@@ -247,6 +255,21 @@ export class RecordResolver implements FieldResolver {
       sql: `(SELECT ${select} FROM ${chain.from.join(" ")}${where} LIMIT 1)`,
       params,
       ...zero,
+    };
+  }
+
+  /**
+   * Client filters of non-superusers see an auth record's email only where the API would return it (its
+   * emailVisibility is on, or it is the caller's own record): elsewhere it reads as NULL, so a filter cannot
+   * probe hidden addresses.
+   */
+  #emailGuard(collection: Collection, field: Field, ref: RowRef, sql: string): SqlFragment | null {
+    if (!this.#o.client || this.#o.ctx.isSuperuser) return null;
+    if (collection.type !== "auth" || field.name !== "email") return null;
+    const self = this.#o.ctx.auth?.collectionId === collection.id ? this.#o.ctx.auth.id : "";
+    return {
+      sql: `(CASE WHEN ${ref("emailVisibility").sql} = 1 OR ${ref("id").sql} = ? THEN ${sql} END)`,
+      params: [self],
     };
   }
 

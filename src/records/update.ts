@@ -34,6 +34,16 @@ export async function readTarget(
   return current;
 }
 
+/**
+ * True when a non-superuser may manage auth record `id` through its collection's manageRule: change its email
+ * and password without the old one, and its `verified` flag (PocketBase's manageRule).
+ */
+export async function canManage(deps: RecordDeps, ref: CollectionRef, id: string): Promise<boolean> {
+  const { collection } = ref;
+  if (collection.type !== "auth" || deps.ctx.isSuperuser || collection.manageRule === null) return false;
+  return (await readAccessible(deps, ref, id, collection.manageRule)) !== undefined;
+}
+
 /** Plans an update of record `id`. */
 export async function planUpdate(
   deps: RecordDeps,
@@ -47,8 +57,9 @@ export async function planUpdate(
   const { collection } = ref;
   if (collection.type === "view") readOnly(collection);
   const current = await readTarget(deps, ref, id, collection.updateRule, options);
-  const values = prepareValues(deps, collection, body, current);
-  if (collection.type === "auth" && !deps.ctx.isSuperuser) {
+  const manager = await canManage(deps, ref, id);
+  const values = prepareValues(deps, collection, body, current, manager);
+  if (collection.type === "auth" && !deps.ctx.isSuperuser && !manager) {
     const email = values.columns.get("email");
     if (email && "value" in email && email.value !== current.email) {
       throw badRequest("Failed to validate the submitted data.", {

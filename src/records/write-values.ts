@@ -59,6 +59,7 @@ function fail(errors: ErrorData): never {
 /**
  * Validates a create (`current` undefined) or update body against the collection. Unknown keys, system and
  * autodate fields, hidden fields (non-superusers) and secrets are refused or ignored as PocketBase does;
+ * `manager` (the caller passes the auth collection's manageRule for this record) may change `verified`;
  * modifiers apply to `current`. Every error names its field.
  */
 export function prepareValues(
@@ -66,6 +67,7 @@ export function prepareValues(
   collection: Collection,
   body: Record<string, unknown>,
   current?: Record<string, unknown>,
+  manager = false,
 ): WriteValues {
   const errors: ErrorData = {};
   const isAuth = collection.type === "auth";
@@ -100,7 +102,7 @@ export function prepareValues(
       };
       continue;
     }
-    if (isAuth && field.name === "verified" && !superuser) {
+    if (isAuth && field.name === "verified" && !superuser && !manager) {
       const now = current ? decodedCurrent(field) : false;
       if (Boolean(raw) !== now && raw !== String(now)) {
         errors.verified = { code: "validation_readonly", message: "Only superusers can change this field." };

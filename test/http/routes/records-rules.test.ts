@@ -130,6 +130,66 @@ describe("rules through relations and lookups", () => {
   });
 });
 
+describe("auth collections", () => {
+  let shown: Json;
+  let hidden: Json;
+  let admin: Json;
+
+  beforeAll(async () => {
+    await createCollection({
+      name: "people",
+      type: "auth",
+      listRule: "",
+      viewRule: "",
+      // As in PocketBase, the manageRule adds powers on top of the updateRule; it does not replace it.
+      updateRule: "id = @request.auth.id || @request.auth.role = 'admin'",
+      manageRule: "@request.auth.role = 'admin'",
+      fields: [{ name: "role", type: "text" }],
+    });
+    const make = (email: string, extra: Json = {}) =>
+      seed("people", { email, password: "password-123", passwordConfirm: "password-123", ...extra });
+    shown = await make("shown@example.com", { emailVisibility: true });
+    hidden = await make("hidden@example.com");
+    admin = await make("admin@example.com", { role: "admin" });
+  });
+
+  const person = (r: Json) => ({
+    id: r.id,
+    collectionId: r.collectionId,
+    collectionName: "people",
+    role: r.role,
+  });
+  const emails = async (auth: ReturnType<typeof person> | null, filter: string) =>
+    (
+      await call(auth, "GET", `/api/collections/people/records?filter=${encodeURIComponent(filter)}`)
+    ).body.items.map((p: Json) => p.id);
+
+  it("client filters cannot probe emails the API would not return", async () => {
+    expect(await emails(null, 'email = "shown@example.com"')).toEqual([shown.id]);
+    expect(await emails(null, 'email = "hidden@example.com"')).toEqual([]);
+    expect(await emails(null, 'email ~ "hidden"')).toEqual([]);
+    expect(await emails(person(hidden), 'email = "hidden@example.com"')).toEqual([hidden.id]);
+    expect(await emails(SUPERUSER, 'email = "hidden@example.com"')).toEqual([hidden.id]);
+  });
+
+  it("manageRule lets a manager change email and verified, and passwords without the old one", async () => {
+    const path = `/api/collections/people/records/${hidden.id}`;
+    const self = await call(person(hidden), "PATCH", path, { verified: true });
+    expect(self.status).toBe(400);
+    const managed = await call(person(admin), "PATCH", path, {
+      verified: true,
+      email: "moved@example.com",
+      password: "password-456",
+      passwordConfirm: "password-456",
+    });
+    expect(managed.status).toBe(200);
+    expect(managed.body).toMatchObject({ verified: true });
+    const row = await env.DB.prepare("SELECT email FROM people WHERE id = ?").bind(hidden.id).first<Json>();
+    expect(row.email).toBe("moved@example.com");
+    expect((await call(person(shown), "PATCH", path, { verified: false })).status).toBe(404);
+  });
+});
+
 describe("parameter budget", () => {
   it("expands more related records than one statement can bind (chunked IN lists)", async () => {
     const many = await createCollection({
