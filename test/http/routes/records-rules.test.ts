@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
+import type { AuthRecord } from "../../../src/rules/context";
 import { call, createCollection, type Json, SUPERUSER, seed, userAuth } from "../../records/harness";
 
 // Rules that need joins and lookups: relations through multi-valued fields, @collection with aliases,
@@ -159,7 +160,7 @@ describe("auth collections", () => {
     collectionName: "people",
     role: r.role,
   });
-  const emails = async (auth: ReturnType<typeof person> | null, filter: string) =>
+  const emails = async (auth: AuthRecord | null, filter: string) =>
     (
       await call(auth, "GET", `/api/collections/people/records?filter=${encodeURIComponent(filter)}`)
     ).body.items.map((p: Json) => p.id);
