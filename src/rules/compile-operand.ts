@@ -5,8 +5,8 @@ import { RuleSyntaxError } from "./errors";
 import { macroValue } from "./macros";
 import type { FieldResolver, Resolution, SqlFragment } from "./resolver";
 import type { Emptiness } from "./semantics";
-import { boundEmptiness, isBodySet, toBindable, valueLength } from "./semantics";
-import { realNumber, sqlLower } from "./sqlite-values";
+import { boundEmptiness, isBodySet, lowerBound, toBindable, valueLength } from "./semantics";
+import { realNumber } from "./sqlite-values";
 
 /** An operand compiled to SQL. */
 export interface SqlOperand {
@@ -96,10 +96,7 @@ export function fromResolution(resolution: Resolution): SqlOperand & { raw?: unk
 function applyModifier(node: IdentifierNode, operand: SqlOperand & { raw?: unknown }): SqlOperand {
   switch (node.modifier) {
     case "lower":
-      if (operand.bound) {
-        const lowered = sqlLower(boundSqlValue(operand.bound.value));
-        return boundOperand(typeof lowered === "string" || lowered === null ? lowered : null);
-      }
+      if (operand.bound) return boundOperand(lowerBound(operand.bound.value));
       return operand.items
         ? {
             items: true,

@@ -7,7 +7,7 @@ import type { EvaluateOptions, EvalValue, NeedsSql } from "./evaluate-types";
 import { macroValue } from "./macros";
 import { resolveRequestValue } from "./resolver";
 import type { Emptiness } from "./semantics";
-import { boundEmptiness, isBodySet, toBindable, valueLength } from "./semantics";
+import { boundEmptiness, isBodySet, lowerBound, toBindable, valueLength } from "./semantics";
 import type { SqlValue, Typed } from "./sqlite-values";
 import { columnNumber, jsonNumber, realNumber, sqlLower } from "./sqlite-values";
 import { sqlStrftime } from "./strftime";
@@ -140,10 +140,7 @@ export function fromEvalValue(read: EvalValue): JsOperand {
 function applyModifier(node: IdentifierNode, operand: JsOperand): JsOperand {
   switch (node.modifier) {
     case "lower": {
-      if (operand.bound) {
-        const lowered = sqlLower(boundSqlValue(operand.bound.value));
-        return boundJs(typeof lowered === "string" ? lowered : null);
-      }
+      if (operand.bound) return boundJs(lowerBound(operand.bound.value));
       // Lowered items are still read through a subquery column (BLOB); a lowered scalar is an expression.
       const lower =
         (aff: Typed["aff"]) =>

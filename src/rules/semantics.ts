@@ -33,6 +33,14 @@ export function toBindable(value: unknown): string | number | null {
   return JSON.stringify(value) ?? null;
 }
 
+/**
+ * `:lower` of a bound value, computed before binding: ASCII letters lowered as SQLite's LOWER does, numbers
+ * as their JS text (decided here, so both backends agree without depending on SQLite's REAL formatting).
+ */
+export function lowerBound(value: string | number | null): string | null {
+  return value === null ? null : String(value).replace(/[A-Z]+/g, (s) => s.toLowerCase());
+}
+
 /** Emptiness of a bound value. */
 export function boundEmptiness(value: string | number | null): Emptiness {
   return value === null || value === "" ? "empty" : "nonempty";

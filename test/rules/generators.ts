@@ -37,7 +37,7 @@ export const shortText = fc.oneof(
 /** Numbers as they appear in number fields: small integers, zero, a few reals. */
 export const number = fc.oneof(
   fc.integer({ min: -5, max: 5 }),
-  fc.constantFrom(0, 1.5, -2.25, 0.1, 100, 2.5e-7, 1e16, 12345.678),
+  fc.constantFrom(0, 1.5, -2.25, 0.1, 100, 2.5e-7, 1e16, 12345.678, 0.1 + 0.2),
 );
 
 const DATES = [
@@ -130,6 +130,7 @@ const IDENTIFIERS = [
   "@request.query.q:lower",
   "@request.body.t",
   "@request.body.n",
+  "@request.body.n:lower",
   "@request.body.tags",
   "@request.body.tags:length",
   "@request.body.t:isset",

@@ -145,7 +145,7 @@ function foreignSql(sql: string): string | null {
 }
 
 const ctx = guestContext({
-  body: { x: "' OR 1=1 --", tags: ["a'); DROP TABLE rb; --", 1, null] },
+  body: { x: "' OR 1=1 --", n: 0.1 + 0.2, tags: ["a'); DROP TABLE rb; --", 1, null] },
   query: { q: '"; DELETE FROM rb' },
   auth: { id: "u1'--", collectionId: "c", collectionName: "users" },
 });
