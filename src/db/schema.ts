@@ -1,6 +1,6 @@
 /** drizzle schema of Edgebase's SYSTEM tables; user collections are real tables managed by collections/. */
 import { sql } from "drizzle-orm";
-import { integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 const timestamps = {
   created: text("created").notNull().default(sql`(strftime('%Y-%m-%d %H:%M:%fZ', 'now'))`),
@@ -40,3 +40,24 @@ export const params = sqliteTable("_params", {
   value: text("value", { mode: "json" }),
   ...timestamps,
 });
+
+/**
+ * One-time sign-in codes (auth-with-otp): only a keyed hash of the code is stored, with its expiry (ms since the
+ * epoch) and failed attempts; a row is deleted when used, after too many failures, or once expired.
+ */
+export const otps = sqliteTable(
+  "_otps",
+  {
+    id: text("id").primaryKey(),
+    collectionRef: text("collectionRef").notNull(),
+    recordRef: text("recordRef").notNull(),
+    /** HMAC of the code keyed with the collection secret (auth/otp.ts), never the code. */
+    hash: text("hash").notNull(),
+    /** The address the code was emailed to (proves it, so a successful use marks the record verified). */
+    sentTo: text("sentTo").notNull().default(""),
+    attempts: integer("attempts").notNull().default(0),
+    expires: integer("expires").notNull(),
+    ...timestamps,
+  },
+  (t) => [index("idx__otps_record").on(t.collectionRef, t.recordRef), index("idx__otps_expires").on(t.expires)],
+);

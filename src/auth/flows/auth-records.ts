@@ -1,5 +1,6 @@
 /** Reading and writing auth records for the flows: identity lookup, the token subject loader, rendering, rekeying. */
 import type { AuthCollection } from "../../collections/collection";
+import { SUPERUSERS } from "../../collections/names";
 import { quoteIdent } from "../../collections/sql";
 import type { D1Like } from "../../collections/store";
 import { newId } from "../../lib/ids";
@@ -13,7 +14,7 @@ import type { AuthRecord, RuleContext } from "../../rules/context";
 import { guestContext } from "../../rules/context";
 import type { TokenSubjectLoader } from "../authenticate";
 import { generateTokenKey } from "../token-keys";
-import { type AuthFlowDeps, SUPERUSERS } from "./deps";
+import type { AuthFlowDeps } from "./deps";
 
 /** A stored auth record row (every column, secrets included: never return it as is). */
 export type AuthRow = Record<string, unknown> & { id: string; tokenKey: string; password: string };

@@ -42,9 +42,6 @@ export interface AuthFlowDeps {
   defer?: (promise: Promise<unknown>) => void;
 }
 
-/** The name of the superusers collection. */
-export const SUPERUSERS = "_superusers";
-
 /** Finds an auth collection by id or name (404 for missing or non-auth collections, as PocketBase does). */
 export async function findAuthCollection(
   deps: Pick<AuthFlowDeps, "db" | "store">,

@@ -1,18 +1,34 @@
-/** Auth routes of every auth collection: /api/collections/{c}/auth-methods, auth-with-password, auth-refresh, …. */
-import type { Hono } from "hono";
+/** Auth routes of every auth collection under /api/collections/{c}/…: sign-in methods, refresh, emails, OTP. */
+import type { Context, Hono } from "hono";
 import { authMethods } from "../../auth/flows/auth-methods";
+import { confirmEmailChange, requestEmailChange } from "../../auth/flows/email-change";
+import {
+  confirmPasswordReset,
+  confirmVerification,
+  requestPasswordReset,
+  requestVerification,
+} from "../../auth/flows/email-links";
+import { impersonate } from "../../auth/flows/impersonate";
+import { authWithOtp, requestOtp } from "../../auth/flows/otp-sign-in";
 import { authWithPassword } from "../../auth/flows/password-sign-in";
 import { authRefresh } from "../../auth/flows/refresh";
 import { parseViewParams } from "../../records/query-params";
 import { type AuthRouteOptions, authDeps } from "../auth-deps";
-import { readJsonObject } from "../body";
 import type { AppEnv } from "../context";
 import { readRecordBody } from "../record-body";
 
 const BASE = "/api/collections/:collection";
 
+type NoContentFlow = (deps: ReturnType<typeof authDeps>, collection: string, input: unknown) => Promise<void>;
+
 /** Mounts the auth routes. */
 export function authRoutes(app: Hono<AppEnv>, options: AuthRouteOptions): void {
+  const noContent = (flow: NoContentFlow) => async (c: Context<AppEnv>) => {
+    const body = await readRecordBody(c);
+    await flow(authDeps(c, options), c.req.param("collection") ?? "", body);
+    return c.body(null, 204);
+  };
+
   app.get(`${BASE}/auth-methods`, async (c) => {
     return c.json(await authMethods(authDeps(c, options), c.req.param("collection")));
   });
@@ -24,9 +40,34 @@ export function authRoutes(app: Hono<AppEnv>, options: AuthRouteOptions): void {
   });
 
   app.post(`${BASE}/auth-refresh`, async (c) => {
-    const body = await readJsonObject(c);
+    const body = await readRecordBody(c);
     const params = parseViewParams(c.req.query());
     const deps = authDeps(c, options);
     return c.json(await authRefresh(deps, c.req.param("collection"), body, params, c.var.authToken ?? null));
+  });
+
+  app.post(`${BASE}/request-verification`, noContent(requestVerification));
+  app.post(`${BASE}/confirm-verification`, noContent(confirmVerification));
+  app.post(`${BASE}/request-password-reset`, noContent(requestPasswordReset));
+  app.post(`${BASE}/confirm-password-reset`, noContent(confirmPasswordReset));
+  app.post(`${BASE}/request-email-change`, noContent(requestEmailChange));
+  app.post(`${BASE}/confirm-email-change`, noContent(confirmEmailChange));
+
+  app.post(`${BASE}/request-otp`, async (c) => {
+    const body = await readRecordBody(c);
+    return c.json(await requestOtp(authDeps(c, options), c.req.param("collection"), body));
+  });
+
+  app.post(`${BASE}/auth-with-otp`, async (c) => {
+    const body = await readRecordBody(c);
+    const params = parseViewParams(c.req.query());
+    return c.json(await authWithOtp(authDeps(c, options), c.req.param("collection"), body, params));
+  });
+
+  app.post(`${BASE}/impersonate/:id`, async (c) => {
+    const body = await readRecordBody(c);
+    const params = parseViewParams(c.req.query());
+    const deps = authDeps(c, options);
+    return c.json(await impersonate(deps, c.req.param("collection"), c.req.param("id"), body, params));
   });
 }

@@ -1,0 +1,168 @@
+/** Emailed-link flows: request/confirm verification and request/confirm password reset. */
+import { z } from "zod";
+import type { AuthCollection } from "../../collections/collection";
+import { badRequest, type ErrorData } from "../../lib/errors";
+import { resolveToken } from "../authenticate";
+import { actionUrl, passwordResetEmail, verificationEmail } from "../mail-templates";
+import { hashPassword, passwordPolicyError } from "../password";
+import { AUTH_RATE_LIMITS, enforceRateLimit, type RateLimitRule, rateLimitKey } from "../rate-limit";
+import { TokenError } from "../token-error";
+import { signToken, type TokenType } from "../tokens";
+import { type AuthRow, findByEmail, subjectLoader, updateAuthRow } from "./auth-records";
+import { type AuthFlowDeps, findAuthCollection, runLater } from "./deps";
+import { MAX_BODY_TOKEN_LENGTH, MAX_IDENTITY_LENGTH, MAX_PASSWORD_INPUT_LENGTH, parseInput } from "./input";
+import { endAllSessions } from "./issue";
+
+const emailSchema = z.object({ email: z.string().min(1).max(MAX_IDENTITY_LENGTH) });
+const tokenSchema = z.object({ token: z.string().min(1).max(MAX_BODY_TOKEN_LENGTH) });
+const resetSchema = z.object({
+  token: z.string().min(1).max(MAX_BODY_TOKEN_LENGTH),
+  password: z.string().max(MAX_PASSWORD_INPUT_LENGTH),
+  passwordConfirm: z.string().max(MAX_PASSWORD_INPUT_LENGTH),
+});
+
+/** Throttles an emailing request per IP and per (collection, email). */
+export async function throttleEmail(
+  deps: AuthFlowDeps,
+  scope: string,
+  collectionId: string,
+  email: string,
+  perAccount: RateLimitRule,
+  perIp: RateLimitRule,
+): Promise<void> {
+  await enforceRateLimit(deps.limiter, await rateLimitKey(`${scope}:ip`, deps.client.ip), perIp);
+  await enforceRateLimit(
+    deps.limiter,
+    await rateLimitKey(`${scope}:account`, `${collectionId}/${email.toLowerCase()}`),
+    perAccount,
+  );
+}
+
+/** The 400 a refused emailed token gets (one answer whatever the reason). */
+export function invalidToken(): never {
+  throw badRequest("Invalid or expired token.", {
+    token: { code: "validation_invalid_token", message: "Invalid or expired token." },
+  });
+}
+
+/** Resolves an emailed token of `type` issued by this collection, or throws the one 400. */
+export async function resolveEmailToken<T extends Exclude<TokenType, "auth" | "file">>(
+  deps: AuthFlowDeps,
+  collection: AuthCollection,
+  token: string,
+  type: T,
+) {
+  try {
+    const resolved = await resolveToken(token, type, subjectLoader(deps), { collectionId: collection.id });
+    const row = resolved.record.row;
+    // The token is bound to the address it was sent to: after an email change it no longer applies.
+    if (String(row.email ?? "").toLowerCase() !== resolved.claims.email.toLowerCase()) invalidToken();
+    return { claims: resolved.claims, row };
+  } catch (error) {
+    if (error instanceof TokenError) invalidToken();
+    throw error;
+  }
+}
+
+/** A token of `type` for `row`, lasting the collection's configured duration for that type. */
+export function emailToken(
+  collection: AuthCollection,
+  row: AuthRow,
+  type: "verification" | "passwordReset",
+): Promise<string> {
+  const duration = type === "verification" ? collection.verificationToken : collection.passwordResetToken;
+  return signToken(
+    type,
+    { sub: row.id, collectionId: collection.id, email: String(row.email) },
+    { secret: collection.tokenSecret, tokenKey: String(row.tokenKey), ttlSeconds: duration.duration },
+  );
+}
+
+/** `request-verification`: emails a verification link to an unverified account. Always 204-worthy. */
+export async function requestVerification(deps: AuthFlowDeps, collectionIdOrName: string, input: unknown) {
+  const collection = await findAuthCollection(deps, collectionIdOrName);
+  const { email } = parseInput(emailSchema, input);
+  const limits = AUTH_RATE_LIMITS;
+  await throttleEmail(
+    deps,
+    "verification",
+    collection.id,
+    email,
+    limits.verificationPerAccount,
+    limits.passwordResetPerIp,
+  );
+  const row = await findByEmail(deps.db, collection, email);
+  if (!row || row.verified === 1 || row.verified === true) return;
+  const token = await emailToken(collection, row, "verification");
+  const link = actionUrl(deps.appUrl, "confirm-verification", token);
+  await runLater(deps, "verification email", () =>
+    deps.mailer.send(verificationEmail({ appName: deps.appName }, { to: String(row.email), link })),
+  );
+}
+
+/** `confirm-verification`: marks the record verified. */
+export async function confirmVerification(deps: AuthFlowDeps, collectionIdOrName: string, input: unknown) {
+  const collection = await findAuthCollection(deps, collectionIdOrName);
+  const { token } = parseInput(tokenSchema, input);
+  const { row } = await resolveEmailToken(deps, collection, token, "verification");
+  if (row.verified === 1 || row.verified === true) return;
+  await updateAuthRow(deps.db, collection, row.id, { verified: true });
+}
+
+/** `request-password-reset`: emails a reset link when the account exists. Always 204-worthy. */
+export async function requestPasswordReset(deps: AuthFlowDeps, collectionIdOrName: string, input: unknown) {
+  const collection = await findAuthCollection(deps, collectionIdOrName);
+  const { email } = parseInput(emailSchema, input);
+  const limits = AUTH_RATE_LIMITS;
+  await throttleEmail(
+    deps,
+    "passwordReset",
+    collection.id,
+    email,
+    limits.passwordResetPerAccount,
+    limits.passwordResetPerIp,
+  );
+  const row = await findByEmail(deps.db, collection, email);
+  if (!row) return;
+  const token = await emailToken(collection, row, "passwordReset");
+  const link = actionUrl(deps.appUrl, "confirm-password-reset", token);
+  await runLater(deps, "password reset email", () =>
+    deps.mailer.send(passwordResetEmail({ appName: deps.appName }, { to: String(row.email), link })),
+  );
+}
+
+/** The password length rule of a collection (its `password` field's min/max). */
+export function passwordPolicyOf(collection: AuthCollection): { min?: number; max?: number } {
+  const field = collection.fields.find((f) => f.name === "password");
+  const bounds = field as { min?: number; max?: number } | undefined;
+  return { min: bounds?.min, max: bounds?.max };
+}
+
+/** Checks a new password and its confirmation; returns the field errors, or null. */
+export function newPasswordErrors(
+  collection: AuthCollection,
+  password: string,
+  passwordConfirm: string,
+): ErrorData | null {
+  const error = passwordPolicyError(password, passwordPolicyOf(collection));
+  if (error) return { password: error };
+  if (password !== passwordConfirm) {
+    return { passwordConfirm: { code: "validation_values_mismatch", message: "Values don't match." } };
+  }
+  return null;
+}
+
+/**
+ * `confirm-password-reset`: sets the new password, replaces the tokenKey (every token issued before stops
+ * verifying, the reset token included) and ends every session. The email is proven, so it is marked verified.
+ */
+export async function confirmPasswordReset(deps: AuthFlowDeps, collectionIdOrName: string, input: unknown) {
+  const collection = await findAuthCollection(deps, collectionIdOrName);
+  const body = parseInput(resetSchema, input);
+  const { row } = await resolveEmailToken(deps, collection, body.token, "passwordReset");
+  const errors = newPasswordErrors(collection, body.password, body.passwordConfirm);
+  if (errors) throw badRequest("Failed to validate the submitted data.", errors);
+  const password = await hashPassword(body.password);
+  await updateAuthRow(deps.db, collection, row.id, { password, verified: true, rekey: true });
+  await endAllSessions(deps, { collectionId: collection.id, userId: row.id });
+}

@@ -1,0 +1,141 @@
+/** `request-otp` / `auth-with-otp`: an emailed one-time code signs in; codes live hashed in the `_otps` table. */
+import { z } from "zod";
+import type { AuthCollection } from "../../collections/collection";
+import type { D1Like } from "../../collections/store";
+import { badRequest } from "../../lib/errors";
+import { newId } from "../../lib/ids";
+import type { ViewParams } from "../../records/query-params";
+import { otpEmail } from "../mail-templates";
+import { createOtp, OTP_MAX_LENGTH, OTP_MIN_LENGTH, verifyOtpCode } from "../otp";
+import { AUTH_RATE_LIMITS, enforceRateLimit, rateLimitKey } from "../rate-limit";
+import { findByEmail, readAuthRow, updateAuthRow } from "./auth-records";
+import { type AuthFlowDeps, findAuthCollection, runLater } from "./deps";
+import { throttleEmail } from "./email-links";
+import { MAX_IDENTITY_LENGTH, parseInput } from "./input";
+import { type AuthResponse, issueAuth } from "./issue";
+
+/** Wrong codes tolerated per OTP before it is deleted (the per-OTP rate limit also applies). */
+export const OTP_MAX_ATTEMPTS = 5;
+/** Live OTPs kept per record; requesting more drops the oldest. */
+export const OTP_MAX_PER_RECORD = 5;
+
+const requestSchema = z.object({ email: z.string().min(1).max(MAX_IDENTITY_LENGTH) });
+const signInSchema = z.object({ otpId: z.string().min(1).max(64), password: z.string().max(64) });
+
+interface OtpRow {
+  id: string;
+  collectionRef: string;
+  recordRef: string;
+  hash: string;
+  sentTo: string;
+  attempts: number;
+  expires: number;
+}
+
+function otpDisabled(): never {
+  throw badRequest("The collection is not configured to allow OTP authentication.");
+}
+
+function invalidOtp(): never {
+  throw badRequest("Invalid or expired OTP.", {
+    password: { code: "validation_invalid_otp", message: "Invalid or expired OTP." },
+  });
+}
+
+async function storeOtp(db: D1Like, collection: AuthCollection, recordId: string, email: string) {
+  const otpId = newId();
+  const length = Math.min(OTP_MAX_LENGTH, Math.max(OTP_MIN_LENGTH, collection.otp.length));
+  const issued = await createOtp(
+    { otpId, secret: collection.tokenSecret },
+    { length, ttlSeconds: collection.otp.duration },
+  );
+  const now = Date.now();
+  await db.batch([
+    db.prepare("DELETE FROM _otps WHERE expires <= ?").bind(now),
+    db
+      .prepare(
+        "INSERT INTO _otps (id, collectionRef, recordRef, hash, sentTo, attempts, expires) VALUES (?, ?, ?, ?, ?, 0, ?)",
+      )
+      .bind(otpId, collection.id, recordId, issued.hash, email, issued.expiresAt.getTime()),
+    db
+      .prepare(
+        `DELETE FROM _otps WHERE collectionRef = ? AND recordRef = ? AND id NOT IN (
+           SELECT id FROM _otps WHERE collectionRef = ? AND recordRef = ? ORDER BY expires DESC LIMIT ?)`,
+      )
+      .bind(collection.id, recordId, collection.id, recordId, OTP_MAX_PER_RECORD),
+  ]);
+  return { otpId, code: issued.code };
+}
+
+/**
+ * `request-otp`: emails a code to the account and returns `{otpId}`. Unknown emails get a random otpId that
+ * never verifies, so the answer does not reveal whether the account exists.
+ */
+export async function requestOtp(
+  deps: AuthFlowDeps,
+  collectionIdOrName: string,
+  input: unknown,
+): Promise<{ otpId: string }> {
+  const collection = await findAuthCollection(deps, collectionIdOrName);
+  if (!collection.otp.enabled) otpDisabled();
+  const { email } = parseInput(requestSchema, input);
+  const limits = AUTH_RATE_LIMITS;
+  await throttleEmail(deps, "otp", collection.id, email, limits.otpPerAccount, limits.otpPerIp);
+  const row = await findByEmail(deps.db, collection, email);
+  if (!row) return { otpId: newId() };
+  const to = String(row.email);
+  const { otpId, code } = await storeOtp(deps.db, collection, row.id, to);
+  await runLater(deps, "otp email", () =>
+    deps.mailer.send(otpEmail({ appName: deps.appName }, { to, code, ttlSeconds: collection.otp.duration })),
+  );
+  return { otpId };
+}
+
+/** `auth-with-otp`: exchanges a valid code for a session (single use; a few wrong codes burn the OTP). */
+export async function authWithOtp(
+  deps: AuthFlowDeps,
+  collectionIdOrName: string,
+  input: unknown,
+  params: ViewParams,
+): Promise<AuthResponse> {
+  const collection = await findAuthCollection(deps, collectionIdOrName);
+  if (!collection.otp.enabled) otpDisabled();
+  const body = parseInput(signInSchema, input);
+  await enforceRateLimit(
+    deps.limiter,
+    await rateLimitKey("otpSignIn:ip", deps.client.ip),
+    AUTH_RATE_LIMITS.signInPerIp,
+  );
+  await enforceRateLimit(
+    deps.limiter,
+    await rateLimitKey("otpSignIn:otp", body.otpId),
+    AUTH_RATE_LIMITS.otpPerAccount,
+  );
+  const otp = await deps.db
+    .prepare("SELECT * FROM _otps WHERE id = ? AND collectionRef = ?")
+    .bind(body.otpId, collection.id)
+    .first<OtpRow>();
+  if (!otp) invalidOtp();
+  const ok = await verifyOtpCode(
+    body.password,
+    { hash: otp.hash, expiresAt: new Date(otp.expires) },
+    { otpId: otp.id, secret: collection.tokenSecret },
+  );
+  if (!ok) {
+    await deps.db.batch([
+      deps.db.prepare("UPDATE _otps SET attempts = attempts + 1 WHERE id = ?").bind(otp.id),
+      deps.db.prepare("DELETE FROM _otps WHERE id = ? AND attempts >= ?").bind(otp.id, OTP_MAX_ATTEMPTS),
+    ]);
+    invalidOtp();
+  }
+  // Single use: only the request that deletes the row may sign in.
+  const spent = await deps.db.prepare("DELETE FROM _otps WHERE id = ?").bind(otp.id).run();
+  if (spent.meta.changes !== 1) invalidOtp();
+  let row = await readAuthRow(deps.db, collection, otp.recordRef);
+  if (!row) invalidOtp();
+  const proven = String(row.email ?? "").toLowerCase() === otp.sentTo.toLowerCase();
+  if (proven && !(row.verified === 1 || row.verified === true)) {
+    row = (await updateAuthRow(deps.db, collection, row.id, { verified: true })) ?? row;
+  }
+  return issueAuth(deps, collection, row, params);
+}
