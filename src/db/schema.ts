@@ -59,5 +59,8 @@ export const otps = sqliteTable(
     expires: integer("expires").notNull(),
     ...timestamps,
   },
-  (t) => [index("idx__otps_record").on(t.collectionRef, t.recordRef), index("idx__otps_expires").on(t.expires)],
+  (t) => [
+    index("idx__otps_record").on(t.collectionRef, t.recordRef),
+    index("idx__otps_expires").on(t.expires),
+  ],
 );
