@@ -66,8 +66,12 @@ export class TestSocket {
 }
 
 /** Opens a socket straight to a hub object, as the Worker would forward it. */
-export async function connectHub(key: HubKey, info: Partial<ConnectInfo> = {}): Promise<TestSocket> {
-  const name = hubName(key);
+export async function connectHub(
+  key: HubKey,
+  info: Partial<ConnectInfo> = {},
+  shard = 0,
+): Promise<TestSocket> {
+  const name = hubName(key, shard);
   const stub = env.REALTIME_HUB.get(env.REALTIME_HUB.idFromName(name));
   const full: ConnectInfo & { hubName: string } = {
     hub: key,
