@@ -95,6 +95,7 @@ export class RealtimeClient extends DurableObject<Cloudflare.Env> {
     await writer?.close().catch(() => {});
   }
 
+  /** Keep-alive: a comment frame every {@link KEEPALIVE_SECONDS} while the stream is open (re-arms itself). */
   override async alarm(): Promise<void> {
     if (!this.#writer) return;
     if (this.#write(SSE_KEEPALIVE)) await this.ctx.storage.setAlarm(Date.now() + KEEPALIVE_SECONDS * 1000);

@@ -93,12 +93,14 @@ export class RealtimeHub extends DurableObject<Cloudflare.Env> implements HubSoc
     return new Response(null, { status: 101, webSocket: client });
   }
 
+  /** A client message (the object may just have woken: its state came back in the constructor). */
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
     const state = this.conns.get(ws);
     if (!state) return ws.close(1011, "Unknown connection.");
     await handleMessage(this, ws, state, message);
   }
 
+  /** The client closed: leave rooms, drop the connection's state and complete the close handshake. */
   override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
     this.forget(ws);
     try {
@@ -110,6 +112,7 @@ export class RealtimeHub extends DurableObject<Cloudflare.Env> implements HubSoc
     }
   }
 
+  /** The socket failed: forget it like a close. */
   override async webSocketError(ws: WebSocket): Promise<void> {
     this.forget(ws);
   }
