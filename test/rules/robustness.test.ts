@@ -71,6 +71,7 @@ const TOKENS = [
   "tags",
   "x.y",
   "@request.body.x",
+  "@request.body.n:lower",
   "@request.auth.id",
   "@collection.c:al.f",
   "@now",
