@@ -23,8 +23,9 @@ const EMPTY_TEXT: Typed = { v: "", aff: "none" };
  *   record; `@collection.*`; an `@request.auth.*` path through a relation of the auth record;
  * - and where JS cannot reproduce SQLite exactly: a strftime format/modifier it does not implement (or
  *   'now', which SQL reads from its own clock), a REAL that must become text but needs 17 digits.
- * `a || b` and `a && b` still short-circuit around such operands. A JSON field holding an array reads as a
- * list here; pass `options.resolve` for such fields if the resolver compiles them as single values.
+ * `a || b` and `a && b` still short-circuit around such operands. Without a schema a JSON field compared as
+ * a whole is read by its decoded JS value (an array as a list, a string as text, not as JSON text): pass
+ * `options.resolve` for JSON fields when that differs from what the FieldResolver compiles.
  */
 export function evaluateFilter(
   expr: FilterExpr,
