@@ -14,6 +14,7 @@ import { type Authenticate, authenticate } from "./http/middleware/authenticate"
 import { bodyLimit, DEFAULT_BODY_LIMIT } from "./http/middleware/body-limit";
 import { d1Session } from "./http/middleware/d1-session";
 import { requestContext } from "./http/middleware/request-context";
+import { superuserBootstrap } from "./http/middleware/superuser-bootstrap";
 import { onError, onNotFound } from "./http/on-error";
 import { authRoutes } from "./http/routes/auth";
 import { batchRoutes } from "./http/routes/batch";
@@ -78,6 +79,7 @@ export function createEdgebase(options: EdgebaseOptions = {}): Hono<AppEnv> {
     checker ??= createSessionChecker(e.USER_SESSIONS);
     return checker;
   };
+  app.use("/api/*", superuserBootstrap(collectionStore));
   if (options.authenticate) app.use("*", authenticate(options.authenticate));
   else app.use("*", tokenAuth({ store: collectionStore, checker: checkerOf }));
   const realtime = options.realtime === false ? undefined : (options.realtime ?? {});

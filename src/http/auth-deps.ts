@@ -4,6 +4,7 @@ import type { AuthFlowDeps } from "../auth/flows/deps";
 import { createMailer } from "../auth/mailer";
 import type { SessionChecker } from "../auth/session-check";
 import type { CollectionStore } from "../collections/store";
+import type { EnvWithAuth } from "./auth-env";
 import type { AppEnv } from "./context";
 
 /** What the auth and sessions routes are built with (from app.ts). */
@@ -14,15 +15,6 @@ export interface AuthRouteOptions {
   onSessionsEnded?: (env: Cloudflare.Env, userId: string) => Promise<unknown>;
   /** Shown in emails. Default "Edgebase". */
   appName?: string;
-}
-
-/** Environment values the auth routes read (vars or secrets; all optional). */
-interface AuthEnv {
-  APP_URL?: string;
-  APP_NAME?: string;
-  MAIL_API_URL?: string;
-  MAIL_API_KEY?: string;
-  MAIL_FROM?: string;
 }
 
 /** The client's IP for rate-limit keys: Cloudflare's header; one shared "unknown" bucket without it. */
@@ -41,7 +33,7 @@ function deferOf(c: Context<AppEnv>): ((p: Promise<unknown>) => void) | undefine
 
 /** The deps of an auth flow for this request. */
 export function authDeps(c: Context<AppEnv>, options: AuthRouteOptions): AuthFlowDeps {
-  const env = c.env as Cloudflare.Env & AuthEnv;
+  const env = c.env as EnvWithAuth;
   const onSessionsEnded = options.onSessionsEnded;
   // Mail through an HTTP API is sent after the response so its latency cannot tell whether an account exists;
   // the dev mailer is immediate, so tests and local users find the message in the outbox as soon as we answer.
