@@ -1,6 +1,11 @@
 #!/usr/bin/env node
-/** `npm run dev`: applies system migrations to the local D1 database, then starts `wrangler dev`. */
+/**
+ * `npm run dev`: writes a git-ignored `.dev.vars` with a local superuser when there is none, applies system
+ * migrations to the local D1 database, then starts `wrangler dev`.
+ */
 import { spawn, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 
 // Extra arguments pass through to `wrangler dev` (e.g. `npm run dev -- --port 8788 --ip 127.0.0.1`).
 const devArgs = process.argv.slice(2);
@@ -15,6 +20,48 @@ const migrate = spawnSync("wrangler", ["d1", "migrations", "apply", "DB", "--loc
 if (migrate.status !== 0) {
   console.error("Applying local D1 migrations failed; see the output above.");
   process.exit(migrate.status ?? 1);
+}
+
+const DEV_VARS = ".dev.vars";
+const DEFAULT_EMAIL = "admin@edgebase.local";
+if (!existsSync(DEV_VARS)) {
+  // 18 random bytes as base64url: 24 characters, far above the 8-character minimum.
+  const password = randomBytes(18).toString("base64url");
+  writeFileSync(
+    DEV_VARS,
+    [
+      "# Local secrets for `npm run dev` (git-ignored). The superuser below is created on the first request.",
+      `EDGEBASE_SUPERUSER_EMAIL=${DEFAULT_EMAIL}`,
+      `EDGEBASE_SUPERUSER_PASSWORD=${password}`,
+      "",
+    ].join("\n"),
+    { mode: 0o600 },
+  );
+  console.log(`Wrote ${DEV_VARS} with a generated superuser password.`);
+}
+const vars = Object.fromEntries(
+  readFileSync(DEV_VARS, "utf8")
+    .split("\n")
+    .map((line) => /^\s*([A-Z0-9_]+)\s*=\s*"?(.*?)"?\s*$/.exec(line))
+    .filter((m) => m !== null)
+    .map((m) => [m[1], m[2]]),
+);
+if (vars.EDGEBASE_SUPERUSER_EMAIL && vars.EDGEBASE_SUPERUSER_PASSWORD) {
+  const body = JSON.stringify({
+    identity: vars.EDGEBASE_SUPERUSER_EMAIL,
+    password: vars.EDGEBASE_SUPERUSER_PASSWORD,
+  });
+  console.log(
+    [
+      "",
+      `Superuser (from ${DEV_VARS}): ${vars.EDGEBASE_SUPERUSER_EMAIL} / ${vars.EDGEBASE_SUPERUSER_PASSWORD}`,
+      "Sign in (replace <url> with the address wrangler prints, e.g. http://localhost:8787):",
+      `  curl -s -X POST <url>/api/collections/_superusers/auth-with-password -H 'content-type: application/json' -d '${body}'`,
+      "Then send the returned token as `Authorization: <token>`, e.g. curl <url>/api/collections -H 'Authorization: <token>'",
+    ].join("\n"),
+  );
+} else {
+  console.log(`${DEV_VARS} has no EDGEBASE_SUPERUSER_EMAIL/PASSWORD: no superuser is bootstrapped.`);
 }
 
 console.log(
