@@ -1,4 +1,5 @@
 import { env } from "cloudflare:workers";
+import PocketBase from "pocketbase";
 import { describe, expect, it } from "vitest";
 import { createEdgebase } from "../../../src/app";
 import type { AuthRecord } from "../../../src/rules/context";
@@ -178,5 +179,40 @@ describe("collections admin API as a superuser", () => {
       expect(text).not.toContain("tokenSecret");
       for (const { s } of secrets.results) expect(text).not.toContain(s);
     }
+  });
+});
+
+describe("the official pocketbase SDK's collections service", () => {
+  const app = createEdgebase({ logLevel: "off", authenticate: async () => SUPERUSER });
+  const pb = new PocketBase(BASE);
+  pb.autoCancellation(false);
+  pb.beforeSend = (url, options) => ({
+    url,
+    options: {
+      ...options,
+      fetch: (input: RequestInfo | URL, init?: RequestInit) =>
+        app.request(new Request(input, init), undefined, env),
+    },
+  });
+
+  it("creates, lists, updates, imports, scaffolds, truncates and deletes", async () => {
+    const created = await pb.collections.create({
+      name: "sdk_posts",
+      type: "base",
+      fields: [{ name: "title", type: "text" }],
+    });
+    expect(created.name).toBe("sdk_posts");
+    const list = await pb.collections.getList(1, 50, { filter: "name ~ 'sdk_'" });
+    expect(list.items.map((c) => c.name)).toEqual(["sdk_posts"]);
+    const updated = await pb.collections.update("sdk_posts", { listRule: "title != ''" });
+    expect(updated.listRule).toBe("title != ''");
+    const full = await pb.collections.getFullList({ filter: "system = false" });
+    await pb.collections.import(full, false);
+    expect((await pb.collections.getOne("sdk_posts")).updated).toBe(updated.updated);
+    const scaffolds = await pb.collections.getScaffolds();
+    expect(Object.keys(scaffolds).sort()).toEqual(["auth", "base", "view"]);
+    await pb.collections.truncate("sdk_posts");
+    await pb.collections.delete("sdk_posts");
+    await expect(pb.collections.getOne("sdk_posts")).rejects.toMatchObject({ status: 404 });
   });
 });
