@@ -1,6 +1,7 @@
 /** Deleting records: the deleteRule is part of the DELETE's WHERE; cascades run in the same batch. */
 import { quoteIdent } from "../collections/sql";
 import { notFound } from "../lib/errors";
+import { MAX_BOUND_PARAMS } from "../rules/limits";
 import { planCascade } from "./cascade";
 import { ruleTerm, scopeFor, termSql } from "./compile";
 import { readOnly } from "./create";
@@ -22,7 +23,7 @@ export async function planDelete(
   const cascade = await planCascade(deps, ref.snapshot, { collection, row: current });
   const scope = scopeFor(ref.snapshot, collection, deps.ctx);
   const a = scope.alias;
-  const rule = ruleTerm(collection.deleteRule, scope);
+  const rule = ruleTerm(collection.deleteRule, scope, MAX_BOUND_PARAMS - 1);
   const term = rule ? termSql(rule, scope) : null;
   const sql = `DELETE FROM ${quoteIdent(collection.name)} AS ${a} WHERE ${a}.id = ?${term ? ` AND ${term.sql}` : ""}`;
   return {

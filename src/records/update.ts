@@ -98,7 +98,8 @@ export async function planUpdate(
   }
   const where = [`${a}.id = ?`];
   bind.push(id);
-  const rule = ruleTerm(collection.updateRule, scope);
+  const versions = collection.fields.filter((f) => f.type === "autodate" && f.onUpdate).length;
+  const rule = ruleTerm(collection.updateRule, scope, Math.max(1, MAX_BOUND_PARAMS - bind.length - versions));
   if (rule) {
     const term = termSql(rule, scope);
     where.push(term.sql);

@@ -1,6 +1,7 @@
 /** Viewing one record: the viewRule is part of the SELECT's WHERE; no match is a 404. */
 import { quoteIdent } from "../collections/sql";
 import { notFound } from "../lib/errors";
+import { MAX_BOUND_PARAMS } from "../rules/limits";
 import { ruleTerm, scopeFor, termSql } from "./compile";
 import { type CollectionRef, findCollection, type RecordDeps } from "./deps";
 import type { ViewParams } from "./query-params";
@@ -24,7 +25,7 @@ export async function readAccessible(
   rule: string | null,
 ): Promise<Record<string, unknown> | undefined> {
   const scope = scopeFor(ref.snapshot, ref.collection, deps.ctx);
-  const term = ruleTerm(rule, scope);
+  const term = ruleTerm(rule, scope, MAX_BOUND_PARAMS - 1);
   const ruleSql = term ? termSql(term, scope) : null;
   const sql = `SELECT ${scope.alias}.* FROM ${quoteIdent(ref.collection.name)} ${scope.alias} WHERE ${scope.alias}.id = ?${ruleSql ? ` AND ${ruleSql.sql}` : ""} LIMIT 1`;
   const row = await deps.db

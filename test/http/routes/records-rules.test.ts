@@ -221,6 +221,24 @@ describe("parameter budget", () => {
     void many;
   });
 
+  it("a rule that leaves no parameters for the statement is a 400, never a 500", async () => {
+    const rule = Array.from({ length: 100 }, (_, i) => `name = "n${i}"`).join(" || ");
+    await createCollection({
+      name: "greedy",
+      listRule: rule,
+      viewRule: rule,
+      fields: [{ name: "name", type: "text" }],
+    });
+    const rec = await seed("greedy", { name: "n1" });
+    expect((await call(null, "GET", `/api/collections/greedy/records/${rec.id}`)).status).toBe(400);
+    const list = await call(
+      null,
+      "GET",
+      `/api/collections/greedy/records?filter=${encodeURIComponent('name = "n1"')}`,
+    );
+    expect(list.status).toBe(400);
+  });
+
   it("oversized values and LIKE patterns are 400, never 500", async () => {
     const big = await call(SUPERUSER, "POST", "/api/collections/projects/records", {
       name: "x".repeat(2_100_000),
