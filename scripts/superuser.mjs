@@ -53,7 +53,8 @@ const sql = [
    WHERE NOT EXISTS (SELECT 1 FROM _superusers WHERE ${match});`,
 ].join("\n");
 
-const target = flags.includes("--remote") ? ["--remote"] : ["--local"];
+const where = flags.includes("--remote") ? "remote" : "local";
+const target = [`--${where}`];
 const persistDir = args[args.indexOf("--persist-to") + 1];
 const persist = flags.includes("--persist-to") && persistDir ? ["--persist-to", persistDir] : [];
 const run = spawnSync("wrangler", ["d1", "execute", "DB", ...target, ...persist, "--command", sql], {
@@ -65,5 +66,5 @@ if (run.status !== 0) {
   process.exit(run.status ?? 1);
 }
 console.log(
-  `Superuser ${email} is set (${target[0].slice(2)} database). Sign in at /api/collections/_superusers/auth-with-password.`,
+  `Superuser ${email} is set (${where} database). Sign in at /api/collections/_superusers/auth-with-password.`,
 );
