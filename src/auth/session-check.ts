@@ -1,5 +1,5 @@
 /** The Worker-side access-token session check: asks the user's object, caching answers per isolate (bounded). */
-import { LruMap } from "./lru-map";
+import { LruMap } from "../lib/lru-map";
 import { userSessionsStub } from "./session-routing";
 import type { UserSessions } from "./user-sessions";
 

@@ -1,7 +1,7 @@
 /** Per-type, per-user HMAC signing keys derived from a collection secret, imported once and cached per isolate. */
 import { randomString } from "../lib/ids";
+import { LruMap } from "../lib/lru-map";
 import { utf8 } from "./bytes";
-import { LruMap } from "./lru-map";
 
 /** Shortest collection token secret accepted (characters). */
 export const TOKEN_SECRET_MIN_LENGTH = 32;

@@ -1,39 +1,12 @@
 /** parseFilter: the cached entry point of the parser (a bounded LRU keyed by the exact filter text). */
+
+import { LruMap } from "../lib/lru-map";
 import type { FilterExpr } from "./ast";
 import { RuleError, RuleLimitError } from "./errors";
 import { MAX_FILTER_LENGTH, PARSE_CACHE_SIZE } from "./limits";
 import { parseUncached } from "./parser";
 
-/** A small LRU on Map's insertion order: a hit moves the entry to the end, inserts evict the first. */
-export class LruCache<K, V> {
-  #max: number;
-  #map = new Map<K, V>();
-
-  constructor(max: number) {
-    this.#max = max;
-  }
-
-  get(key: K): V | undefined {
-    const value = this.#map.get(key);
-    if (value !== undefined) {
-      this.#map.delete(key);
-      this.#map.set(key, value);
-    }
-    return value;
-  }
-
-  set(key: K, value: V): void {
-    this.#map.delete(key);
-    this.#map.set(key, value);
-    if (this.#map.size > this.#max) this.#map.delete(this.#map.keys().next().value as K);
-  }
-
-  get size(): number {
-    return this.#map.size;
-  }
-}
-
-const parsed = new LruCache<string, FilterExpr | RuleError>(PARSE_CACHE_SIZE);
+const parsed = new LruMap<string, FilterExpr | RuleError>(PARSE_CACHE_SIZE);
 
 /** How many parsed filters (and parse errors) the cache holds now; for tests. */
 export function parseCacheSize(): number {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { LruMap } from "../../src/lib/lru-map";
 import type { FilterExpr } from "../../src/rules";
 import { collectIdentifiers, parseFilter, RuleError, RuleLimitError, RuleSyntaxError } from "../../src/rules";
-import { LruCache, parseCacheSize } from "../../src/rules/cache";
+import { parseCacheSize } from "../../src/rules/cache";
 import { parseUncached } from "../../src/rules/parser";
 
 function syntaxError(text: string): RuleSyntaxError {
@@ -215,7 +216,7 @@ describe("parseFilter", () => {
     expect(parseCacheSize()).toBe(500);
     expect(() => parseFilter(`n = '${"x".repeat(5000)}'`)).toThrow(RuleLimitError);
     expect(parseCacheSize()).toBe(500);
-    const lru = new LruCache<string, number>(2);
+    const lru = new LruMap<string, number>(2);
     lru.set("a", 1);
     lru.set("b", 2);
     expect(lru.get("a")).toBe(1);

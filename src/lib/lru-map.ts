@@ -1,4 +1,4 @@
-/** A bounded map that drops its least recently used entry: the per-isolate caches of auth use it. */
+/** A bounded map that drops its least recently used entry: the per-isolate caches (parsed rules, keys, session checks) use it. */
 
 /** Map with a size cap; `get` and `set` mark an entry as most recently used. */
 export class LruMap<K, V> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { LruMap } from "../../src/auth/lru-map";
+import { LruMap } from "../../src/lib/lru-map";
 
 describe("LruMap", () => {
   it("drops the least recently used entry beyond its cap", () => {
