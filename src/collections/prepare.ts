@@ -6,6 +6,7 @@ import {
   collectionInputSchema,
   toPublicCollection,
 } from "./collection";
+import { indexName } from "./ddl";
 import { ValidationErrors } from "./errors";
 import type { Field } from "./fields";
 import { isReservedCollectionName, NAME_PATTERN } from "./names";
@@ -151,6 +152,11 @@ function checkName(name: string, ctx: PrepareContext, errors: ValidationErrors):
     errors.add("name", "validation_reserved_name", `The name "${name}" is reserved for system collections.`);
   } else if (ctx.others.some((c) => c.name.toLowerCase() === name.toLowerCase())) {
     errors.add("name", "validation_collection_name_exists", "A collection with this name already exists.");
+  } else if (
+    ctx.others.some((c) => c.indexes.some((sql) => indexName(sql).toLowerCase() === name.toLowerCase()))
+  ) {
+    // Tables and indexes share SQLite's one namespace.
+    errors.add("name", "validation_collection_name_exists", "An index with this name already exists.");
   }
 }
 

@@ -38,6 +38,7 @@ describe("validation on save reports every error at its path", () => {
     [{ name: "sqlite_x" }, "name", "validation_reserved_name"],
     [{ name: "AUTHORS" }, "name", "validation_collection_name_exists"],
     [{ name: "users" }, "name", "validation_collection_name_exists"],
+    [{ name: "idx_author_name" }, "name", "validation_collection_name_exists"],
     [{ name: 42 }, "name", "validation_invalid_value"],
     [{ type: "table" }, "type", "validation_invalid_value"],
     [{ name: "n1", fields: [field({ name: "9x" })] }, "fields.0.name", "validation_invalid_name"],
