@@ -24,6 +24,10 @@ export default defineConfig(async () => ({
     include: ["test/**/*.test.ts"],
     // Request logs of passing tests are noise; a failing test still shows what it logged.
     silent: "passed-only" as const,
+    // CI is a shared 2-core machine: generous limits keep slow-but-correct tests from flaking. Nothing here
+    // asserts on time; performance lives in bench/.
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
   },
 }));
 
