@@ -132,4 +132,22 @@ describe("RealtimeHub Durable Object", () => {
     s.ws.send("not json");
     expect(await s.next()).toMatchObject({ type: "error", code: "invalid_message" });
   });
+
+  it("shows an auth record's email only to its owner, superusers, or everyone when emailVisibility is on", async () => {
+    const users = collectionDef({ name: "members", type: "auth", id: "pbc_members" });
+    const key = { kind: "collection", name: "members" } as const;
+    const owner = await connectHub(key, {
+      auth: { id: "m1", collectionId: "pbc_members", collectionName: "members" },
+    });
+    const other = await connectHub(key, { auth: user("u2") });
+    const su = await connectHub(key, { auth: SUPERUSER });
+    for (const s of [owner, other, su]) await s.subscribe("members/*");
+    const record = { id: "m1", email: "m1@example.com", emailVisibility: false, name: "M" };
+    await sink.emit([change("update", users, record)]);
+    expect((await owner.next()).record.email).toBe("m1@example.com");
+    expect((await su.next()).record.email).toBe("m1@example.com");
+    expect(Object.keys((await other.next()).record)).not.toContain("email");
+    await sink.emit([change("update", users, { ...record, emailVisibility: true })]);
+    expect((await other.next()).record.email).toBe("m1@example.com");
+  });
 });
