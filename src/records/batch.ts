@@ -6,7 +6,7 @@ import type { RuleContext } from "../rules/context";
 import { planCreate } from "./create";
 import { planDelete } from "./delete";
 import { findCollection, type RecordDeps } from "./deps";
-import { type BatchState, PlanError, runPlans, type WritePlan } from "./plan";
+import { type BatchState, batchKey, PlanError, runPlans, type WritePlan } from "./plan";
 import { parseViewParams } from "./query-params";
 import { planUpdate } from "./update";
 
@@ -82,7 +82,7 @@ export async function runBatch(
   maxRequests = DEFAULT_MAX_BATCH_REQUESTS,
 ): Promise<BatchResponse[]> {
   const requests = parseRequests(input, Math.min(maxRequests, MAX_BATCH_REQUESTS));
-  const state: BatchState = { created: new Set() };
+  const state: BatchState = { created: new Set(), rows: new Map() };
   const plans: WritePlan[] = [];
   for (const [i, request] of requests.entries()) {
     try {
@@ -118,10 +118,11 @@ async function planRequest(
   const body = request.body ?? {};
   if (method === "POST" && id === undefined) return planCreate(deps, ref, body, params, state);
   if (method === "PATCH" && id !== undefined) return planUpdate(deps, ref, id, body, params, {}, state);
-  if (method === "DELETE" && id !== undefined) return planDelete(deps, ref, id);
+  if (method === "DELETE" && id !== undefined) return planDelete(deps, ref, id, {}, state);
   if (method === "PUT") {
     const target = id ?? (typeof body.id === "string" ? body.id : undefined);
-    if (target !== undefined && (await exists(deps, ref.collection.name, target))) {
+    const pending = target !== undefined && state.rows.has(batchKey(ref.collection.id, target));
+    if (target !== undefined && (pending || (await exists(deps, ref.collection.name, target)))) {
       const { id: _id, ...rest } = body;
       return planUpdate(deps, ref, target, rest, params, {}, state);
     }

@@ -7,7 +7,7 @@ import { MAX_BOUND_PARAMS } from "../rules/limits";
 import { checkEmailUnique, checkRelations } from "./checks";
 import { ruleTerm, scopeFor } from "./compile";
 import { type CollectionRef, findCollection, type RecordDeps } from "./deps";
-import { type BatchState, GUARD, readBack, runPlan, type WritePlan } from "./plan";
+import { type BatchState, batchKey, GUARD, readBack, runPlan, type WritePlan } from "./plan";
 import type { ViewParams } from "./query-params";
 import { decodeRow, etagOf } from "./record-json";
 import { renderRecords } from "./render";
@@ -64,9 +64,11 @@ export async function planCreate(
   await checkEmailUnique(deps, collection, values.columns, id);
 
   const rowParams: unknown[] = [];
+  const pending: Record<string, unknown> = {};
   const rowColumns = collection.fields.map((field) => {
     const column = values.columns.get(field.name);
     const name = quoteIdent(field.name);
+    pending[field.name] = column && "value" in column ? column.value : encodeValue(field, zeroValueOf(field));
     if (column && "value" in column) {
       rowParams.push(column.value);
       return `? AS ${name}`;
@@ -84,7 +86,8 @@ export async function planCreate(
     `${joins.map((j) => j.sql).join(" ")}${whereSql} LIMIT 1`;
   const bind = [...rowParams, ...joins.flatMap((j) => j.params), ...(rule?.params ?? [])];
   if (bind.length > MAX_BOUND_PARAMS) throw badRequest("The record has too many values for one statement.");
-  state?.created.add(`${collection.id}:${id}`);
+  state?.created.add(batchKey(collection.id, id));
+  state?.rows.set(batchKey(collection.id, id), pending);
   return {
     collection,
     statements: [

@@ -6,7 +6,7 @@ import { planCascade } from "./cascade";
 import { ruleTerm, scopeFor, termSql } from "./compile";
 import { readOnly } from "./create";
 import { type CollectionRef, findCollection, type RecordDeps } from "./deps";
-import { GUARD, runPlan, type WritePlan } from "./plan";
+import { type BatchState, batchKey, GUARD, runPlan, type WritePlan } from "./plan";
 import { decodeRow } from "./record-json";
 import { readTarget, type WriteOptions } from "./update";
 
@@ -16,10 +16,14 @@ export async function planDelete(
   ref: CollectionRef,
   id: string,
   options: WriteOptions = {},
+  state?: BatchState,
 ): Promise<WritePlan> {
   const { collection } = ref;
   if (collection.type === "view") readOnly(collection);
-  const current = await readTarget(deps, ref, id, collection.deleteRule, options);
+  const key = batchKey(collection.id, id);
+  const current = state?.rows.get(key) ?? (await readTarget(deps, ref, id, collection.deleteRule, options));
+  state?.rows.delete(key);
+  state?.created.delete(key);
   const cascade = await planCascade(deps, ref.snapshot, { collection, row: current });
   const scope = scopeFor(ref.snapshot, collection, deps.ctx);
   const a = scope.alias;

@@ -30,9 +30,19 @@ export interface WritePlan {
   finish(results: D1Result<Record<string, unknown>>[]): Promise<WriteOutcome>;
 }
 
-/** State shared by the plans of one batch: records created earlier in it count as existing relation targets. */
+/**
+ * State shared by the plans of one batch. Records created earlier in it count as existing relation targets;
+ * `rows` holds the row each record will have once the earlier requests ran (created or updated), so a later
+ * request can update or delete it. Keys are `collectionId:recordId`.
+ */
 export interface BatchState {
   created: Set<string>;
+  rows: Map<string, Record<string, unknown>>;
+}
+
+/** The key of a record in a BatchState. */
+export function batchKey(collectionId: string, id: string): string {
+  return `${collectionId}:${id}`;
 }
 
 /** A failed run: which plan (when known) and the client error. */

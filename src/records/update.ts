@@ -6,12 +6,12 @@ import { checkEmailUnique, checkRelations } from "./checks";
 import { ruleTerm, scopeFor, termSql } from "./compile";
 import { readOnly, setPassword, type WrittenRecord } from "./create";
 import { type CollectionRef, findCollection, type RecordDeps } from "./deps";
-import { type BatchState, GUARD, readBack, runPlan, type WritePlan } from "./plan";
+import { type BatchState, batchKey, GUARD, readBack, runPlan, type WritePlan } from "./plan";
 import type { ViewParams } from "./query-params";
 import { decodeRow, etagOf, ifMatchSatisfied } from "./record-json";
 import { renderRecords } from "./render";
 import { readAccessible } from "./view";
-import { addServerColumns, prepareValues } from "./write-values";
+import { addServerColumns, type ColumnValue, prepareValues } from "./write-values";
 
 /** Options of an update or delete. */
 export interface WriteOptions {
@@ -44,6 +44,18 @@ export async function canManage(deps: RecordDeps, ref: CollectionRef, id: string
   return (await readAccessible(deps, ref, id, collection.manageRule)) !== undefined;
 }
 
+/** The stored row after an update's columns apply (what a later request of the same batch will find). */
+function afterUpdate(
+  current: Record<string, unknown>,
+  columns: Map<string, ColumnValue>,
+): Record<string, unknown> {
+  const row = { ...current };
+  for (const [name, column] of columns) {
+    row[name] = "value" in column ? column.value : Number(row[name] ?? 0) + column.increment;
+  }
+  return row;
+}
+
 /** Plans an update of record `id`. */
 export async function planUpdate(
   deps: RecordDeps,
@@ -56,7 +68,10 @@ export async function planUpdate(
 ): Promise<WritePlan> {
   const { collection } = ref;
   if (collection.type === "view") readOnly(collection);
-  const current = await readTarget(deps, ref, id, collection.updateRule, options);
+  // A record written earlier in the same batch is not in the database yet: its rule is checked by the UPDATE.
+  const current =
+    state?.rows.get(batchKey(collection.id, id)) ??
+    (await readTarget(deps, ref, id, collection.updateRule, options));
   const manager = await canManage(deps, ref, id);
   const values = prepareValues(deps, collection, body, current, manager);
   if (collection.type === "auth" && !deps.ctx.isSuperuser && !manager) {
@@ -116,6 +131,7 @@ export async function planUpdate(
   const table = quoteIdent(collection.name);
   const sql =
     sets.length > 0 ? `UPDATE ${table} AS ${a} SET ${sets.join(", ")} WHERE ${where.join(" AND ")}` : null;
+  state?.rows.set(batchKey(collection.id, id), afterUpdate(current, values.columns));
   const statements: WritePlan["statements"] = [];
   if (sql) statements.push(deps.db.prepare(sql).bind(...bind), GUARD);
   const readIndex = statements.length;

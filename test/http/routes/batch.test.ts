@@ -111,6 +111,37 @@ describe("POST /api/batch", () => {
     expect(res.body[1].body.post).toBe("batchpost000001");
   });
 
+  it("later requests see the records earlier ones created or changed", async () => {
+    const path = "/api/collections/posts/records";
+    const res = await call(asUser(w.bob), "POST", "/api/batch", {
+      requests: [
+        create({ id: "chainpost000001", title: "v1", owner: w.bob.id, views: 1 }),
+        { method: "PATCH", url: `${path}/chainpost000001`, body: { title: "v2", "views+": 2 } },
+        { method: "PATCH", url: `${path}/chainpost000001`, body: { "views+": 3 } },
+        { method: "PATCH", url: `${path}/${w.p3.id}`, body: { title: "G1" } },
+        { method: "PATCH", url: `${path}/${w.p3.id}`, body: { title: "G2" } },
+        create({ id: "chainpost000002", title: "gone", owner: w.bob.id }),
+        { method: "DELETE", url: `${path}/chainpost000002` },
+      ],
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.map((r: Json) => r.status)).toEqual([201, 200, 200, 200, 200, 201, 204]);
+    expect(res.body[2].body).toMatchObject({ title: "v2", views: 6 });
+    expect(res.body[4].body.title).toBe("G2");
+    expect((await call(SUPERUSER, "GET", `${path}/chainpost000002`)).status).toBe(404);
+    // The rule is still checked at write time for records created in the batch: alice cannot touch bob's.
+    const denied = await call(asUser(w.alice), "POST", "/api/batch", {
+      requests: [
+        create({ id: "chainpost000003", title: "a", owner: w.alice.id }),
+        { method: "PATCH", url: `${path}/chainpost000003`, body: { owner: w.bob.id } },
+        { method: "PATCH", url: `${path}/chainpost000003`, body: { title: "not mine any more" } },
+      ],
+    });
+    expect(denied.status).toBe(400);
+    expect(denied.body.data.requests["2"].response.status).toBe(404);
+    expect((await call(SUPERUSER, "GET", `${path}/chainpost000003`)).status).toBe(404);
+  });
+
   it("limits and bad input are 400 with the error shape", async () => {
     const tooMany = Array.from({ length: 11 }, (_, i) => create({ title: `t${i}`, owner: w.bob.id }));
     const cases: unknown[] = [
