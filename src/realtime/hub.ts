@@ -72,8 +72,15 @@ export class RealtimeHub extends DurableObject<Cloudflare.Env> implements HubSoc
     const info = JSON.parse(raw) as ConnectInfo & { hubName: string };
     const pair = new WebSocketPair();
     const [client, server] = [pair[0], pair[1]];
-    // Registered before accepting, so a sign-out racing this connect still finds this hub.
-    if (info.auth) await this.#track(info.auth.id, info.hubName);
+    // Registered before accepting, so a sign-out racing this connect still finds this hub; a connection the
+    // registry cannot record is refused rather than left out of reach of deauthorizeUser.
+    if (info.auth) {
+      try {
+        await this.#track(info.auth.id, info.hubName);
+      } catch {
+        return new Response("Realtime is unavailable; retry.", { status: 503 });
+      }
+    }
     const id = randomString(20);
     const tags = [`conn:${id}`];
     if (info.auth) tags.push(`user:${info.auth.id}`.slice(0, 256));
@@ -186,10 +193,12 @@ export class RealtimeHub extends DurableObject<Cloudflare.Env> implements HubSoc
   /** Registry role: de-authorizes the user on every hub it was seen on, then forgets them. */
   async deauthorizeUser(userId: string): Promise<number> {
     let closed = 0;
-    for (const hub of this.users.list()) {
+    const hubs = this.users.list();
+    for (const hub of hubs) {
       closed += await this.env.REALTIME_HUB.get(this.env.REALTIME_HUB.idFromName(hub)).deauthorize(userId);
     }
-    this.users.clear();
+    // Only what was visited: a hub registered meanwhile stays for the next call.
+    this.users.remove(hubs);
     return closed;
   }
 
@@ -250,14 +259,10 @@ export class RealtimeHub extends DurableObject<Cloudflare.Env> implements HubSoc
     this.states.drop(state.id);
   }
 
+  /** Registers `hubName` with the user's registry; throws when it cannot (the caller then refuses the user). */
   async #track(userId: string, hubName: string): Promise<void> {
-    try {
-      await this.env.REALTIME_HUB.get(this.env.REALTIME_HUB.idFromName(userRegistryName(userId))).trackHub(
-        hubName,
-      );
-    } catch {
-      // Best effort: the registry only widens deauthorizeUser's reach.
-    }
+    const registry = this.env.REALTIME_HUB.get(this.env.REALTIME_HUB.idFromName(userRegistryName(userId)));
+    await registry.trackHub(hubName);
   }
 
   async #deliverRemote(clientId: string, frames: { event: string; data: unknown }[]): Promise<void> {

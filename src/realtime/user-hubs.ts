@@ -26,8 +26,8 @@ export class UserHubs {
       .map((r) => r.hub);
   }
 
-  /** Forgets every hub. */
-  clear(): void {
-    this.#sql.exec("DELETE FROM user_hubs");
+  /** Forgets the given hubs. */
+  remove(hubs: readonly string[]): void {
+    for (const hub of hubs) this.#sql.exec("DELETE FROM user_hubs WHERE hub = ?", hub);
   }
 }

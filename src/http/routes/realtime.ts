@@ -38,7 +38,9 @@ export function realtimeRoutes(app: Hono<AppEnv>, options: RealtimeRouteOptions)
     // Always overwritten: a client-sent header of this name never reaches the hub.
     headers.set(CONNECT_HEADER, JSON.stringify(info));
     const ns = c.env.REALTIME_HUB;
-    return ns.get(ns.idFromName(info.hubName)).fetch(c.req.url, { headers });
+    const res = await ns.get(ns.idFromName(info.hubName)).fetch(c.req.url, { headers });
+    if (res.status !== 101) throw new ApiError(503, "Realtime is unavailable; retry shortly.");
+    return res;
   });
 
   app.get("/api/realtime", (c) => {
