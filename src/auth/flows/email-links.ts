@@ -5,13 +5,14 @@ import { badRequest, type ErrorData } from "../../lib/errors";
 import { resolveToken } from "../authenticate";
 import { actionUrl, passwordResetEmail, verificationEmail } from "../mail-templates";
 import { hashPassword, passwordPolicyError } from "../password";
-import { AUTH_RATE_LIMITS, enforceRateLimit, type RateLimitRule, rateLimitKey } from "../rate-limit";
+import { AUTH_RATE_LIMITS, type RateLimitRule } from "../rate-limit";
 import { TokenError } from "../token-error";
 import { signToken, type TokenType } from "../tokens";
 import { type AuthRow, findByEmail, subjectLoader, updateAuthRow } from "./auth-records";
 import { type AuthFlowDeps, findAuthCollection, runLater } from "./deps";
 import { MAX_BODY_TOKEN_LENGTH, MAX_IDENTITY_LENGTH, MAX_PASSWORD_INPUT_LENGTH, parseInput } from "./input";
 import { endAllSessions } from "./issue";
+import { throttle } from "./throttle";
 
 const emailSchema = z.object({ email: z.string().min(1).max(MAX_IDENTITY_LENGTH) });
 const tokenSchema = z.object({ token: z.string().min(1).max(MAX_BODY_TOKEN_LENGTH) });
@@ -22,7 +23,7 @@ const resetSchema = z.object({
 });
 
 /** Throttles an emailing request per IP and per (collection, email). */
-export async function throttleEmail(
+export function throttleEmail(
   deps: AuthFlowDeps,
   scope: string,
   collectionId: string,
@@ -30,12 +31,7 @@ export async function throttleEmail(
   perAccount: RateLimitRule,
   perIp: RateLimitRule,
 ): Promise<void> {
-  await enforceRateLimit(deps.limiter, await rateLimitKey(`${scope}:ip`, deps.client.ip), perIp);
-  await enforceRateLimit(
-    deps.limiter,
-    await rateLimitKey(`${scope}:account`, `${collectionId}/${email.toLowerCase()}`),
-    perAccount,
-  );
+  return throttle(deps, scope, `${collectionId}/${email.toLowerCase()}`, perAccount, perIp);
 }
 
 /** The 400 a refused emailed token gets (one answer whatever the reason). */

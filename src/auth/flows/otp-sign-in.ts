@@ -7,12 +7,13 @@ import { newId } from "../../lib/ids";
 import type { ViewParams } from "../../records/query-params";
 import { otpEmail } from "../mail-templates";
 import { createOtp, OTP_MAX_LENGTH, OTP_MIN_LENGTH, verifyOtpCode } from "../otp";
-import { AUTH_RATE_LIMITS, enforceRateLimit, rateLimitKey } from "../rate-limit";
+import { AUTH_RATE_LIMITS } from "../rate-limit";
 import { findByEmail, readAuthRow, updateAuthRow } from "./auth-records";
 import { type AuthFlowDeps, findAuthCollection, runLater } from "./deps";
 import { throttleEmail } from "./email-links";
 import { MAX_IDENTITY_LENGTH, parseInput } from "./input";
 import { type AuthResponse, issueAuth } from "./issue";
+import { throttle } from "./throttle";
 
 /** Wrong codes tolerated per OTP before it is deleted (the per-OTP rate limit also applies). */
 export const OTP_MAX_ATTEMPTS = 5;
@@ -101,15 +102,13 @@ export async function authWithOtp(
   const collection = await findAuthCollection(deps, collectionIdOrName);
   if (!collection.otp.enabled) otpDisabled();
   const body = parseInput(signInSchema, input);
-  await enforceRateLimit(
-    deps.limiter,
-    await rateLimitKey("otpSignIn:ip", deps.client.ip),
-    AUTH_RATE_LIMITS.signInPerIp,
-  );
-  await enforceRateLimit(
-    deps.limiter,
-    await rateLimitKey("otpSignIn:otp", body.otpId),
-    AUTH_RATE_LIMITS.otpPerAccount,
+  const limits = AUTH_RATE_LIMITS;
+  await throttle(
+    deps,
+    "otpSignIn",
+    `${collection.id}/${body.otpId}`,
+    limits.otpPerAccount,
+    limits.signInPerIp,
   );
   const otp = await deps.db
     .prepare("SELECT * FROM _otps WHERE id = ? AND collectionRef = ?")

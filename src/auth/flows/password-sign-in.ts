@@ -3,11 +3,12 @@ import { z } from "zod";
 import { badRequest } from "../../lib/errors";
 import type { ViewParams } from "../../records/query-params";
 import { dummyVerify, hashPassword, verifyPassword } from "../password";
-import { AUTH_RATE_LIMITS, enforceRateLimit, rateLimitKey } from "../rate-limit";
+import { AUTH_RATE_LIMITS } from "../rate-limit";
 import { findByIdentity, updateAuthRow } from "./auth-records";
 import { type AuthFlowDeps, findAuthCollection } from "./deps";
 import { MAX_IDENTITY_LENGTH, MAX_PASSWORD_INPUT_LENGTH, parseInput } from "./input";
 import { type AuthResponse, issueAuth } from "./issue";
+import { throttle } from "./throttle";
 
 /** The body of `auth-with-password`. */
 export const passwordSignInSchema = z.object({
@@ -19,24 +20,6 @@ export const passwordSignInSchema = z.object({
 /** The one failure answer for unknown identities and wrong passwords alike. */
 export function signInFailed() {
   return badRequest("Failed to authenticate.");
-}
-
-/** Throttles sign-in attempts per IP and per (collection, identity). */
-export async function throttleSignIn(
-  deps: AuthFlowDeps,
-  collectionId: string,
-  identity: string,
-): Promise<void> {
-  await enforceRateLimit(
-    deps.limiter,
-    await rateLimitKey("signIn:ip", deps.client.ip),
-    AUTH_RATE_LIMITS.signInPerIp,
-  );
-  await enforceRateLimit(
-    deps.limiter,
-    await rateLimitKey("signIn:account", `${collectionId}/${identity.toLowerCase()}`),
-    AUTH_RATE_LIMITS.signInPerAccount,
-  );
 }
 
 /**
@@ -54,7 +37,9 @@ export async function authWithPassword(
     throw badRequest("The collection is not configured to allow password authentication.");
   }
   const body = parseInput(passwordSignInSchema, input);
-  await throttleSignIn(deps, collection.id, body.identity);
+  const limits = AUTH_RATE_LIMITS;
+  const account = `${collection.id}/${body.identity.toLowerCase()}`;
+  await throttle(deps, "signIn", account, limits.signInPerAccount, limits.signInPerIp);
   const row = await findByIdentity(deps.db, collection, body.identity, body.identityField);
   if (!row) {
     await dummyVerify(body.password);
