@@ -68,3 +68,12 @@ export function authed(token: string, path: string, init: RequestInit = {}): Pro
   headers.set("authorization", token);
   return api(path, { ...init, headers });
 }
+
+/** Retries `check` a bounded number of times: change sinks run just after the response (waitUntil). */
+export async function eventually(check: () => Promise<boolean>): Promise<boolean> {
+  for (let i = 0; i < 40; i++) {
+    if (await check()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  return false;
+}

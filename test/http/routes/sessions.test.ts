@@ -4,7 +4,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { userSessionsStub } from "../../../src/auth/session-routing";
 import { apiJson } from "../../helpers/request";
-import { authed, type Json, PASSWORD, signIn, signUp } from "./auth-helpers";
+import { authed, eventually, type Json, PASSWORD, signIn, signUp } from "./auth-helpers";
 
 const USERS = "_pb_users_auth_";
 
@@ -20,15 +20,6 @@ async function sessionIds(token: string): Promise<string[]> {
 
 const sidOf = (token: string) =>
   JSON.parse(atob((token.split(".")[1] ?? "").replaceAll("-", "+").replaceAll("_", "/"))).sid as string;
-
-/** Retries `check` a bounded number of times: change sinks run just after the response (waitUntil). */
-async function eventually(check: () => Promise<boolean>): Promise<boolean> {
-  for (let i = 0; i < 40; i++) {
-    if (await check()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  return false;
-}
 
 describe("sessions list, delete, logout", () => {
   it("lists every sign-in with the current one flagged, ip and user agent", async () => {
