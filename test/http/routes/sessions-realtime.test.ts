@@ -1,0 +1,61 @@
+/** Ending sessions de-authorizes the user's realtime connections (PocketBase SSE bound to a real token). */
+import { describe, expect, it } from "vitest";
+import { api, apiJson } from "../../helpers/request";
+import { takeFrames } from "../../realtime/helpers";
+import { authed, PASSWORD, signIn, signUp } from "./auth-helpers";
+
+/** Opens an SSE stream, returns its clientId and a promise resolving when the server ends it. */
+async function openStream(): Promise<{ clientId: string; ended: Promise<true> }> {
+  const res = await api("/api/realtime");
+  expect(res.status).toBe(200);
+  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+  const decoder = new TextDecoder();
+  let buffer = "";
+  let clientId = "";
+  while (!clientId) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error("stream ended before PB_CONNECT");
+    const { frames, rest } = takeFrames(buffer + decoder.decode(value, { stream: true }));
+    buffer = rest;
+    clientId = frames.find((f) => f.event === "PB_CONNECT")?.id ?? "";
+  }
+  const ended = (async () => {
+    for (;;) if ((await reader.read()).done) return true as const;
+  })();
+  return { clientId, ended };
+}
+
+async function subscribe(token: string, clientId: string): Promise<void> {
+  const res = await authed(token, "/api/realtime", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ clientId, subscriptions: ["users/*"] }),
+  });
+  expect(res.status).toBe(204);
+}
+
+describe("realtime de-authorization", () => {
+  it("logout-all ends the user's SSE stream", async () => {
+    await signUp("ann@example.com");
+    const ann = await signIn("ann@example.com");
+    const { clientId, ended } = await openStream();
+    await subscribe(ann.token, clientId);
+    expect((await authed(ann.token, "/api/sessions/logout-all", { method: "POST" })).status).toBe(204);
+    expect(await ended).toBe(true);
+  });
+
+  it("a password change through the records API ends the user's SSE stream", async () => {
+    const id = await signUp("bob@example.com");
+    const bob = await signIn("bob@example.com");
+    const { clientId, ended } = await openStream();
+    await subscribe(bob.token, clientId);
+    const res = await apiJson(
+      "PATCH",
+      `/api/collections/users/records/${id}`,
+      { oldPassword: PASSWORD, password: "a new password", passwordConfirm: "a new password" },
+      { authorization: bob.token },
+    );
+    expect(res.status).toBe(200);
+    expect(await ended).toBe(true);
+  });
+});
