@@ -1,0 +1,17 @@
+/** The Authorization header forms the token middleware accepts. */
+import { describe, expect, it } from "vitest";
+import { bearerToken } from "../../../src/http/middleware/auth";
+
+describe("bearerToken", () => {
+  it("accepts `TOKEN` and `Bearer TOKEN` in any casing; nothing for a missing or blank header", () => {
+    expect(bearerToken(undefined)).toBeNull();
+    expect(bearerToken("")).toBeNull();
+    expect(bearerToken("   ")).toBeNull();
+    expect(bearerToken("abc.def.ghi")).toBe("abc.def.ghi");
+    expect(bearerToken("Bearer abc.def.ghi")).toBe("abc.def.ghi");
+    expect(bearerToken("bearer   abc")).toBe("abc");
+    expect(bearerToken("BEARER abc ")).toBe("abc");
+    // Anything else is passed on as a token and refused by verification (a guest with www-authenticate).
+    expect(bearerToken("Basic dXNlcjpwYXNz")).toBe("Basic dXNlcjpwYXNz");
+  });
+});
