@@ -1,4 +1,5 @@
 /** auth-with-password, auth-methods and PocketBase-style auth-refresh through the Worker. */
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { api, apiJson } from "../../helpers/request";
 import { authed, createSuperuser, freshIp, type Json, PASSWORD, signIn, signUp } from "./auth-helpers";
@@ -83,6 +84,28 @@ describe("auth-with-password", () => {
     }
     expect(statuses.filter((s) => s === 400)).toHaveLength(30);
     expect(statuses[30]).toBe(429);
+  });
+
+  it("upgrades a hash made with older parameters on sign-in", async () => {
+    const id = await signUp("old@example.com");
+    const salt = new Uint8Array(16).fill(7);
+    const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(PASSWORD), "PBKDF2", false, [
+      "deriveBits",
+    ]);
+    const bits = await crypto.subtle.deriveBits(
+      { name: "PBKDF2", hash: "SHA-256", salt, iterations: 1000 },
+      key,
+      256,
+    );
+    const b64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes));
+    const old = `pbkdf2_sha256$1000$${b64(salt)}$${b64(new Uint8Array(bits))}`;
+    await env.DB.prepare("UPDATE users SET password = ? WHERE id = ?").bind(old, id).run();
+    expect((await signIn("old@example.com")).record.id).toBe(id);
+    const row = await env.DB.prepare("SELECT password FROM users WHERE id = ?")
+      .bind(id)
+      .first<{ password: string }>();
+    expect(row?.password.startsWith("pbkdf2_sha256$100000$")).toBe(true);
+    expect((await signIn("old@example.com")).record.id).toBe(id);
   });
 
   it("signs superusers in through _superusers", async () => {
