@@ -11,7 +11,7 @@ import { type BatchState, batchKey, GUARD, readBack, runPlan, type WritePlan } f
 import type { ViewParams } from "./query-params";
 import { decodeRow, etagOf } from "./record-json";
 import { renderRecords } from "./render";
-import { addServerColumns, type ColumnValue, prepareValues } from "./write-values";
+import { addServerColumns, type ColumnValue, prepareValues, withTypedBody } from "./write-values";
 
 /** A created or updated record as returned to the client. */
 export interface WrittenRecord {
@@ -46,7 +46,7 @@ function literal(value: unknown): string {
  * createRule: check and insert are one statement, and the guard after it turns "no row" into a 400.
  */
 export async function planCreate(
-  deps: RecordDeps,
+  input: RecordDeps,
   ref: CollectionRef,
   body: Record<string, unknown>,
   params: ViewParams,
@@ -54,6 +54,7 @@ export async function planCreate(
 ): Promise<WritePlan> {
   const { collection } = ref;
   if (collection.type === "view") readOnly(collection);
+  const deps = withTypedBody(input, collection, body);
   const scope = scopeFor(ref.snapshot, collection, deps.ctx);
   const rule = ruleTerm(collection.createRule, scope);
   const values = prepareValues(deps, collection, body);

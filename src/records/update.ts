@@ -11,7 +11,7 @@ import type { ViewParams } from "./query-params";
 import { decodeRow, etagOf, ifMatchSatisfied } from "./record-json";
 import { renderRecords } from "./render";
 import { readAccessible } from "./view";
-import { addServerColumns, type ColumnValue, prepareValues } from "./write-values";
+import { addServerColumns, type ColumnValue, prepareValues, withTypedBody } from "./write-values";
 
 /** Options of an update or delete. */
 export interface WriteOptions {
@@ -58,7 +58,7 @@ function afterUpdate(
 
 /** Plans an update of record `id`. */
 export async function planUpdate(
-  deps: RecordDeps,
+  input: RecordDeps,
   ref: CollectionRef,
   id: string,
   body: Record<string, unknown>,
@@ -68,6 +68,7 @@ export async function planUpdate(
 ): Promise<WritePlan> {
   const { collection } = ref;
   if (collection.type === "view") readOnly(collection);
+  const deps = withTypedBody(input, collection, body);
   // A record written earlier in the same batch is not in the database yet: its rule is checked by the UPDATE.
   const current =
     state?.rows.get(batchKey(collection.id, id)) ??

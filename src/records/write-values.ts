@@ -162,6 +162,24 @@ export function prepareValues(
   return { columns, password };
 }
 
+/**
+ * The deps with `@request.body` typed as PocketBase types it: values of known fields cast by their field type
+ * (a form's "7" for a number field is 7), so rules compare numbers with numbers whatever the body encoding.
+ */
+export function withTypedBody(
+  deps: RecordDeps,
+  collection: Collection,
+  body: Record<string, unknown>,
+): RecordDeps {
+  const typed: Record<string, unknown> = { ...body };
+  for (const field of collection.fields) {
+    if (!Object.hasOwn(body, field.name) || field.type === "password") continue;
+    const result = validateValue({ ...field, required: false } as Field, body[field.name]);
+    if (result.ok) typed[field.name] = result.value;
+  }
+  return { ...deps, ctx: { ...deps.ctx, body: typed } };
+}
+
 /** D1 refuses rows over 2 MB (the local runtime does not): keep a margin for the columns we add. */
 export const MAX_ROW_BYTES = 1_900_000;
 

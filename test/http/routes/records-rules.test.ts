@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { AuthRecord } from "../../../src/rules/context";
-import { call, createCollection, type Json, SUPERUSER, seed, userAuth } from "../../records/harness";
+import { call, createCollection, type Json, request, SUPERUSER, seed, userAuth } from "../../records/harness";
 
 // Rules that need joins and lookups: relations through multi-valued fields, @collection with aliases,
 // @request.auth relations, @request.body/headers/query/method, hidden fields inside rules.
@@ -128,6 +128,24 @@ describe("rules through relations and lookups", () => {
     const path = `/api/collections/projects/records/${created.id}`;
     expect((await call(as(0), "DELETE", path, { name: "set" })).status).toBe(404);
     expect((await call(as(0), "DELETE", path)).status).toBe(204);
+  });
+});
+
+describe("@request.body is typed by the fields", () => {
+  it("form values compare as their field type in rules", async () => {
+    await createCollection({
+      name: "typed",
+      createRule: "@request.body.views > 5",
+      fields: [{ name: "views", type: "number" }],
+    });
+    const post = (views: string) => {
+      const form = new FormData();
+      form.append("views", views);
+      return request(null, "POST", "/api/collections/typed/records", form);
+    };
+    // As text, "3" > 5 would hold in SQLite (TEXT sorts after INTEGER); as a number it does not.
+    expect((await post("3")).status).toBe(400);
+    expect((await post("7")).status).toBe(201);
   });
 });
 
