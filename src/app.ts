@@ -16,6 +16,7 @@ import { d1Session } from "./http/middleware/d1-session";
 import { requestContext } from "./http/middleware/request-context";
 import { superuserBootstrap } from "./http/middleware/superuser-bootstrap";
 import { onError, onNotFound } from "./http/on-error";
+import { bumpOnSchemaChange, createReadCache } from "./http/read-cache";
 import { authRoutes } from "./http/routes/auth";
 import { batchRoutes } from "./http/routes/batch";
 import { collectionRoutes } from "./http/routes/collections";
@@ -29,6 +30,7 @@ import type { RealtimeOptions } from "./realtime/connect";
 import { deauthorizeUser } from "./realtime/deauthorize";
 import { fanOutSink, realtimeSink } from "./realtime/publish";
 import { type ChangeSink, noopChangeSink } from "./records/events";
+import { generationSink, type ReadCacheOptions } from "./records/read-cache";
 
 /** CORS settings; `origin` is a list of allowed origins or `*` (PocketBase's default). */
 export interface CorsOptions {
@@ -58,6 +60,11 @@ export interface EdgebaseOptions {
   realtime?: RealtimeOptions | false;
   /** Limits of `POST /api/batch`: at most `maxRequests` requests (default 50). */
   batch?: { maxRequests?: number };
+  /**
+   * The KV read cache of public list/view responses for guests (README "Read cache"): a staleness bound
+   * (default 60 s) and per-collection overrides or opt-outs, or `false` to turn it off. Needs the CACHE binding.
+   */
+  cache?: ReadCacheOptions | false;
 }
 
 const DEFAULT_CORS: CorsOptions = { origin: "*", exposeHeaders: ["x-request-id", "x-d1-bookmark"] };
@@ -73,6 +80,11 @@ export function createEdgebase(options: EdgebaseOptions = {}): Hono<AppEnv> {
   app.use("*", d1Session());
   // One collection store per app, so one per isolate for the Worker: definitions are cached across requests.
   const collectionStore = new CollectionStore();
+  const readCache = createReadCache(
+    options.cache,
+    () => env.CACHE,
+    (error) => log.warn("cache failed", { error: String(error) }),
+  );
   // One session checker per app (isolate), built on first use: bindings are only reachable per request.
   let checker: SessionChecker | undefined;
   const checkerOf = (e: Cloudflare.Env) => {
@@ -90,7 +102,9 @@ export function createEdgebase(options: EdgebaseOptions = {}): Hono<AppEnv> {
     onSessionsEnded: realtime ? (userId) => deauthorizeUser(env.REALTIME_HUB, userId) : undefined,
     log,
   });
-  const sinks = [options.changes, live, endSessions].filter((s): s is ChangeSink => s !== undefined);
+  // The generation sink goes first: its bump is synchronous, so this isolate's next read sees the write.
+  const bumps = readCache && generationSink(() => readCache.edge()?.generations);
+  const sinks = [bumps, options.changes, live, endSessions].filter((s): s is ChangeSink => s !== undefined);
 
   const authOptions: AuthRouteOptions = {
     store: collectionStore,
@@ -101,6 +115,7 @@ export function createEdgebase(options: EdgebaseOptions = {}): Hono<AppEnv> {
   healthRoutes(app);
   authRoutes(app, authOptions);
   sessionRoutes(app, authOptions);
+  app.use("/api/collections/*", bumpOnSchemaChange(readCache, collectionStore));
   collectionRoutes(app, collectionStore);
   if (realtime) realtimeRoutes(app, { ...realtime, store: collectionStore });
   const recordOptions: RecordRouteOptions = {
@@ -110,7 +125,7 @@ export function createEdgebase(options: EdgebaseOptions = {}): Hono<AppEnv> {
     verifyPassword: async (plain, stored) => (await verifyPassword(plain, stored)).ok,
     batch: options.batch,
   };
-  recordRoutes(app, recordOptions);
+  recordRoutes(app, recordOptions, readCache);
   batchRoutes(app, recordOptions);
 
   addMethodNotAllowed(app);

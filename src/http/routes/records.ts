@@ -4,31 +4,42 @@ import { createRecord } from "../../records/create";
 import { deleteRecord } from "../../records/delete";
 import { listRecords } from "../../records/list";
 import { parseListParams, parseViewParams } from "../../records/query-params";
+import { etagOf } from "../../records/record-json";
 import { updateRecord } from "../../records/update";
 import { viewRecord } from "../../records/view";
 import type { AppEnv } from "../context";
+import { type Loaded, type ReadCache, serveRead } from "../read-cache";
 import { readRecordBody } from "../record-body";
 import { type RecordRouteOptions, recordDeps } from "../rule-context";
 
 const BASE = "/api/collections/:collection/records";
 
-/** Mounts the records routes. */
-export function recordRoutes(app: Hono<AppEnv>, options: RecordRouteOptions): void {
+/** Mounts the records routes; list and view go through `readCache` when given (see http/read-cache.ts). */
+export function recordRoutes(app: Hono<AppEnv>, options: RecordRouteOptions, readCache?: ReadCache): void {
   app.get(BASE, async (c) => {
+    const name = c.req.param("collection");
     const params = parseListParams(c.req.query());
-    return c.json(await listRecords(recordDeps(c, options), c.req.param("collection"), params));
+    return serveRead(c, readCache, recordDeps(c, options), name, { kind: "list", params }, async (deps) => {
+      const body = (await listRecords(deps, name, params)) as unknown as Loaded["body"];
+      // The list's ETag hashes its body, so any change to any item or to the totals changes it.
+      return { body, etag: await etagOf(body as Record<string, unknown>) };
+    });
   });
 
   app.get(`${BASE}/:id`, async (c) => {
+    const [name, id] = [c.req.param("collection"), c.req.param("id")];
     const params = parseViewParams(c.req.query());
-    const result = await viewRecord(
+    return serveRead(
+      c,
+      readCache,
       recordDeps(c, options),
-      c.req.param("collection"),
-      c.req.param("id"),
-      params,
+      name,
+      { kind: "view", id, params },
+      async (deps) => {
+        const result = await viewRecord(deps, name, id, params);
+        return { body: result.record as Loaded["body"], etag: result.etag };
+      },
     );
-    c.header("ETag", result.etag);
-    return c.json(result.record as object);
   });
 
   app.post(BASE, async (c) => {
