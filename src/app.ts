@@ -67,7 +67,10 @@ export interface EdgebaseOptions {
   cache?: ReadCacheOptions | false;
 }
 
-const DEFAULT_CORS: CorsOptions = { origin: "*", exposeHeaders: ["x-request-id", "x-d1-bookmark"] };
+const DEFAULT_CORS: CorsOptions = {
+  origin: "*",
+  exposeHeaders: ["x-request-id", "x-d1-bookmark", "x-edgebase-cache", "etag"],
+};
 
 /** Builds the Edgebase Hono app; add your own routes to it before exporting it as the Worker. */
 export function createEdgebase(options: EdgebaseOptions = {}): Hono<AppEnv> {
