@@ -16,6 +16,22 @@ export function bearerToken(header: string | undefined): string | null {
   return match ? (match[1] ?? "").trim() : value;
 }
 
+/**
+ * The request's access token. Browsers cannot set headers on a WebSocket handshake, so an upgrade request
+ * may carry the token as `?token=` instead (only upgrades: elsewhere a URL token would end up in logs and
+ * browser history). The request log records the path without the query.
+ */
+export function requestToken(req: {
+  header(name: string): string | undefined;
+  query(name: string): string | undefined;
+}) {
+  const fromHeader = bearerToken(req.header("authorization"));
+  if (fromHeader !== null) return fromHeader;
+  if (req.header("upgrade")?.toLowerCase() !== "websocket") return null;
+  const fromQuery = req.query("token")?.trim();
+  return fromQuery ? fromQuery : null;
+}
+
 /** What the token middleware is built with (once per app). */
 export interface TokenAuthOptions {
   store: CollectionStore;
@@ -32,7 +48,7 @@ export function tokenAuth(options: TokenAuthOptions): MiddlewareHandler<AppEnv> 
   return async (c, next) => {
     c.set("auth", null);
     c.set("authToken", null);
-    const token = bearerToken(c.req.header("authorization"));
+    const token = requestToken(c.req);
     let refused: TokenError | undefined;
     if (token !== null) {
       try {

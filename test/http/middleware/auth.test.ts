@@ -1,6 +1,6 @@
 /** The Authorization header forms the token middleware accepts. */
 import { describe, expect, it } from "vitest";
-import { bearerToken } from "../../../src/http/middleware/auth";
+import { bearerToken, requestToken } from "../../../src/http/middleware/auth";
 
 describe("bearerToken", () => {
   it("accepts `TOKEN` and `Bearer TOKEN` in any casing; nothing for a missing or blank header", () => {
@@ -13,5 +13,23 @@ describe("bearerToken", () => {
     expect(bearerToken("BEARER abc ")).toBe("abc");
     // Anything else is passed on as a token and refused by verification (a guest with www-authenticate).
     expect(bearerToken("Basic dXNlcjpwYXNz")).toBe("Basic dXNlcjpwYXNz");
+  });
+});
+
+describe("requestToken", () => {
+  const req = (headers: Record<string, string>, query: Record<string, string> = {}) => ({
+    header: (name: string) => headers[name],
+    query: (name: string) => query[name],
+  });
+
+  it("prefers the Authorization header", () => {
+    expect(requestToken(req({ authorization: "Bearer h", upgrade: "websocket" }, { token: "q" }))).toBe("h");
+  });
+
+  it("reads ?token= only on a WebSocket upgrade", () => {
+    expect(requestToken(req({ upgrade: "WebSocket" }, { token: " q " }))).toBe("q");
+    expect(requestToken(req({}, { token: "q" }))).toBeNull();
+    expect(requestToken(req({ upgrade: "websocket" }, { token: "" }))).toBeNull();
+    expect(requestToken(req({ upgrade: "websocket" }))).toBeNull();
   });
 });

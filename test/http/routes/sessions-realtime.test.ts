@@ -1,7 +1,7 @@
 /** Ending sessions de-authorizes the user's realtime connections (PocketBase SSE bound to a real token). */
 import { describe, expect, it } from "vitest";
 import { api, apiJson } from "../../helpers/request";
-import { takeFrames } from "../../realtime/helpers";
+import { TestSocket, takeFrames } from "../../realtime/helpers";
 import { authed, PASSWORD, signIn, signUp } from "./auth-helpers";
 
 /** Opens an SSE stream, returns its clientId and a promise resolving when the server ends it. */
@@ -57,5 +57,29 @@ describe("realtime de-authorization", () => {
     );
     expect(res.status).toBe(200);
     expect(await ended).toBe(true);
+  });
+
+  it("a browser WebSocket signs in with ?token= and logout-all closes it", async () => {
+    await signUp("cy@example.com");
+    const cy = await signIn("cy@example.com");
+    const res = await api(`/api/realtime/ws?room=lobby&token=${encodeURIComponent(cy.token)}`, {
+      headers: { upgrade: "websocket" },
+    });
+    expect(res.status).toBe(101);
+    const socket = new TestSocket(res.webSocket as WebSocket);
+    // Presence is for signed-in callers only under the default room rules: the query token counted.
+    expect(await socket.subscribe("presence/lobby")).toMatchObject({
+      type: "subscribed",
+      topic: "presence/lobby",
+    });
+    expect((await authed(cy.token, "/api/sessions/logout-all", { method: "POST" })).status).toBe(204);
+    expect((await socket.closed).code).toBe(4401);
+  });
+
+  it("a ?token= on a plain request is ignored (guest)", async () => {
+    await signUp("dee@example.com");
+    const dee = await signIn("dee@example.com");
+    const res = await api(`/api/sessions?token=${encodeURIComponent(dee.token)}`);
+    expect(res.status).toBe(401);
   });
 });
