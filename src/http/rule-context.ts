@@ -1,13 +1,11 @@
 /** Builds the RuleContext (`@request.*`) and the records capabilities' deps from a Hono request. */
 import type { Context } from "hono";
+import { SUPERUSERS } from "../collections/names";
 import type { CollectionStore } from "../collections/store";
 import type { RecordDeps } from "../records/deps";
 import type { ChangeSink } from "../records/events";
 import type { AuthRecord, RuleContext } from "../rules/context";
 import type { AppEnv } from "./context";
-
-/** The name superuser records' collection has; its records bypass every rule. */
-export const SUPERUSERS = "_superusers";
 
 /** PocketBase's header naming for `@request.headers.*`: lower case, `-` turned into `_`. */
 export function ruleHeaders(headers: Headers): Record<string, string> {

@@ -1,8 +1,6 @@
 /** The RuleContext a subscriber's rules and filters are evaluated with (`@request.context = "realtime"`). */
+import { SUPERUSERS } from "../collections/names";
 import type { AuthRecord, RuleContext } from "../rules/context";
-
-/** The `_superusers` collection's name: its records bypass every rule. */
-const SUPERUSERS = "_superusers";
 
 /** A subscriber's context: its auth record and headers; `now` is the moment of the event. */
 export function socketContext(auth: AuthRecord | null, headers: Record<string, string>): RuleContext {
