@@ -71,12 +71,14 @@ export async function serveRead(
   load: (deps: RecordDeps) => Promise<Loaded>,
 ): Promise<Response> {
   const plan = readCache ? await planRead(c, readCache, deps, collectionName, read) : undefined;
+  // Set before loading so an error response (404, 400) says it too.
+  c.header("x-edgebase-cache", plan ? "miss" : "bypass");
   let loaded: Loaded;
   let status: "hit" | "miss" | "bypass" = "bypass";
   if (plan && readCache) {
     const defer = deferOf(c) ?? ((p: Promise<unknown>) => void p.catch(() => {}));
-    const primary = { ...deps, db: c.var.sessions.primary().d1 };
-    const result = await cached(plan.store, plan.key, plan.ttlSeconds, () => load(primary), defer, {
+    const fromPrimary = () => load({ ...deps, db: c.var.sessions.primary().d1 });
+    const result = await cached(plan.store, plan.key, plan.ttlSeconds, fromPrimary, defer, {
       now: readCache.options.now,
       onError: (error) => c.var.log.warn("read cache failed", { error: String(error) }),
     });

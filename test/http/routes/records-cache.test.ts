@@ -186,6 +186,8 @@ describe("read cache: bypass", () => {
     expect(cacheOf(user)).toBe("bypass");
     expect(user.status).toBe(200);
     expect(cacheOf(await get(here, NOTES, { authorization: "Bearer whatever" }))).toBe("bypass");
+    // Even an empty header (no token to verify) steps aside.
+    expect(cacheOf(await get(here, NOTES, { authorization: "" }))).toBe("bypass");
     expect(cacheOf(await get(here, NOTES, {}, SUPERUSER))).toBe("bypass");
   });
 
