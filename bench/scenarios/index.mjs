@@ -4,6 +4,7 @@ import listRule from "./list-rule.mjs";
 import listSort from "./list-sort.mjs";
 import scale from "./scale.mjs";
 import tokenRefresh from "./token-refresh.mjs";
+import viewCached from "./view-cached.mjs";
 import viewCreate from "./view-create.mjs";
 
 /** All scenarios; scenario 6 (bundle size, startup) is static and lives in lib/startup.mjs. */
@@ -12,6 +13,7 @@ export const SCENARIOS = [
   ...listSort,
   ...listRule,
   ...scale,
+  ...viewCached,
   ...viewCreate,
   ...tokenRefresh,
 ].sort((a, b) => Number(a.id === "create") - Number(b.id === "create"));
