@@ -53,11 +53,13 @@ const OTHER_SOURCES = /[@.]|_via_/;
 /**
  * Whether a read may be served from and stored in the shared cache: the caller is a guest who sent no
  * Authorization header, the rule for the read is exactly public (`""`), and the response depends on nothing
- * but the collection's own rows. Expanded responses, filters or sorts through relations and random sorts
+ * but the collection's own rows. View collections, expanded responses, filters or sorts through relations and random sorts
  * are never cached (they read other collections, or must differ per request).
  */
 export function isCacheableRead(collection: Collection, read: CacheableRead, caller: ReadCaller): boolean {
   if (!caller.guest || caller.authorization) return false;
+  // A view collection's rows come from other collections, whose writes do not bump its generation.
+  if (collection.type === "view") return false;
   const rule = read.kind === "list" ? collection.listRule : collection.viewRule;
   if (rule !== "") return false;
   if (read.params.expand.length > 0) return false;

@@ -61,6 +61,16 @@ describe("isCacheableRead", () => {
     expect(isCacheableRead(collection({ listRule: null }), view("a"), GUEST)).toBe(true);
   });
 
+  it("never caches view collections (their rows come from other collections)", () => {
+    const sqlView = {
+      ...blankCollection("pbc_v", "v"),
+      type: "view",
+      listRule: "",
+      viewRule: "",
+    } as Collection;
+    expect(isCacheableRead(sqlView, list(), GUEST)).toBe(false);
+  });
+
   it("never caches a signed-in caller or a request with an Authorization header", () => {
     expect(isCacheableRead(collection(), list(), { guest: false, authorization: false })).toBe(false);
     expect(isCacheableRead(collection(), view("a"), { guest: true, authorization: true })).toBe(false);
