@@ -160,6 +160,28 @@ describe("read cache: hits, misses and own writes", () => {
   });
 });
 
+describe("read cache: schema changes", () => {
+  it("a rule change through the admin API takes effect at once, and a field change bumps the collection", async () => {
+    const path = "/api/collections/optout/records";
+    await get(here, path);
+    expect(cacheOf(await get(here, path))).toBe("hit");
+    const patched = await write("PATCH", "/api/collections/optout", {
+      fields: [
+        { name: "title", type: "text" },
+        { name: "extra", type: "text" },
+      ],
+    });
+    expect(patched.status).toBe(200);
+    const after = await get(here, path);
+    expect(cacheOf(after)).toBe("miss");
+    expect(after.body.items[0]).toHaveProperty("extra", "");
+    expect((await write("PATCH", "/api/collections/optout", { listRule: null })).status).toBe(200);
+    const locked = await get(here, path);
+    expect(locked.status).toBe(403);
+    expect((await write("PATCH", "/api/collections/optout", { listRule: "" })).status).toBe(200);
+  });
+});
+
 describe("read cache: staleness across locations", () => {
   it("another location serves a cached list at most the bound after a write, never longer", async () => {
     const path = `${NOTES}?filter=${encodeURIComponent("title = 'far'")}`;
