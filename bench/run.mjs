@@ -54,6 +54,7 @@ const started = new Date();
 // Server (workerd, inherits this process's affinity) on CPU 1, the load client on CPU 0.
 const selfPin = pin(process.pid, 1);
 const settings = {
+  kind,
   rounds: args.rounds ? Number(args.rounds) : preset.rounds,
   seconds: Math.max(1, Math.round(args.seconds ? Number(args.seconds) : preset.seconds)),
   warmupSeconds: preset.warmupSeconds,

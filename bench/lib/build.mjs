@@ -11,6 +11,7 @@ export const ENTRIES = /** @type {const} */ ({
   edgebase: "bench/workers/edgebase.ts",
   baseline: "bench/baseline/index.ts",
   hello: "bench/workers/hello.ts",
+  broadcast: "bench/baseline-broadcast/index.ts",
 });
 
 /** @typedef {keyof typeof ENTRIES} BundleName */
@@ -28,7 +29,7 @@ export function buildBundle(name) {
   rmSync(dir, { recursive: true, force: true });
   const started = performance.now();
   const args = [WRANGLER, "deploy", ENTRIES[name], "--dry-run", "--outdir", dir];
-  if (name === "baseline" || name === "hello") args.push("--config", bindingFreeConfig(name));
+  if (name !== "deploy" && name !== "edgebase") args.push("--config", bindingFreeConfig(name));
   // process.execPath is the pinned Node 22 when run through `npm run bench`; wrangler refuses older ones.
   const result = spawnSync(process.execPath, args, {
     cwd: ROOT,

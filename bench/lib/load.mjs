@@ -25,31 +25,31 @@ export function pin(pid, cpu) {
 }
 
 /**
- * Forks the load client on `cpu` (when pinning works).
+ * Forks a bench child module on `cpu` (when pinning works); `run` sends it one job (`{ id, spec }`) and resolves
+ * with its answer (`{ id, result }`, or `{ id, error }` to reject).
+ * @param {string} script path of the child module
  * @param {number} cpu
  */
-export function startLoadClient(cpu) {
-  const child = fork(join(ROOT, "bench", "lib", "load-client.mjs"), [], {
-    stdio: ["ignore", "inherit", "inherit", "ipc"],
-  });
+export function forkPinned(script, cpu) {
+  const child = fork(script, [], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
   const pinError = child.pid ? pin(child.pid, cpu) : "no pid";
   let seq = 0;
-  /** @type {Map<number, { resolve: (r: LoadResult) => void, reject: (e: Error) => void }>} */
+  /** @type {Map<number, { resolve: (r: unknown) => void, reject: (e: Error) => void }>} */
   const waiting = new Map();
-  child.on("message", (/** @type {{ id: number, result?: LoadResult, error?: string }} */ msg) => {
+  child.on("message", (/** @type {{ id: number, result?: unknown, error?: string }} */ msg) => {
     const w = waiting.get(msg.id);
     waiting.delete(msg.id);
     if (msg.result) w?.resolve(msg.result);
-    else w?.reject(new Error(msg.error ?? "load client failed"));
+    else w?.reject(new Error(msg.error ?? `${script} failed`));
   });
   child.on("exit", () => {
-    for (const w of waiting.values()) w.reject(new Error("load client exited"));
+    for (const w of waiting.values()) w.reject(new Error(`${script} exited`));
   });
   return {
     pinError,
     /**
-     * @param {LoadSpec} spec
-     * @returns {Promise<LoadResult>}
+     * @param {unknown} spec
+     * @returns {Promise<unknown>}
      */
     run(spec) {
       const id = ++seq;
@@ -61,5 +61,21 @@ export function startLoadClient(cpu) {
     stop() {
       child.kill();
     },
+  };
+}
+
+/**
+ * Forks the load client on `cpu` (when pinning works).
+ * @param {number} cpu
+ */
+export function startLoadClient(cpu) {
+  const child = forkPinned(join(ROOT, "bench", "lib", "load-client.mjs"), cpu);
+  return {
+    ...child,
+    /**
+     * @param {LoadSpec} spec
+     * @returns {Promise<LoadResult>}
+     */
+    run: (spec) => /** @type {Promise<LoadResult>} */ (child.run(spec)),
   };
 }

@@ -22,6 +22,7 @@ import { median, round3, slope } from "./stats.mjs";
  * @property {number} warmupSeconds one unmeasured run per arm before the rounds
  * @property {number} connections concurrent connections of every measurement
  * @property {number} fixedFraction fixed rate as a fraction of the slowest arm's median saturation throughput
+ * @property {string} [kind] the run's preset (full, quick, dev) (scenarios with their own sizes read it)
  */
 
 /**
@@ -29,18 +30,20 @@ import { median, round3, slope } from "./stats.mjs";
  *   fixedThroughput: number, failed: number }} ArmMedians
  * @typedef {{ name: string, worker: string, rows?: number, path: string, rounds: { sat: LoadResult, fixed: LoadResult }[],
  *   median: ArmMedians }} ArmResult
- * @typedef {{ label: string, metric: Metric, value: number, unit: string, goal?: string, met?: boolean }} CheckResult
+ * @typedef {{ label: string, metric: Metric | "delivery" | "deliveryP99", value: number, unit: string, goal?: string, met?: boolean }} CheckResult
  * @typedef {{ id: string, title: string, issue?: string, status: "measured" | "pending" | "skipped" | "error",
- *   reason?: string, fixedRate?: number, arms: ArmResult[], checks: CheckResult[] }} ScenarioResult
+ *   reason?: string, fixedRate?: number, arms: ArmResult[], checks: CheckResult[], details?: unknown }} ScenarioResult
+ * @typedef {{ urls: Map<string, string>, ctx: BenchContext, client: LoadClient, settings: Settings,
+ *   rows: Record<string, number>, log: (msg: string) => void }} RunDeps
  */
 
 /**
  * @param {Scenario} scenario
- * @param {{ urls: Map<string, string>, ctx: BenchContext, client: LoadClient, settings: Settings,
- *   rows: Record<string, number>, log: (msg: string) => void }} deps
+ * @param {RunDeps} deps
  * @returns {Promise<ScenarioResult>}
  */
 export async function runScenario(scenario, deps) {
+  if (scenario.run) return scenario.run(deps);
   const { urls, ctx, client, settings, log } = deps;
   const head = {
     id: scenario.id,

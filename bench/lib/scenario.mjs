@@ -46,6 +46,8 @@
  * @property {Arm[]} arms
  * @property {Check[]} checks
  * @property {boolean} [sameItems] every arm lists the same rows (checked before measuring: same totals, page size)
+ * @property {(deps: import("./measure.mjs").RunDeps) => Promise<import("./measure.mjs").ScenarioResult>} [run]
+ *   measures the scenario itself instead of the request arms (e.g. WebSocket fan-out); `arms` is then empty
  */
 
 /**

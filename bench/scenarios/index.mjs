@@ -2,6 +2,7 @@
 import ceiling from "./ceiling.mjs";
 import listRule from "./list-rule.mjs";
 import listSort from "./list-sort.mjs";
+import realtimeFanout from "./realtime-fanout.mjs";
 import scale from "./scale.mjs";
 import tokenRefresh from "./token-refresh.mjs";
 import viewCached from "./view-cached.mjs";
@@ -16,4 +17,5 @@ export const SCENARIOS = [
   ...viewCached,
   ...viewCreate,
   ...tokenRefresh,
+  ...realtimeFanout,
 ].sort((a, b) => Number(a.id === "create") - Number(b.id === "create"));
