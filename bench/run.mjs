@@ -68,16 +68,17 @@ const machineAtStart = machine();
 log(`Edgebase bench (${kind}): building bundles with wrangler --dry-run`);
 let bundles;
 try {
-  bundles = /** @type {const} */ (["deploy", "edgebase", "baseline", "hello"]).map((name) =>
-    buildBundle(name),
+  bundles = /** @type {const} */ (["deploy", "edgebase", "baseline", "hello", "edgebase-cached"]).map(
+    (name) => buildBundle(name),
   );
 } catch (error) {
   // A tree that does not build is a common state while others work in it: say so without a stack trace.
   console.error(error instanceof Error ? error.message : error);
   process.exit(1);
 }
-const [, edgebaseBundle, baselineBundle, helloBundle] = bundles;
-if (!edgebaseBundle || !baselineBundle || !helloBundle) throw new Error("bundle build incomplete");
+const [, edgebaseBundle, baselineBundle, helloBundle, cachedBundle] = bundles;
+if (!edgebaseBundle || !baselineBundle || !helloBundle || !cachedBundle)
+  throw new Error("bundle build incomplete");
 log("Measuring Worker startup (fresh runtime per trial)");
 const startup = await measureStartup(
   { hello: helloBundle, baseline: baselineBundle, edgebase: edgebaseBundle },
@@ -91,6 +92,8 @@ for (const ds of datasets) {
     workerOptions("edgebase", edgebaseBundle.main, ds),
   );
 }
+// The read-cache scenario runs on 10k only; its Worker shares that dataset's D1 and KV.
+if (datasets.includes("10k")) workers.push(workerOptions("edgebase-cached", cachedBundle.main, "10k"));
 const server = await startServer(workers);
 const client = startLoadClient(0);
 try {

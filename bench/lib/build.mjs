@@ -9,6 +9,7 @@ import { BUILD_DIR, ROOT, readCompatibility } from "./config.mjs";
 export const ENTRIES = /** @type {const} */ ({
   deploy: "src/index.ts",
   edgebase: "bench/workers/edgebase.ts",
+  "edgebase-cached": "bench/workers/edgebase-cached.ts",
   baseline: "bench/baseline/index.ts",
   hello: "bench/workers/hello.ts",
   broadcast: "bench/baseline-broadcast/index.ts",
@@ -29,7 +30,8 @@ export function buildBundle(name) {
   rmSync(dir, { recursive: true, force: true });
   const started = performance.now();
   const args = [WRANGLER, "deploy", ENTRIES[name], "--dry-run", "--outdir", dir];
-  if (name !== "deploy" && name !== "edgebase") args.push("--config", bindingFreeConfig(name));
+  if (name !== "deploy" && name !== "edgebase" && name !== "edgebase-cached")
+    args.push("--config", bindingFreeConfig(name));
   // process.execPath is the pinned Node 22 when run through `npm run bench`; wrangler refuses older ones.
   const result = spawnSync(process.execPath, args, {
     cwd: ROOT,

@@ -3,7 +3,7 @@ import { convertV4MiniflareOptions, Miniflare } from "miniflare";
 import { BASELINE_JWT_SECRET, readCompatibility, STATE_DIR, wranglerWorkerOptions } from "./config.mjs";
 
 /** @typedef {import("./config.mjs").DatasetName} DatasetName */
-/** @typedef {"edgebase" | "baseline" | "hello"} TargetKind */
+/** @typedef {"edgebase" | "edgebase-cached" | "baseline" | "hello"} TargetKind */
 /** @typedef {{ mf: Miniflare, urls: Map<string, string>, dispose: () => Promise<void> }} Server */
 
 /**

@@ -17,10 +17,10 @@ export default defineScenarios([
     title: "Public view: read cache hit vs the same view uncached (10k)",
     issue: "8: cached ≥ 1.5× uncached",
     arms: [
-      { name: "cached", target: "edgebase", dataset: "10k", request: hotViews },
+      { name: "cached", target: "edgebase-cached", dataset: "10k", request: hotViews },
       {
         name: "uncached",
-        target: "edgebase",
+        target: "edgebase-cached",
         dataset: "10k",
         request: (ctx) => ({ ...hotViews(ctx), headers: { authorization: "not-a-token" } }),
       },
