@@ -65,7 +65,8 @@ export class CollectionStore {
   readonly #clock: () => number;
   #snapshot: SchemaSnapshot | undefined;
   #checkedAt = Number.NEGATIVE_INFINITY;
-  #pending: Promise<SchemaSnapshot> | undefined;
+  /** A revalidation is in flight (on some request); others keep using the cached snapshot meanwhile. */
+  #checking = false;
   /** Bumped by every install, so a load that started before a newer install cannot overwrite it. */
   #generation = 0;
 
@@ -74,14 +75,21 @@ export class CollectionStore {
     this.#clock = options.clock ?? (() => Date.now());
   }
 
-  /** The cached snapshot, revalidated against D1's schema version at most once per check interval. */
+  /**
+   * The cached snapshot, revalidated against D1's schema version at most once per check interval. Each
+   * revalidation runs on the request that found it due; requests arriving meanwhile get the cached snapshot
+   * (at most one check older). They never await another request's promise: Workers forbid one request from
+   * finishing I/O (D1's response streams) that another started, and under load that surfaced as rare 500s.
+   */
   snapshot(db: D1Like): Promise<SchemaSnapshot> {
     const cached = this.#snapshot;
-    if (cached && this.#clock() - this.#checkedAt < this.#interval) return Promise.resolve(cached);
-    this.#pending ??= this.#revalidate(db, cached).finally(() => {
-      this.#pending = undefined;
+    if (cached && (this.#checking || this.#clock() - this.#checkedAt < this.#interval)) {
+      return Promise.resolve(cached);
+    }
+    this.#checking = true;
+    return this.#revalidate(db, cached).finally(() => {
+      this.#checking = false;
     });
-    return this.#pending;
   }
 
   /** A fresh snapshot straight from D1 (used by schema changes, which must validate against the latest). */

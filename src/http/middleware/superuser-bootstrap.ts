@@ -7,33 +7,29 @@ import type { EnvWithAuth } from "../auth-env";
 import type { AppEnv } from "../context";
 
 /**
- * When both variables are set, the first request of an isolate makes sure that superuser exists (one indexed
- * D1 read when it does); later requests await an already settled promise. A failure is logged and retried on
- * the next request; it never fails the request itself.
+ * When both variables are set, requests make sure that superuser exists (one indexed D1 read when it does)
+ * until one of them has succeeded; later requests skip the check. Each request awaits only its own check:
+ * Workers forbid a request from finishing I/O another request started. ensureSuperuser is race-safe, so
+ * concurrent first requests are fine. A failure is logged and retried on the next request; it never fails
+ * the request itself.
  */
 export function superuserBootstrap(store: CollectionStore): MiddlewareHandler<AppEnv> {
-  let settled: { key: string; done: Promise<void> } | undefined;
+  let doneFor: string | undefined;
   return async (c, next) => {
     const env = c.env as EnvWithAuth;
     const email = env.EDGEBASE_SUPERUSER_EMAIL;
     const password = env.EDGEBASE_SUPERUSER_PASSWORD;
-    if (email && password) {
-      const key = `${email}\n${password}`;
-      if (settled?.key !== key) {
-        const db = c.var.sessions.primary().d1;
-        const log = c.var.log;
-        const done = ensureSuperuser({ db, store }, email, password).then(
-          (outcome) => {
-            if (outcome === "created") log.info("superuser created from EDGEBASE_SUPERUSER_EMAIL", { email });
-          },
-          (error: unknown) => {
-            settled = undefined;
-            log.error("superuser bootstrap failed", errorFields(error));
-          },
-        );
-        settled = { key, done };
+    const key = email && password ? `${email}\n${password}` : undefined;
+    if (email && password && doneFor !== key) {
+      const db = c.var.sessions.primary().d1;
+      try {
+        const outcome = await ensureSuperuser({ db, store }, email, password);
+        doneFor = key;
+        if (outcome === "created")
+          c.var.log.info("superuser created from EDGEBASE_SUPERUSER_EMAIL", { email });
+      } catch (error) {
+        c.var.log.error("superuser bootstrap failed", errorFields(error));
       }
-      await settled.done;
     }
     await next();
   };
