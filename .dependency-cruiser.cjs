@@ -9,6 +9,7 @@ const layers = [
   "records",
   "auth",
   "realtime",
+  "graphql",
   "http",
 ];
 

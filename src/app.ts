@@ -6,6 +6,7 @@ import { sessionRevocationSink } from "./auth/flows/session-sink";
 import { hashPassword, verifyPassword } from "./auth/password";
 import { createSessionChecker, type SessionChecker } from "./auth/session-check";
 import { CollectionStore } from "./collections";
+import { type GraphqlOptions, resolveGraphqlLimits } from "./graphql/limits";
 import type { AuthRouteOptions } from "./http/auth-deps";
 import type { AppEnv } from "./http/context";
 import { addMethodNotAllowed } from "./http/method-not-allowed";
@@ -20,6 +21,7 @@ import { bumpOnSchemaChange, createReadCache } from "./http/read-cache";
 import { authRoutes } from "./http/routes/auth";
 import { batchRoutes } from "./http/routes/batch";
 import { collectionRoutes } from "./http/routes/collections";
+import { graphqlRoutes } from "./http/routes/graphql";
 import { healthRoutes } from "./http/routes/health";
 import { realtimeRoutes } from "./http/routes/realtime";
 import { recordRoutes } from "./http/routes/records";
@@ -65,6 +67,11 @@ export interface EdgebaseOptions {
    * (default 60 s) and per-collection overrides or opt-outs, or `false` to turn it off. Needs the CACHE binding.
    */
   cache?: ReadCacheOptions | false;
+  /**
+   * GraphQL at /api/graphql (README "GraphQL"): limits (depth, aliases, query size, cost) and whether introspection,
+   * the SDL and the explorer are served, or `false` to mount no GraphQL.
+   */
+  graphql?: GraphqlOptions | false;
 }
 
 const DEFAULT_CORS: CorsOptions = {
@@ -130,6 +137,13 @@ export function createEdgebase(options: EdgebaseOptions = {}): Hono<AppEnv> {
   };
   recordRoutes(app, recordOptions, readCache);
   batchRoutes(app, recordOptions);
+  if (options.graphql !== false) {
+    graphqlRoutes(app, {
+      records: recordOptions,
+      auth: authOptions,
+      limits: resolveGraphqlLimits(options.graphql),
+    });
+  }
 
   addMethodNotAllowed(app);
   app.notFound(onNotFound);

@@ -1,0 +1,40 @@
+/** What resolvers get per request: ports onto the records engine and the auth flows (graphql/ knows no Hono). */
+import type { RecordDeps } from "../records/deps";
+import type { RuleContext } from "../rules/context";
+
+/** A sign-in answer, as the REST auth routes return it. */
+export interface AuthPayload {
+  token: string;
+  record: unknown;
+  refreshToken?: string;
+}
+
+/** The auth flows, bound to the request by http/ (graphql/ sits below auth in the layering on purpose). */
+export interface AuthPort {
+  withPassword(collection: string, input: Record<string, unknown>): Promise<AuthPayload>;
+  refresh(collection: string, input: Record<string, unknown>): Promise<AuthPayload>;
+}
+
+/** The per-request context of a GraphQL execution. */
+export interface GraphqlContext {
+  /** The records deps without a caller context (D1 session, store, change sink, password ports). */
+  base: Omit<RecordDeps, "ctx">;
+  /**
+   * The RuleContext REST would build for the equivalent request: `@request.method` is GET for reads, POST, PATCH
+   * or DELETE for writes, and `@request.body` is the submitted data, so rules read the same either way.
+   */
+  contextOf(method: string, body: Record<string, unknown>, query: Record<string, string>): RuleContext;
+  auth: AuthPort;
+  /** Most requests in one `batch` mutation (the REST batch option). */
+  maxBatchRequests?: number;
+}
+
+/** Records deps for one operation. */
+export function recordDepsOf(
+  context: GraphqlContext,
+  method: string,
+  body: Record<string, unknown> = {},
+  query: Record<string, string> = {},
+): RecordDeps {
+  return { ...context.base, ctx: context.contextOf(method, body, query) };
+}
