@@ -114,6 +114,6 @@ export function graphqlRoutes(app: Hono<AppEnv>, options: GraphqlRouteOptions): 
     if (!options.limits.introspection) throw notFound();
     const { sdlFor } = await engine();
     const { snapshot, caller } = await schemaInputs(c, options);
-    return c.text(sdlFor(snapshot, caller), 200, { "content-type": "application/graphql; charset=utf-8" });
+    return c.text(sdlFor(snapshot, caller), 200, { "content-type": "text/plain; charset=utf-8" });
   });
 }
