@@ -16,7 +16,7 @@ import { ApiError } from "../lib/errors";
 import { DEFAULT_PER_PAGE } from "../records/query-params";
 import { type GraphqlLimits, INTROSPECTION_MIN_DEPTH } from "./limits";
 import type { CostKind } from "./record-types";
-import { fieldNodes } from "./selection";
+import { type Budget, fieldNodes } from "./selection";
 
 type Fragments = Record<string, FragmentDefinitionNode>;
 
@@ -32,6 +32,8 @@ const INTROSPECTION_LISTS = new Set([
   "directives",
 ]);
 const MAX_INTROSPECTION_LISTS = 3;
+/** Most selections a document may expand to with its fragments inlined (the standard introspection query: ~400). */
+export const MAX_EXPANDED_SELECTIONS = 10_000;
 
 /** A 400 naming the limit; raised before anything executes. */
 export function limitError(code: string, message: string): ApiError {
@@ -46,8 +48,8 @@ function fragmentsOf(document: DocumentNode): Fragments {
 
 /**
  * Checks the limits that need no schema, on the raw document, before validation (whose overlap check is
- * quadratic in aliases): alias count, depth, and list nesting inside introspection. Fragment spreads are followed
- * once per path, so cycles end here and validation reports them.
+ * quadratic in aliases): alias count, depth, list nesting inside introspection, and how far fragments expand.
+ * A fragment cycle ends at the depth limit or the expansion budget; validation names it when it gets there.
  */
 export function checkShape(document: DocumentNode, limits: GraphqlLimits): void {
   const fragments = fragmentsOf(document);
@@ -69,13 +71,14 @@ export function checkShape(document: DocumentNode, limits: GraphqlLimits): void 
     );
 
   const maxIntrospectionDepth = Math.max(limits.maxDepth, INTROSPECTION_MIN_DEPTH);
-  const walk = (
-    nodes: FieldNode[],
-    depth: number,
-    inIntrospection: boolean,
-    lists: number,
-    seen: Set<string>,
-  ) => {
+  const budget: Budget = { left: MAX_EXPANDED_SELECTIONS };
+  const expand = (set: SelectionSetNode | undefined) => {
+    const nodes = fieldNodes(set, fragments, new Set(), budget);
+    if (budget.left < 0)
+      throw limitError("graphql_size_limit", "The query expands to too many fields through its fragments.");
+    return nodes;
+  };
+  const walk = (nodes: FieldNode[], depth: number, inIntrospection: boolean, lists: number) => {
     for (const node of nodes) {
       const name = node.name.value;
       const introspection = inIntrospection || name === "__schema" || name === "__type";
@@ -85,13 +88,11 @@ export function checkShape(document: DocumentNode, limits: GraphqlLimits): void 
       const nested = introspection && INTROSPECTION_LISTS.has(name) ? lists + 1 : lists;
       if (nested > MAX_INTROSPECTION_LISTS)
         throw limitError("graphql_introspection_limit", "The introspection query nests too many lists.");
-      if (node.selectionSet)
-        walk(fieldNodes(node.selectionSet, fragments, seen), depth + 1, introspection, nested, seen);
+      if (node.selectionSet) walk(expand(node.selectionSet), depth + 1, introspection, nested);
     }
   };
   for (const definition of document.definitions) {
-    if (definition.kind === "OperationDefinition")
-      walk(fieldNodes(definition.selectionSet, fragments), 1, false, 0, new Set());
+    if (definition.kind === "OperationDefinition") walk(expand(definition.selectionSet), 1, false, 0);
   }
 }
 

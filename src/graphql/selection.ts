@@ -3,23 +3,33 @@ import type { FieldNode, FragmentDefinitionNode, GraphQLResolveInfo, SelectionSe
 
 type Fragments = Record<string, FragmentDefinitionNode>;
 
-/** The field nodes of a selection set, with inline fragments and fragment spreads flattened. */
+/** How many more selections a walk may visit; fragments spread twice per level would otherwise expand exponentially. */
+export interface Budget {
+  left: number;
+}
+
+/**
+ * The field nodes of a selection set, with inline fragments and fragment spreads flattened. With a budget, stops
+ * early once it is spent (the caller checks `budget.left < 0`).
+ */
 export function fieldNodes(
   set: SelectionSetNode | undefined,
   fragments: Fragments,
   seen = new Set<string>(),
+  budget?: Budget,
 ): FieldNode[] {
   const out: FieldNode[] = [];
   for (const selection of set?.selections ?? []) {
+    if (budget && --budget.left < 0) return out;
     if (selection.kind === "Field") out.push(selection);
     else if (selection.kind === "InlineFragment")
-      out.push(...fieldNodes(selection.selectionSet, fragments, seen));
+      out.push(...fieldNodes(selection.selectionSet, fragments, seen, budget));
     else {
       const name = selection.name.value;
       const fragment = fragments[name];
       // Validation refuses cycles before execution; the guard keeps this total even so.
       if (!fragment || seen.has(name)) continue;
-      out.push(...fieldNodes(fragment.selectionSet, fragments, new Set([...seen, name])));
+      out.push(...fieldNodes(fragment.selectionSet, fragments, new Set([...seen, name]), budget));
     }
   }
   return out;

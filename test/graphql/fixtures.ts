@@ -13,7 +13,7 @@ export interface Blog {
  * comments are readable by anyone; users keep their default own-record rules.
  */
 export async function createBlog(su: string, posts: number, commentsPerPost = 2): Promise<Blog> {
-  const users = [];
+  const users: string[] = [];
   for (const name of ["ann", "bob", "cyd"]) users.push(await signUp(`${name}@example.com`, { name }));
   await rest(su, "POST", "/api/collections", {
     name: "posts",

@@ -54,7 +54,8 @@ beforeAll(async () => {
 /** Runs the query for `n` parents and returns the user-table statements it prepared (schema checks excluded). */
 async function run(n: number): Promise<{ count: number; data: Json }> {
   const client = new GraphQLClient(GRAPHQL_URL, {
-    fetch: (input, init) => app.request(new Request(input as RequestInfo, init), undefined, countingEnv),
+    fetch: async (input, init) =>
+      app.request(new Request(input as RequestInfo, init), undefined, countingEnv),
     headers: { authorization: su },
   });
   statements.length = 0;
