@@ -1,5 +1,6 @@
 /** Every load scenario, in run order (creates last: they grow the table the others read). */
 import ceiling from "./ceiling.mjs";
+import graphql from "./graphql.mjs";
 import listRule from "./list-rule.mjs";
 import listSort from "./list-sort.mjs";
 import realtimeFanout from "./realtime-fanout.mjs";
@@ -18,4 +19,5 @@ export const SCENARIOS = [
   ...viewCreate,
   ...tokenRefresh,
   ...realtimeFanout,
+  ...graphql,
 ].sort((a, b) => Number(a.id === "create") - Number(b.id === "create"));
