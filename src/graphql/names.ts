@@ -2,14 +2,18 @@
 
 /** Names the schema defines itself; collections never take them. */
 const BUILT_IN = [
-  "Query",
-  "Mutation",
-  "JSON",
-  "GeoPoint",
-  "AuthPayload",
-  "BatchRequest",
-  "BatchResult",
-  "BatchAction",
+  ...["String", "Int", "Float", "Boolean", "ID"],
+  ...[
+    "Query",
+    "Mutation",
+    "Subscription",
+    "JSON",
+    "GeoPoint",
+    "AuthPayload",
+    "BatchRequest",
+    "BatchResult",
+    "BatchAction",
+  ],
 ];
 
 /** True when `name` may be a GraphQL name that is not reserved for introspection. */

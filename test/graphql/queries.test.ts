@@ -133,6 +133,29 @@ describe("schema per caller class", () => {
     expect((await gql(null, "{ vault { totalItems } }")).data.vault.totalItems).toBe(0);
   });
 
+  it("collections named like built-in types or each other's page types get distinct names", async () => {
+    for (const name of ["string", "query", "health", "posts_page", "Boolean_"])
+      await rest(su, "POST", "/api/collections", {
+        name,
+        type: "base",
+        listRule: "",
+        viewRule: "",
+        fields: [{ name: "x", type: "text" }],
+      });
+    const { data, errors } = await gql(null, "{ __schema { types { name } queryType { fields { name } } } }");
+    expect(errors).toEqual([]);
+    const types = data.__schema.types.map((t: Json) => t.name);
+    expect(types).toContain("PostsPage");
+    expect(types.filter((t: string) => /^String_\w+$/.test(t))).toHaveLength(1);
+    expect(types.filter((t: string) => /^Query_\w+$/.test(t))).toHaveLength(1);
+    const roots = data.__schema.queryType.fields.map((f: Json) => f.name);
+    expect(roots).toContain("health");
+    expect(roots).toContain("health_view");
+    expect(roots.filter((f: string) => /^health_(?!view)\w+$/.test(f))).toHaveLength(1);
+    const page = await gql(null, "{ posts_page { totalItems } string { totalItems } health }");
+    expect(page.data).toEqual({ posts_page: { totalItems: 0 }, string: { totalItems: 0 }, health: "ok" });
+  });
+
   it("types fields from field types", async () => {
     const { data } = await gql(
       su,
