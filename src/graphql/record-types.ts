@@ -135,8 +135,10 @@ export function buildRecordTypes(collections: readonly Collection[], superuser: 
     for (const source of readable) {
       if (!expandable(source)) continue;
       for (const via of source.fields) {
-        if (via.type !== "relation" || via.collectionId !== collection.id || !isGraphqlName(via.name))
-          continue;
+        if (via.type !== "relation" || via.collectionId !== collection.id) continue;
+        // A back-relation through a hidden field would reveal that field's values, so only superusers get it
+        // (REST's expand engine does not check this).
+        if (!isVisibleField(source, via, superuser)) continue;
         const name = `${source.name}_via_${via.name}`;
         if (fields[name]) continue;
         const type = (types.get(source.id) as CollectionTypes).record;

@@ -118,6 +118,20 @@ describe("schema per caller class", () => {
     expect(data.posts.items[0].secret).toBe("s0");
   });
 
+  it("back-relations through a hidden relation field are for superusers only", async () => {
+    const posts = await rest(su, "GET", "/api/collections/posts");
+    await rest(su, "POST", "/api/collections", {
+      name: "notes",
+      type: "base",
+      listRule: "",
+      viewRule: "",
+      fields: [{ name: "post", type: "relation", collectionId: posts.id, maxSelect: 1, hidden: true }],
+    });
+    expect(await fieldsOf(null, "PostsExpand")).not.toContain("notes_via_post");
+    expect(await fieldsOf(null, "PostsExpand")).toContain("comments_via_post");
+    expect(await fieldsOf(su, "PostsExpand")).toContain("notes_via_post");
+  });
+
   it("collections nobody but a superuser may read are not in a guest's schema", async () => {
     await rest(su, "POST", "/api/collections", {
       name: "vault",

@@ -2,7 +2,8 @@
 import type { Context, Hono } from "hono";
 import { authWithPassword } from "../../auth/flows/password-sign-in";
 import { authRefresh } from "../../auth/flows/refresh";
-import type { GraphqlContext, GraphqlRequest } from "../../graphql";
+import { SUPERUSERS } from "../../collections/names";
+import type { CallerClass, GraphqlContext, GraphqlRequest } from "../../graphql";
 import type { GraphqlLimits } from "../../graphql/limits";
 import { ApiError, notFound } from "../../lib/errors";
 import { errorFields } from "../../observability/logger";
@@ -42,15 +43,7 @@ function graphqlContext(c: Context<AppEnv>, options: GraphqlRouteOptions): Graph
 
 async function schemaInputs(c: Context<AppEnv>, options: GraphqlRouteOptions) {
   const snapshot = await options.records.store.snapshot(c.var.d1);
-  const caller = buildRuleContext({
-    auth: c.var.auth ?? null,
-    method: "GET",
-    headers: new Headers(),
-    query: {},
-    body: {},
-  }).isSuperuser
-    ? ("superuser" as const)
-    : ("public" as const);
+  const caller: CallerClass = c.var.auth?.collectionName === SUPERUSERS ? "superuser" : "public";
   return { snapshot, caller };
 }
 
