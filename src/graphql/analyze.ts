@@ -32,6 +32,8 @@ const INTROSPECTION_LISTS = new Set([
   "directives",
 ]);
 const MAX_INTROSPECTION_LISTS = 3;
+/** Root fields that run a sign-in flow; one per operation. */
+const AUTH_MUTATIONS = new Set(["authWithPassword", "authRefresh"]);
 /** Most selections a document may expand to with its fragments inlined (the standard introspection query: ~400). */
 export const MAX_EXPANDED_SELECTIONS = 10_000;
 
@@ -92,7 +94,12 @@ export function checkShape(document: DocumentNode, limits: GraphqlLimits): void 
     }
   };
   for (const definition of document.definitions) {
-    if (definition.kind === "OperationDefinition") walk(expand(definition.selectionSet), 1, false, 0);
+    if (definition.kind !== "OperationDefinition") continue;
+    const roots = expand(definition.selectionSet);
+    // Each sign-in hashes a password (PBKDF2): aliases must not turn one request into many.
+    if (roots.filter((f) => AUTH_MUTATIONS.has(f.name.value)).length > 1)
+      throw limitError("graphql_auth_limit", "An operation may sign in or refresh at most once.");
+    walk(roots, 1, false, 0);
   }
 }
 

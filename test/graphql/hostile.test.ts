@@ -113,6 +113,15 @@ describe("limits refuse before execution", () => {
     expect((await post(deep, { n: 5 })).body.errors).toBeUndefined();
   });
 
+  it("several sign-ins in one operation (aliases spending password hashes)", async () => {
+    const attempts = Array.from(
+      { length: 2 },
+      (_, i) =>
+        `a${i}: authWithPassword(collection: "users", identity: "ann@example.com", password: "guess${i}") { token }`,
+    );
+    await refused(`mutation { ${attempts.join(" ")} }`, "graphql_auth_limit");
+  });
+
   it("standard introspection passes (tools use it)", async () => {
     const { body } = await post(getIntrospectionQuery());
     expect(body.errors).toBeUndefined();
