@@ -5,6 +5,12 @@ import { cors } from "hono/cors";
 import { sessionRevocationSink } from "./auth/flows/session-sink";
 import { hashPassword, verifyPassword } from "./auth/password";
 import { createSessionChecker, type SessionChecker } from "./auth/session-check";
+import {
+  createReadCache,
+  generationSink,
+  type ReadCacheOptions,
+  schemaGenerationSink,
+} from "./cache/read-cache";
 import { CollectionStore } from "./collections";
 import { type GraphqlOptions, resolveGraphqlLimits } from "./graphql/limits";
 import type { AuthRouteOptions } from "./http/auth-deps";
@@ -17,7 +23,6 @@ import { d1Session } from "./http/middleware/d1-session";
 import { requestContext } from "./http/middleware/request-context";
 import { superuserBootstrap } from "./http/middleware/superuser-bootstrap";
 import { onError, onNotFound } from "./http/on-error";
-import { bumpOnSchemaChange, createReadCache } from "./http/read-cache";
 import { authRoutes } from "./http/routes/auth";
 import { batchRoutes } from "./http/routes/batch";
 import { collectionRoutes } from "./http/routes/collections";
@@ -32,7 +37,6 @@ import type { RealtimeOptions } from "./realtime/connect";
 import { deauthorizeUser } from "./realtime/deauthorize";
 import { fanOutSink, realtimeSink } from "./realtime/publish";
 import { type ChangeSink, noopChangeSink } from "./records/events";
-import { generationSink, type ReadCacheOptions } from "./records/read-cache";
 
 /** CORS settings; `origin` is a list of allowed origins or `*` (PocketBase's default). */
 export interface CorsOptions {
@@ -125,8 +129,8 @@ export function createEdgebase(options: EdgebaseOptions = {}): Hono<AppEnv> {
   healthRoutes(app);
   authRoutes(app, authOptions);
   sessionRoutes(app, authOptions);
-  app.use("/api/collections/*", bumpOnSchemaChange(readCache, collectionStore));
-  collectionRoutes(app, collectionStore);
+  const schemaChanges = readCache && schemaGenerationSink(() => readCache.edge()?.generations);
+  collectionRoutes(app, collectionStore, schemaChanges);
   if (realtime) realtimeRoutes(app, { ...realtime, store: collectionStore });
   const recordOptions: RecordRouteOptions = {
     store: collectionStore,

@@ -17,6 +17,8 @@ export interface CachedOptions {
   onError?: (error: unknown) => void;
   /** Clock in milliseconds, for tests. Default `Date.now`. */
   now?: () => number;
+  /** Asked before each fill; false returns the loaded value without storing it (a write budget). */
+  mayStore?: () => boolean;
 }
 
 // Stored form: the value and when it was loaded, so age is checked on read whatever the store's TTL.
@@ -31,7 +33,8 @@ interface Envelope {
  *
  * The age travels with the entry, so `ttlSeconds` bounds staleness exactly even where the store keeps
  * entries longer (KV: at least 60 s, plus up to `cacheTtl` in a location's edge cache). A failing store
- * never fails the request; a failing `load` does, and nothing is stored. A null `load` result is not stored.
+ * never fails the request; a failing `load` does, and nothing is stored. A null `load` result is not stored,
+ * nor is any result when `mayStore` says no.
  */
 export async function cached<T extends CacheValue>(
   store: CacheStore,
@@ -52,7 +55,7 @@ export async function cached<T extends CacheValue>(
     onError(error);
   }
   const value = await load();
-  if (value !== null && value !== undefined) {
+  if (value !== null && value !== undefined && (options.mayStore?.() ?? true)) {
     const envelope = { v: value, t: now() } satisfies Envelope;
     waitUntil(store.set(key, envelope, { ttlSeconds }).catch(onError));
   }

@@ -3,6 +3,7 @@ import { badRequest, conflict } from "../lib/errors";
 import { randomString } from "../lib/ids";
 import type { Collection, ViewCollection } from "./collection";
 import { planSchemaChange } from "./ddl";
+import { emitSchemaChange, type SchemaChangeSink } from "./events";
 import { collectionRowValues, ROW_COLUMNS } from "./rows";
 import { quoteIdent } from "./sql";
 import { type CollectionStore, type D1Like, SCHEMA_VERSION_KEY, SchemaSnapshot } from "./store";
@@ -13,6 +14,10 @@ export interface CollectionDeps {
   store: CollectionStore;
   /** Clock for created/updated stamps (tests may pin it). */
   now?: () => Date;
+  /** Hears of every committed schema change and truncate (the read cache bumps its generations). */
+  schemaChanges?: SchemaChangeSink;
+  /** Runs a promise after the response (ctx.waitUntil in a Worker). */
+  defer?: (promise: Promise<unknown>) => void;
 }
 
 /** One collection's change: `old` null creates, `next` null deletes. */
@@ -47,6 +52,8 @@ export async function changeSchema<T>(
     if (changes.length === 0) return result;
     try {
       deps.store.commit(await commitChanges(deps.db, snapshot, changes));
+      const touched = changes.flatMap((c) => [c.old?.id, c.next?.id]).filter((id) => id !== undefined);
+      emitSchemaChange(deps, { kind: "schema", collectionIds: [...new Set(touched)] });
       return result;
     } catch (err) {
       if (!(err instanceof VersionConflict)) throw err;

@@ -2,6 +2,7 @@
 import { badRequest, notFound } from "../lib/errors";
 import { type CollectionDeps, changeSchema } from "./apply";
 import type { Collection } from "./collection";
+import { emitSchemaChange } from "./events";
 import { idOrNameSchema } from "./save-collection";
 import { quoteIdent } from "./sql";
 import type { SchemaSnapshot } from "./store";
@@ -50,4 +51,5 @@ export async function truncateCollection(deps: CollectionDeps, idOrName: unknown
   const existing = findOr404(snapshot, idOrName);
   if (existing.type === "view") throw badRequest("View collections cannot be truncated.");
   await deps.db.prepare(`DELETE FROM ${quoteIdent(existing.name)}`).run();
+  emitSchemaChange(deps, { kind: "truncate", collectionIds: [existing.id] });
 }

@@ -9,6 +9,7 @@ import {
   getCollection,
   importCollections,
   listCollections,
+  type SchemaChangeSink,
   toPublicCollection,
   truncateCollection,
   updateCollection,
@@ -16,11 +17,24 @@ import {
 import { readJsonObject } from "../body";
 import type { AppEnv } from "../context";
 import { requireSuperuser } from "../middleware/require-superuser";
+import { deferOf } from "../rule-context";
 
-/** Mounts the collections admin routes; `store` is the app's per-isolate collection store. */
-export function collectionRoutes(app: Hono<AppEnv>, store: CollectionStore): void {
+/**
+ * Mounts the collections admin routes; `store` is the app's per-isolate collection store, `schemaChanges`
+ * hears of every committed schema change and truncate.
+ */
+export function collectionRoutes(
+  app: Hono<AppEnv>,
+  store: CollectionStore,
+  schemaChanges?: SchemaChangeSink,
+): void {
   // Schema administration reads and writes on the primary: validation must see the latest definitions.
-  const deps = (c: Context<AppEnv>): CollectionDeps => ({ db: c.var.sessions.primary().d1, store });
+  const deps = (c: Context<AppEnv>): CollectionDeps => ({
+    db: c.var.sessions.primary().d1,
+    store,
+    schemaChanges,
+    defer: deferOf(c),
+  });
   const guard = requireSuperuser();
 
   app.get("/api/collections", guard, async (c) => c.json(await listCollections(deps(c), c.req.query())));

@@ -1,3 +1,4 @@
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import type { Hono } from "hono";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -179,6 +180,76 @@ describe("read cache: schema changes", () => {
     const locked = await get(here, path);
     expect(locked.status).toBe(403);
     expect((await write("PATCH", "/api/collections/optout", { listRule: "" })).status).toBe(200);
+  });
+});
+
+describe("read cache: schema-change events", () => {
+  it("an import that changes a collection bumps it; one that fails bumps nothing", async () => {
+    const path = "/api/collections/parents/records";
+    await get(here, path);
+    expect(cacheOf(await get(here, path))).toBe("hit");
+    const current = (await write("GET", "/api/collections/parents")).body;
+    const refused = await write("PUT", "/api/collections/import", {
+      collections: [{ ...current, fields: [...current.fields, { name: "bad name!", type: "text" }] }],
+    });
+    expect(refused.status).toBe(400);
+    expect(cacheOf(await get(here, path))).toBe("hit");
+    const imported = await write("PUT", "/api/collections/import", {
+      collections: [{ ...current, fields: [...current.fields, { name: "imported", type: "text" }] }],
+    });
+    expect(imported.status).toBe(204);
+    const after = await get(here, path);
+    expect(cacheOf(after)).toBe("miss");
+    expect(after.body.items.every((i: Json) => i.imported === "")).toBe(true);
+  });
+});
+
+describe("read cache: fill budget", () => {
+  it("N+1 distinct query variants write at most N entries to KV, and every answer stays correct", async () => {
+    const CAP = 3;
+    const budgeted = location({ ttlSeconds: 60, maxFillsPerMinute: CAP, now });
+    const variants = await createCollection({
+      name: "variants",
+      type: "base",
+      listRule: "",
+      viewRule: "",
+      fields: [{ name: "title", type: "text" }],
+    });
+    for (const title of ["a", "b", "c", "d"]) {
+      await write("POST", "/api/collections/variants/records", { title });
+    }
+    const dataKeys = async () =>
+      (await env.CACHE.list({ prefix: `eb:data:${variants.id}:` })).keys.map((k) => k.name);
+    const variant = (i: number) =>
+      `/api/collections/variants/records?filter=${encodeURIComponent(`title != 'x${i}'`)}&sort=title`;
+    const read = async (path: string) => {
+      const ctx = createExecutionContext();
+      const res = await budgeted.request(`http://edgebase.test${path}`, {}, env, ctx);
+      await waitOnExecutionContext(ctx);
+      return {
+        status: res.status,
+        cache: res.headers.get("x-edgebase-cache"),
+        body: (await res.json()) as Json,
+      };
+    };
+    for (let i = 0; i <= CAP; i++) {
+      const res = await read(variant(i));
+      expect(res.status).toBe(200);
+      expect(res.cache).toBe("miss");
+      expect(res.body.items.map((x: Json) => x.title)).toEqual(["a", "b", "c", "d"]);
+    }
+    expect(await dataKeys()).toHaveLength(CAP);
+    // The variant past the budget was not stored: asking again is another miss, still correct.
+    const again = await read(variant(CAP));
+    expect(again.cache).toBe("miss");
+    expect(again.body.totalItems).toBe(4);
+    expect(await dataKeys()).toHaveLength(CAP);
+    // A stored variant is still a hit, and the next minute brings a new budget.
+    expect((await read(variant(0))).cache).toBe("hit");
+    clock += 60_000;
+    await read(variant(CAP));
+    expect((await read(variant(CAP))).cache).toBe("hit");
+    expect(await dataKeys()).toHaveLength(CAP + 1);
   });
 });
 

@@ -1,8 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CollectionGenerations, INITIAL_GENERATION, MemoryCacheStore } from "../../src/cache";
-import { blankCollection, type Collection } from "../../src/collections/collection";
-import type { ChangeEvent } from "../../src/records/events";
-import { parseListParams, parseViewParams } from "../../src/records/query-params";
+import { CollectionGenerations, INITIAL_GENERATION, MemoryCacheStore } from "../../../src/cache";
 import {
   bumpCollections,
   type CacheableRead,
@@ -11,7 +8,11 @@ import {
   isCacheableRead,
   readCacheKey,
   readCacheTtl,
-} from "../../src/records/read-cache";
+  schemaGenerationSink,
+} from "../../../src/cache/read-cache";
+import { blankCollection, type Collection } from "../../../src/collections/collection";
+import type { ChangeEvent } from "../../../src/records/events";
+import { parseListParams, parseViewParams } from "../../../src/records/query-params";
 
 function collection(rules: { listRule?: string | null; viewRule?: string | null } = {}): Collection {
   return { ...blankCollection("pbc_notes", "notes"), listRule: "", viewRule: "", ...rules };
@@ -127,5 +128,15 @@ describe("generationSink", () => {
   it("does nothing without generations", async () => {
     await expect(generationSink(() => undefined).emit([event(collection())])).resolves.toBeUndefined();
     await expect(bumpCollections(undefined, ["a"])).resolves.toBeUndefined();
+  });
+});
+
+describe("schemaGenerationSink", () => {
+  it("bumps every collection a schema change named, and nothing else", async () => {
+    const generations = new CollectionGenerations(new MemoryCacheStore());
+    await schemaGenerationSink(() => generations).emit({ kind: "schema", collectionIds: ["a", "b", "a"] });
+    expect(await generations.current("a")).not.toBe(INITIAL_GENERATION);
+    expect(await generations.current("b")).not.toBe(INITIAL_GENERATION);
+    expect(await generations.current("c")).toBe(INITIAL_GENERATION);
   });
 });
