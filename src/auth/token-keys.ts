@@ -72,3 +72,8 @@ export function signingKey({ secret, type, tokenKey }: KeyMaterial): Promise<Cry
 export function cachedKeyCount(): number {
   return derivedKeys.size;
 }
+
+/** How many derived and base keys this isolate holds (tests check the bound). */
+export function tokenKeyCacheSizes(): { derived: number; base: number } {
+  return { derived: derivedKeys.size, base: baseKeys.size };
+}

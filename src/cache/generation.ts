@@ -87,6 +87,11 @@ export class CollectionGenerations {
     this.#sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
   }
 
+  /** Collections whose generation this isolate remembers, and whose stored write it tracks (tests check the bound). */
+  get size(): { known: number; writes: number } {
+    return { known: this.#known.size, writes: this.#writes.size };
+  }
+
   /**
    * The collection's current generation: the isolate's copy while younger than `localTtlMs`, else the
    * greater of it and the stored one. Throws only when the store fails and the isolate has no copy;
