@@ -5,8 +5,8 @@ import {
   type CacheValue,
   checkKey,
   checkTtl,
-  decodeValue,
-  encodeValue,
+  parseCacheValue,
+  serializeCacheValue,
 } from "./store";
 
 /** KV rejects an `expirationTtl` below 60 s. */
@@ -45,13 +45,13 @@ export class KvCacheStore implements CacheStore {
 
   /** Reads and parses `key`; an unparseable entry reads as a miss. */
   async get<T extends CacheValue = CacheValue>(key: string): Promise<T | null> {
-    return decodeValue<T>(await this.#kv.get(checkKey(key), this.#getOptions));
+    return parseCacheValue<T>(await this.#kv.get(checkKey(key), this.#getOptions));
   }
 
   /** Writes `value` with `expirationTtl = max(60, ttlSeconds)`. */
   async set(key: string, value: CacheValue, options: CacheSetOptions): Promise<void> {
     const expirationTtl = Math.max(KV_MIN_EXPIRATION_TTL, checkTtl(options.ttlSeconds));
-    await this.#kv.put(checkKey(key), encodeValue(value), { expirationTtl });
+    await this.#kv.put(checkKey(key), serializeCacheValue(value), { expirationTtl });
   }
 
   /** Deletes `key` (other locations may still serve it from their edge cache for up to `cacheTtl`). */

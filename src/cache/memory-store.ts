@@ -5,8 +5,8 @@ import {
   type CacheValue,
   checkKey,
   checkTtl,
-  decodeValue,
-  encodeValue,
+  parseCacheValue,
+  serializeCacheValue,
 } from "./store";
 
 /** Default cap on entries of a {@link MemoryCacheStore}. */
@@ -61,13 +61,13 @@ export class MemoryCacheStore implements CacheStore {
     this.#remove(key, entry);
     if (entry.expiresAt <= this.#now()) return null;
     this.#insert(key, entry);
-    return decodeValue<T>(entry.text);
+    return parseCacheValue<T>(entry.text);
   }
 
   /** Stores `value` for exactly `ttlSeconds`; a value larger than the whole store is not kept. */
   async set(key: string, value: CacheValue, options: CacheSetOptions): Promise<void> {
     checkKey(key);
-    const text = encodeValue(value);
+    const text = serializeCacheValue(value);
     const expiresAt = this.#now() + checkTtl(options.ttlSeconds) * 1000;
     const old = this.#entries.get(key);
     if (old) this.#remove(key, old);

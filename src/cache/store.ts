@@ -50,14 +50,14 @@ export function checkTtl(ttlSeconds: number): number {
 }
 
 /** Serializes a value for storage; throws a TypeError for null and for values JSON cannot represent. */
-export function encodeValue(value: CacheValue): string {
+export function serializeCacheValue(value: CacheValue): string {
   const text = value === null ? undefined : JSON.stringify(value);
   if (text === undefined) throw new TypeError("cache value must be a JSON value other than null");
   return text;
 }
 
 /** Parses a stored value; anything unparseable (a foreign or corrupt entry) reads as a miss. */
-export function decodeValue<T extends CacheValue>(text: string | null): T | null {
+export function parseCacheValue<T extends CacheValue>(text: string | null): T | null {
   if (text === null) return null;
   try {
     return JSON.parse(text) as T;

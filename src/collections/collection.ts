@@ -4,7 +4,7 @@ import { type Field, fieldSchema } from "./fields";
 import { MAX_NAME_LENGTH } from "./fields/field-type";
 
 /** D1 allows 100 columns per table. */
-export const MAX_FIELDS = 100;
+export const MAX_FIELDS_PER_COLLECTION = 100;
 /** At most this many indexes per collection. */
 export const MAX_INDEXES = 50;
 /** Longest accepted rule (the filter language's own limit). */
@@ -38,7 +38,7 @@ function commonShape<T extends z.ZodType>(field: T) {
     id: z.string().regex(COLLECTION_ID, "Invalid id.").optional(),
     name: z.string().max(MAX_NAME_LENGTH),
     system: z.boolean().default(false),
-    fields: z.array(field).max(MAX_FIELDS).default([]),
+    fields: z.array(field).max(MAX_FIELDS_PER_COLLECTION).default([]),
     indexes: z.array(z.string().max(2000)).max(MAX_INDEXES).default([]),
     listRule: rule.default(null),
     viewRule: rule.default(null),

@@ -6,7 +6,7 @@ export {
   type BaseCollection,
   type Collection,
   type CollectionType,
-  MAX_FIELDS,
+  MAX_FIELDS_PER_COLLECTION,
   type PublicCollection,
   RULE_NAMES,
   toPublicCollection,

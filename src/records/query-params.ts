@@ -14,7 +14,7 @@ export const MAX_EXPAND_DEPTH = 6;
 /** At most this many comma-separated expand paths. */
 export const MAX_EXPAND_PATHS = 20;
 /** At most this many `fields` entries. */
-export const MAX_FIELDS = 100;
+export const MAX_PROJECTION_FIELDS = 100;
 /** Longest `fields`, `sort` or `expand` value accepted. */
 export const MAX_PARAM_LENGTH = 2000;
 /** Longest excerpt a `:excerpt(n)` modifier may ask for. */
@@ -163,7 +163,8 @@ export function parseFields(raw: string | undefined): FieldsEntry[] | null {
   }
   entries.push(current.trim());
   const items = entries.filter((e) => e !== "");
-  if (items.length > MAX_FIELDS) invalid("fields", `At most ${MAX_FIELDS} fields are allowed.`);
+  if (items.length > MAX_PROJECTION_FIELDS)
+    invalid("fields", `At most ${MAX_PROJECTION_FIELDS} fields are allowed.`);
   return items.map((item) => {
     const match = FIELDS_ENTRY.exec(item);
     if (!match) invalid("fields", `Invalid fields entry "${item.slice(0, 100)}".`);

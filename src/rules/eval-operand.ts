@@ -8,7 +8,7 @@ import { macroValue } from "./macros";
 import { resolveRequestValue } from "./resolver";
 import type { Emptiness } from "./semantics";
 import { boundEmptiness, isBodySet, lowerBound, toBindable, valueLength } from "./semantics";
-import type { SqlValue, Typed } from "./sqlite-values";
+import type { SqliteValue, Typed } from "./sqlite-values";
 import { columnNumber, jsonNumber, realNumber, sqlLower } from "./sqlite-values";
 import { sqlStrftime } from "./strftime";
 
@@ -37,7 +37,7 @@ export function boundJs(value: string | number | null): JsOperand {
 }
 
 /** A computed single value with no affinity (function results, counts, `:changed`). */
-export function exprJs(v: SqlValue): JsOperand {
+export function exprJs(v: SqliteValue): JsOperand {
   return { items: null, value: { v, aff: "none" }, emptiness: "unknown" };
 }
 
@@ -165,7 +165,7 @@ function readFunction(
   node: FunctionNode,
   readArg: (arg: Operand) => JsOperand | NeedsSql,
 ): JsOperand | NeedsSql {
-  const args: SqlValue[] = [];
+  const args: SqliteValue[] = [];
   for (const arg of node.args) {
     const read = readArg(arg);
     if ("needsSql" in read) return read;
@@ -191,7 +191,7 @@ function readFunction(
 }
 
 /** SQLite math functions take numbers and numeric text; anything else gives NULL. */
-function mathArg(value: SqlValue): number | null {
+function mathArg(value: SqliteValue): number | null {
   if (value === null) return null;
   if (typeof value === "object") return value.num;
   const trimmed = value.trim();

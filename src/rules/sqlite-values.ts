@@ -7,7 +7,7 @@ export interface SqlNumber {
 }
 
 /** A SQLite value as the evaluator models it (no BLOBs: the language cannot produce them). */
-export type SqlValue = null | string | SqlNumber;
+export type SqliteValue = null | string | SqlNumber;
 
 /**
  * The affinity SQLite applies before comparing. Expressions and bound values have none; columns have
@@ -18,7 +18,7 @@ export type Affinity = "text" | "numeric" | "blob" | "none";
 
 /** A value with the affinity of the expression that produced it. */
 export interface Typed {
-  v: SqlValue;
+  v: SqliteValue;
   aff: Affinity;
 }
 
@@ -91,23 +91,23 @@ function withPointZero(text: string): string {
 }
 
 /** The text of a value (as `sqlite3_value_text`), or null for NULL. */
-export function toText(value: SqlValue): string | null {
+export function toText(value: SqliteValue): string | null {
   if (value === null || typeof value === "string") return value;
   return numberText(value);
 }
 
-function applyNumeric(value: SqlValue): SqlValue {
+function applyNumeric(value: SqliteValue): SqliteValue {
   if (typeof value !== "string" || !NUMERIC_TEXT.test(value)) return value;
   const num = Number(value.trim());
   return { num, int: INTEGER_TEXT.test(value) && Math.abs(num) < INT64_LIMIT };
 }
 
-function applyText(value: SqlValue): SqlValue {
+function applyText(value: SqliteValue): SqliteValue {
   return value !== null && typeof value === "object" ? numberText(value) : value;
 }
 
 /** Orders two non-null values after affinity, as SQLite's BINARY collation does: numbers < text. */
-function order(a: Exclude<SqlValue, null>, b: Exclude<SqlValue, null>): number {
+function order(a: Exclude<SqliteValue, null>, b: Exclude<SqliteValue, null>): number {
   if (typeof a === "object" && typeof b === "object") return a.num < b.num ? -1 : a.num > b.num ? 1 : 0;
   if (typeof a === "object") return -1;
   if (typeof b === "object") return 1;
@@ -129,7 +129,7 @@ function compareCodePoints(a: string, b: string): number {
 }
 
 /** Applies SQLite's comparison affinity rules to both operands. */
-function withAffinity(a: Typed, b: Typed): [SqlValue, SqlValue] {
+function withAffinity(a: Typed, b: Typed): [SqliteValue, SqliteValue] {
   const numeric = (t: Typed) => t.aff === "numeric";
   if (numeric(a) && !numeric(b)) return [a.v, applyNumeric(b.v)];
   if (numeric(b) && !numeric(a)) return [applyNumeric(a.v), b.v];
@@ -165,13 +165,13 @@ export function compare(op: CompareOp, a: Typed, b: Typed): boolean | null {
 }
 
 /** SQLite's LOWER without ICU: ASCII letters only; numbers become their text. */
-export function sqlLower(value: SqlValue): SqlValue {
+export function sqlLower(value: SqliteValue): SqliteValue {
   const text = toText(value);
   return text === null ? null : text.replace(/[A-Z]+/g, (s) => s.toLowerCase());
 }
 
 /** `x LIKE pattern ESCAPE '\'`: ASCII case-insensitive, `%` any run, `_` one character. */
-export function sqlLike(value: SqlValue, pattern: SqlValue): boolean | null {
+export function sqlLike(value: SqliteValue, pattern: SqliteValue): boolean | null {
   const text = toText(value);
   const pat = toText(pattern);
   if (text === null || pat === null) return null;

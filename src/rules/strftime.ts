@@ -1,5 +1,5 @@
 /** SQLite's strftime for the evaluator: common formats and modifiers; anything else defers to SQL. */
-import type { SqlValue } from "./sqlite-values";
+import type { SqliteValue } from "./sqlite-values";
 import { toText } from "./sqlite-values";
 
 const DAY_MS = 86_400_000;
@@ -19,7 +19,7 @@ const UNITS_MS: Record<string, number> = { day: DAY_MS, hour: 3_600_000, minute:
  * `strftime(format, time, modifiers…)` as SQLite computes it: the text result, null for SQL NULL, or
  * undefined when this implementation does not cover the input ('now', 'localtime', unusual specifiers…).
  */
-export function sqlStrftime(args: SqlValue[]): SqlValue | undefined {
+export function sqlStrftime(args: SqliteValue[]): SqliteValue | undefined {
   const [formatArg, timeArg, ...modifierArgs] = args;
   if (formatArg === null || formatArg === undefined || timeArg === null || timeArg === undefined) return null;
   const modifiers: string[] = [];
@@ -45,7 +45,7 @@ export function sqlStrftime(args: SqlValue[]): SqlValue | undefined {
   return format(toText(formatArg) as string, ms);
 }
 
-function parseTime(value: Exclude<SqlValue, null>): number | null | undefined {
+function parseTime(value: Exclude<SqliteValue, null>): number | null | undefined {
   if (typeof value === "object") return julianToMs(value.num);
   const text = value.trim();
   if (text.toLowerCase() === "now") return undefined;
