@@ -4,8 +4,15 @@ import { api, apiJson } from "../../helpers/request";
 import { TestSocket, takeFrames } from "../../realtime/helpers";
 import { authed, PASSWORD, signIn, signUp } from "./auth-helpers";
 
-/** Opens an SSE stream, returns its clientId and a promise resolving when the server ends it. */
-async function openStream(): Promise<{ clientId: string; ended: Promise<true> }> {
+/** How long a test waits for the server to end a stream before calling it still open. */
+const END_WAIT_MS = 5_000;
+
+/** Opens an SSE stream; `ended(ms)` says whether the server ended it within `ms`. */
+async function openStream(): Promise<{
+  clientId: string;
+  ended: (ms?: number) => Promise<"ended" | "open">;
+  close: () => Promise<void>;
+}> {
   const res = await api("/api/realtime");
   expect(res.status).toBe(200);
   const reader = (res.body as ReadableStream<Uint8Array>).getReader();
@@ -19,10 +26,12 @@ async function openStream(): Promise<{ clientId: string; ended: Promise<true> }>
     buffer = rest;
     clientId = frames.find((f) => f.event === "PB_CONNECT")?.id ?? "";
   }
-  const ended = (async () => {
-    for (;;) if ((await reader.read()).done) return true as const;
+  const done = (async () => {
+    for (;;) if ((await reader.read()).done) return "ended" as const;
   })();
-  return { clientId, ended };
+  const ended = (ms = END_WAIT_MS) =>
+    Promise.race([done, new Promise<"open">((resolve) => setTimeout(() => resolve("open"), ms))]);
+  return { clientId, ended, close: () => reader.cancel() };
 }
 
 async function subscribe(token: string, clientId: string): Promise<void> {
@@ -37,11 +46,19 @@ async function subscribe(token: string, clientId: string): Promise<void> {
 describe("realtime de-authorization", () => {
   it("logout-all ends the user's SSE stream", async () => {
     await signUp("ann@example.com");
+    await signUp("abe@example.com");
     const ann = await signIn("ann@example.com");
+    const abe = await signIn("abe@example.com");
     const { clientId, ended } = await openStream();
     await subscribe(ann.token, clientId);
+    const other = await openStream();
+    await subscribe(abe.token, other.clientId);
+    expect(await ended(200)).toBe("open");
     expect((await authed(ann.token, "/api/sessions/logout-all", { method: "POST" })).status).toBe(204);
-    expect(await ended).toBe(true);
+    expect(await ended()).toBe("ended");
+    // Only Ann's stream ends: another user's stays open.
+    expect(await other.ended(500)).toBe("open");
+    await other.close();
   });
 
   it("a password change through the records API ends the user's SSE stream", async () => {
@@ -56,7 +73,7 @@ describe("realtime de-authorization", () => {
       { authorization: bob.token },
     );
     expect(res.status).toBe(200);
-    expect(await ended).toBe(true);
+    expect(await ended()).toBe("ended");
   });
 
   it("a browser WebSocket signs in with ?token= and logout-all closes it", async () => {
