@@ -68,7 +68,8 @@ export interface EdgebaseOptions {
   batch?: { maxRequests?: number };
   /**
    * The KV read cache of public list/view responses for guests (README "Read cache"): a staleness bound
-   * (default 60 s) and per-collection overrides or opt-outs, or `false` to turn it off. Needs the CACHE binding.
+   * (default 60 s), a fill budget per collection per minute (default 60), per-collection overrides or
+   * opt-outs, or `false` to turn it off. Needs the CACHE binding.
    */
   cache?: ReadCacheOptions | false;
   /**

@@ -1,4 +1,4 @@
-/** The cache module: a store port with KV and memory adapters, keys, collection generations, read-through. */
+/** The cache module: a store port with KV and memory adapters, keys, collection generations, read-through (the records read cache is ./read-cache). */
 export {
   createEdgeCache,
   DEFAULT_NEAR_TTL_SECONDS,
