@@ -15,13 +15,18 @@ export interface SchemaChangeSink {
 
 /**
  * Hands `event` to `sink` without delaying the response: the promise runs under `defer` (ctx.waitUntil)
- * when given. Sink failures never reach the caller: the change is already committed.
+ * when given. Sink failures, thrown or rejected, never reach the caller: the change is already committed.
  */
 export function emitSchemaChange(
   deps: { schemaChanges?: SchemaChangeSink; defer?: (promise: Promise<unknown>) => void },
   event: SchemaChangeEvent,
 ): void {
   if (!deps.schemaChanges || event.collectionIds.length === 0) return;
-  const sent = deps.schemaChanges.emit(event).catch(() => {});
+  let sent: Promise<unknown>;
+  try {
+    sent = deps.schemaChanges.emit(event).catch(() => {});
+  } catch {
+    return;
+  }
   deps.defer?.(sent);
 }
