@@ -11,6 +11,7 @@ const layers = [
   "auth",
   "realtime",
   "graphql",
+  "openapi",
   "http",
 ];
 

@@ -20,14 +20,17 @@ import { tokenAuth } from "./http/middleware/auth";
 import { type Authenticate, authenticate } from "./http/middleware/authenticate";
 import { bodyLimit, DEFAULT_BODY_LIMIT } from "./http/middleware/body-limit";
 import { d1Session } from "./http/middleware/d1-session";
+import { edgebaseVersion } from "./http/middleware/edgebase-version";
 import { requestContext } from "./http/middleware/request-context";
 import { superuserBootstrap } from "./http/middleware/superuser-bootstrap";
 import { onError, onNotFound } from "./http/on-error";
 import { authRoutes } from "./http/routes/auth";
 import { batchRoutes } from "./http/routes/batch";
 import { collectionRoutes } from "./http/routes/collections";
+import { docsRoutes } from "./http/routes/docs";
 import { graphqlRoutes } from "./http/routes/graphql";
 import { healthRoutes } from "./http/routes/health";
+import { openapiRoutes } from "./http/routes/openapi";
 import { realtimeRoutes } from "./http/routes/realtime";
 import { recordRoutes } from "./http/routes/records";
 import { sessionRoutes } from "./http/routes/sessions";
@@ -81,7 +84,7 @@ export interface EdgebaseOptions {
 
 const DEFAULT_CORS: CorsOptions = {
   origin: "*",
-  exposeHeaders: ["x-request-id", "x-d1-bookmark", "x-edgebase-cache", "etag"],
+  exposeHeaders: ["x-request-id", "x-d1-bookmark", "x-edgebase-cache", "x-edgebase-version", "etag"],
 };
 
 /** Builds the Edgebase Hono app; add your own routes to it before exporting it as the Worker. */
@@ -90,6 +93,7 @@ export function createEdgebase(options: EdgebaseOptions = {}): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
   app.use("*", requestContext(log));
+  app.use("*", edgebaseVersion());
   if (options.cors !== false) app.use("*", cors(options.cors ?? DEFAULT_CORS));
   app.use("*", bodyLimit(options.bodyLimit ?? DEFAULT_BODY_LIMIT));
   app.use("*", d1Session());
@@ -128,6 +132,8 @@ export function createEdgebase(options: EdgebaseOptions = {}): Hono<AppEnv> {
   };
 
   healthRoutes(app);
+  openapiRoutes(app, collectionStore);
+  docsRoutes(app);
   authRoutes(app, authOptions);
   sessionRoutes(app, authOptions);
   const schemaChanges = readCache && schemaGenerationSink(() => readCache.edge()?.generations);

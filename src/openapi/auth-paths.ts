@@ -1,0 +1,160 @@
+/** The auth routes of one auth collection: auth methods, sign-ins, refresh, email flows, OTP, impersonation. */
+import { passwordSignInSchema } from "../auth/flows/password-sign-in";
+import { refreshSchema } from "../auth/flows/refresh";
+import type { AuthCollection } from "../collections/collection";
+import { errorResponses, param } from "./components";
+import { jsonBody, type Operation, type Paths, response } from "./types";
+import { fromZod } from "./zod-schema";
+
+const object = (properties: Record<string, unknown>, required = Object.keys(properties)) => ({
+  type: "object",
+  properties,
+  required,
+});
+const str = { type: "string" };
+
+/** The paths of an auth collection; `record` is a `$ref` to its record schema. */
+export function authPaths(collection: AuthCollection, record: Record<string, unknown>): Paths {
+  const base = `/api/collections/${collection.name}`;
+  const tags = [collection.name];
+  const authResponse = object({ token: str, record, refreshToken: str }, ["token", "record"]);
+  const signIn = (
+    id: string,
+    summary: string,
+    body: Record<string, unknown>,
+    description = "",
+  ): Operation => ({
+    operationId: `${id}_${collection.name}`,
+    tags,
+    summary,
+    description:
+      `${description} \`authRule\`: ${collection.authRule === null ? "locked" : `\`${collection.authRule}\``}.`.trim(),
+    parameters: [param("expand"), param("fields")],
+    requestBody: jsonBody(body),
+    responses: { "200": response("Signed in.", authResponse), ...errorResponses("400", "429") },
+  });
+  const noContent = (
+    id: string,
+    summary: string,
+    body: Record<string, unknown>,
+    description = "",
+  ): Operation => ({
+    operationId: `${id}_${collection.name}`,
+    tags,
+    summary,
+    ...(description ? { description } : {}),
+    requestBody: jsonBody(body),
+    responses: { "204": response("Done."), ...errorResponses("400", "429") },
+  });
+  const noEnumeration = "Answers 204 whether or not the account exists.";
+  return {
+    [`${base}/auth-methods`]: {
+      get: {
+        operationId: `authMethods_${collection.name}`,
+        tags,
+        summary: "Enabled sign-in methods",
+        responses: {
+          "200": response(
+            "The methods.",
+            object({
+              password: object({
+                enabled: { type: "boolean" },
+                identityFields: { type: "array", items: str },
+              }),
+              oauth2: object({ enabled: { type: "boolean" }, providers: { type: "array" } }),
+              mfa: object({ enabled: { type: "boolean" }, duration: { type: "integer" } }),
+              otp: object({ enabled: { type: "boolean" }, duration: { type: "integer" } }),
+            }),
+          ),
+          ...errorResponses("404"),
+        },
+      },
+    },
+    [`${base}/auth-with-password`]: {
+      post: signIn("authWithPassword", "Sign in with a password", fromZod(passwordSignInSchema)),
+    },
+    [`${base}/auth-refresh`]: {
+      post: {
+        ...signIn(
+          "authRefresh",
+          "Renew the token",
+          fromZod(refreshSchema),
+          "With the current token in `Authorization`; or with `refreshToken` (single use, rotated).",
+        ),
+        requestBody: { required: false, content: { "application/json": { schema: fromZod(refreshSchema) } } },
+        security: [{ bearerAuth: [] }, {}],
+      },
+    },
+    [`${base}/request-otp`]: {
+      post: {
+        operationId: `requestOtp_${collection.name}`,
+        tags,
+        summary: "Email a one-time password",
+        requestBody: jsonBody(object({ email: str })),
+        responses: {
+          "200": response("The OTP id.", object({ otpId: str })),
+          ...errorResponses("400", "429"),
+        },
+      },
+    },
+    [`${base}/auth-with-otp`]: {
+      post: signIn("authWithOtp", "Sign in with a one-time password", object({ otpId: str, password: str })),
+    },
+    [`${base}/request-verification`]: {
+      post: noContent(
+        "requestVerification",
+        "Email a verification link",
+        object({ email: str }),
+        noEnumeration,
+      ),
+    },
+    [`${base}/confirm-verification`]: {
+      post: noContent("confirmVerification", "Confirm an email address", object({ token: str })),
+    },
+    [`${base}/request-password-reset`]: {
+      post: noContent(
+        "requestPasswordReset",
+        "Email a password reset link",
+        object({ email: str }),
+        noEnumeration,
+      ),
+    },
+    [`${base}/confirm-password-reset`]: {
+      post: noContent(
+        "confirmPasswordReset",
+        "Set a new password",
+        object({ token: str, password: str, passwordConfirm: str }),
+        "Ends every session of the account.",
+      ),
+    },
+    [`${base}/request-email-change`]: {
+      post: {
+        ...noContent("requestEmailChange", "Email a link to change the address", object({ newEmail: str })),
+        security: [{ bearerAuth: [] }],
+      },
+    },
+    [`${base}/confirm-email-change`]: {
+      post: noContent(
+        "confirmEmailChange",
+        "Confirm a new email address",
+        object({ token: str, password: str }),
+      ),
+    },
+    [`${base}/impersonate/{id}`]: {
+      post: {
+        ...signIn(
+          "impersonate",
+          "Sign in as a record (superusers)",
+          object({ duration: { type: "integer", minimum: 0 } }, []),
+          "A non-refreshable token for the record.",
+        ),
+        parameters: [{ name: "id", in: "path", required: true, schema: str }],
+        security: [{ bearerAuth: [] }],
+        responses: {
+          "200": response("Signed in.", authResponse),
+          ...errorResponses("400", "401", "403", "404"),
+        },
+      },
+    },
+  };
+}

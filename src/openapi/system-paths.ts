@@ -1,0 +1,280 @@
+/** Routes that exist once per instance: health, batch, realtime, sessions and the collections admin API. */
+import { collectionInputSchema } from "../collections/collection";
+import { importCollectionsInput } from "../collections/import-collections";
+import { setSubscriptionsSchema } from "../realtime/sse-subscriptions";
+import { errorResponses, param } from "./components";
+import { jsonBody, type Paths, response } from "./types";
+import { fromZod } from "./zod-schema";
+
+const str = { type: "string" };
+/** Operations that need a token (which kind is said in the summary). */
+const bearer = [{ bearerAuth: [] }];
+
+/** Paths every caller sees. */
+export function publicPaths(): Paths {
+  return {
+    "/api/health": {
+      get: {
+        operationId: "health",
+        tags: ["system"],
+        summary: "Liveness",
+        security: [{}],
+        responses: {
+          "200": response("Healthy.", {
+            type: "object",
+            required: ["code", "message", "data"],
+            properties: { code: { type: "integer" }, message: str, data: { type: "object" } },
+          }),
+        },
+      },
+    },
+    "/api/batch": {
+      post: {
+        operationId: "batch",
+        tags: ["system"],
+        summary: "Several record writes, all or nothing",
+        description:
+          "Create (`POST …/records`), update (`PATCH …/records/{id}`), upsert (`PUT …/records` with an id) and delete requests run in one D1 batch, each checked with the caller's rules.",
+        requestBody: jsonBody({
+          type: "object",
+          required: ["requests"],
+          properties: {
+            requests: {
+              type: "array",
+              items: {
+                type: "object",
+                required: ["method", "url"],
+                properties: {
+                  method: { type: "string", enum: ["POST", "PUT", "PATCH", "DELETE"] },
+                  url: { ...str, examples: ["/api/collections/posts/records"] },
+                  headers: { type: "object", additionalProperties: str },
+                  body: { type: "object" },
+                },
+              },
+            },
+          },
+        }),
+        responses: {
+          "200": response("One result per request, in order.", {
+            type: "array",
+            items: {
+              type: "object",
+              required: ["status", "body"],
+              properties: { status: { type: "integer" }, body: {} },
+            },
+          }),
+          ...errorResponses("400", "403"),
+        },
+      },
+    },
+    "/api/realtime": {
+      get: {
+        operationId: "realtimeConnect",
+        tags: ["realtime"],
+        summary: "Server-Sent Events stream (PocketBase-compatible)",
+        description:
+          "Opens an `text/event-stream`. The first event is `PB_CONNECT` with `{clientId}`; then one event per change of a subscribed topic, named by the topic, with `{action: create|update|delete, record}`. `coll/*` topics follow the listRule, `coll/ID` the viewRule, per subscriber and event.",
+        responses: {
+          "200": { description: "The event stream.", content: { "text/event-stream": { schema: str } } },
+        },
+      },
+      post: {
+        operationId: "realtimeSubscribe",
+        tags: ["realtime"],
+        summary: "Set the topics of an SSE client",
+        description:
+          'Topics: `posts/*`, `posts/RECORD_ID`, with `?options={"query":{"filter":…},"headers":{…}}`.',
+        requestBody: jsonBody(fromZod(setSubscriptionsSchema)),
+        responses: { "204": response("Subscribed."), ...errorResponses("400", "403", "404") },
+      },
+    },
+    "/api/realtime/ws": {
+      get: {
+        operationId: "realtimeWebSocket",
+        tags: ["realtime"],
+        summary: "Native WebSocket (Edgebase extension)",
+        description:
+          'Upgrade with `Upgrade: websocket`. Messages `{type:"subscribe"|"unsubscribe", topic, filter?, expand?, fields?}`; events `{type:"event", topic, action, record, seq}`; reconnect with `since=SEQ` to resume. Presence and broadcast topics: `presence/ROOM`, `broadcast/ROOM`.',
+        responses: { "101": response("Switching protocols."), ...errorResponses("400", "401") },
+      },
+    },
+  };
+}
+
+/** Paths of the signed-in caller's own sessions (Edgebase extension). */
+export function sessionPaths(): Paths {
+  const session = {
+    type: "object",
+    required: ["id", "created", "lastSeen", "expires", "ip", "userAgent", "current"],
+    properties: {
+      id: str,
+      created: str,
+      lastSeen: str,
+      expires: str,
+      ip: str,
+      userAgent: str,
+      current: { type: "boolean" },
+    },
+  };
+  const done = { "204": response("Done."), ...errorResponses("401") };
+  const tags = ["sessions"];
+  return {
+    "/api/sessions": {
+      get: {
+        operationId: "listSessions",
+        tags,
+        summary: "The caller's sessions",
+        security: bearer,
+        responses: {
+          "200": response("The sessions.", {
+            type: "object",
+            required: ["items"],
+            properties: { items: { type: "array", items: session } },
+          }),
+          ...errorResponses("401"),
+        },
+      },
+    },
+    "/api/sessions/{id}": {
+      delete: {
+        operationId: "deleteSession",
+        tags,
+        summary: "End one of the caller's sessions",
+        security: bearer,
+        parameters: [{ name: "id", in: "path", required: true, schema: str }],
+        responses: { ...done, ...errorResponses("404") },
+      },
+    },
+    "/api/sessions/logout": {
+      post: {
+        operationId: "logout",
+        tags,
+        summary: "End the current session",
+        security: bearer,
+        responses: done,
+      },
+    },
+    "/api/sessions/logout-all": {
+      post: {
+        operationId: "logoutAll",
+        tags,
+        summary: "End every session",
+        security: bearer,
+        responses: done,
+      },
+    },
+  };
+}
+
+/** The collections admin API (superusers only). */
+export function adminPaths(): Paths {
+  const tags = ["collections"];
+  const collection = { $ref: "#/components/schemas/Collection" };
+  const idOrName = { name: "idOrName", in: "path", required: true, schema: str };
+  const denied = errorResponses("401", "403");
+  const op = (operationId: string, summary: string, rest: Record<string, unknown>) => ({
+    operationId,
+    tags,
+    summary,
+    security: bearer,
+    ...rest,
+  });
+  return {
+    "/api/collections": {
+      get: op("listCollections", "List collections", {
+        parameters: ["page", "perPage", "sort", "filter", "skipTotal"].map(param),
+        responses: {
+          "200": response("A page of collections.", {
+            type: "object",
+            required: ["page", "perPage", "totalItems", "totalPages", "items"],
+            properties: {
+              page: { type: "integer" },
+              perPage: { type: "integer" },
+              totalItems: { type: "integer" },
+              totalPages: { type: "integer" },
+              items: { type: "array", items: collection },
+            },
+          }),
+          ...denied,
+        },
+      }),
+      post: op("createCollection", "Create a collection", {
+        requestBody: jsonBody(fromZod(collectionInputSchema)),
+        responses: { "200": response("The collection.", collection), ...errorResponses("400", "401", "403") },
+      }),
+    },
+    "/api/collections/import": {
+      put: op("importCollections", "Replace the schema atomically", {
+        description:
+          "Matches collections by id then name; `deleteMissing` deletes every other non-system collection. All changes commit in one batch or none do.",
+        requestBody: jsonBody(fromZod(importCollectionsInput)),
+        responses: { "204": response("Imported."), ...errorResponses("400", "401", "403") },
+      }),
+    },
+    "/api/collections/meta/scaffolds": {
+      get: op("collectionScaffolds", "Blank collections of each type", {
+        responses: {
+          "200": response("By type.", { type: "object", additionalProperties: collection }),
+          ...denied,
+        },
+      }),
+    },
+    "/api/collections/{idOrName}": {
+      get: op("viewCollection", "View a collection", {
+        parameters: [idOrName],
+        responses: { "200": response("The collection.", collection), ...denied, ...errorResponses("404") },
+      }),
+      patch: op("updateCollection", "Update a collection (DDL runs atomically, data kept)", {
+        parameters: [idOrName],
+        requestBody: jsonBody({ type: "object" }),
+        responses: {
+          "200": response("The collection.", collection),
+          ...errorResponses("400", "401", "403", "404"),
+        },
+      }),
+      delete: op("deleteCollection", "Delete a collection and its table", {
+        parameters: [idOrName],
+        responses: { "204": response("Deleted."), ...errorResponses("400", "401", "403", "404") },
+      }),
+    },
+    "/api/collections/{idOrName}/truncate": {
+      delete: op("truncateCollection", "Delete every record of a collection", {
+        parameters: [idOrName],
+        responses: { "204": response("Truncated."), ...errorResponses("400", "401", "403", "404") },
+      }),
+    },
+  };
+}
+
+/** The collection definition as the admin API returns it (fields and options are documented in API.md). */
+export const collectionSchema = {
+  type: "object",
+  required: [
+    "id",
+    "name",
+    "type",
+    "system",
+    "fields",
+    "indexes",
+    "listRule",
+    "viewRule",
+    "createRule",
+    "updateRule",
+    "deleteRule",
+  ],
+  properties: {
+    id: str,
+    name: str,
+    type: { type: "string", enum: ["base", "auth", "view"] },
+    system: { type: "boolean" },
+    fields: { type: "array", items: { type: "object", required: ["id", "name", "type"] } },
+    indexes: { type: "array", items: str },
+    listRule: { type: ["string", "null"] },
+    viewRule: { type: ["string", "null"] },
+    createRule: { type: ["string", "null"] },
+    updateRule: { type: ["string", "null"] },
+    deleteRule: { type: ["string", "null"] },
+    created: str,
+    updated: str,
+  },
+};
