@@ -1,33 +1,61 @@
-/** Tests run inside workerd against real local D1, KV and Durable Objects, with system migrations applied. */
+/**
+ * Two test projects, one `npm test`: "workers" runs inside workerd against real local D1, KV and Durable
+ * Objects (system migrations applied); "node" runs what needs Node (the CLI, OpenAPI validation with ajv,
+ * tsc) against a real `wrangler dev` server each file starts.
+ */
 import { readdir } from "node:fs/promises";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
+/** Node-side tests: everything under test/cli, and any `*.node.test.ts`. */
+const NODE_TESTS = ["test/cli/**/*.test.ts", "test/**/*.node.test.ts"];
+
 export default defineConfig(async () => ({
-  plugins: [
-    cloudflareTest({
-      wrangler: { configPath: "./wrangler.toml" },
-      miniflare: {
-        bindings: {
-          TEST_MIGRATIONS: await readD1Migrations("migrations"),
-          // The raw listing lets a test catch nested migration folders, which readD1Migrations skips silently.
-          TEST_MIGRATION_ENTRIES: await listMigrationEntries("migrations"),
-          // `RULES_PROPERTY_RUNS=2000 npm test -- test/rules` runs the rules property tests longer (seed: RULES_PROPERTY_SEED).
-          RULES_PROPERTY_RUNS: process.env.RULES_PROPERTY_RUNS ?? "",
-          RULES_PROPERTY_SEED: process.env.RULES_PROPERTY_SEED ?? "",
-        },
-      },
-    }),
-  ],
   test: {
-    setupFiles: ["./test/setup.ts"],
-    include: ["test/**/*.test.ts"],
     // Request logs of passing tests are noise; a failing test still shows what it logged.
     silent: "passed-only" as const,
-    // CI is a shared 2-core machine: generous limits keep slow-but-correct tests from flaking. Nothing here
-    // asserts on time; performance lives in bench/.
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
+    projects: [
+      {
+        plugins: [
+          cloudflareTest({
+            wrangler: { configPath: "./wrangler.toml" },
+            miniflare: {
+              bindings: {
+                TEST_MIGRATIONS: await readD1Migrations("migrations"),
+                // The raw listing lets a test catch nested migration folders, which readD1Migrations skips silently.
+                TEST_MIGRATION_ENTRIES: await listMigrationEntries("migrations"),
+                // `RULES_PROPERTY_RUNS=2000 npm test -- test/rules` runs the rules property tests longer (seed: RULES_PROPERTY_SEED).
+                RULES_PROPERTY_RUNS: process.env.RULES_PROPERTY_RUNS ?? "",
+                RULES_PROPERTY_SEED: process.env.RULES_PROPERTY_SEED ?? "",
+              },
+            },
+          }),
+        ],
+        test: {
+          name: "workers",
+          setupFiles: ["./test/setup.ts"],
+          include: ["test/**/*.test.ts"],
+          exclude: NODE_TESTS,
+          silent: "passed-only" as const,
+          // CI is a shared 2-core machine: generous limits keep slow-but-correct tests from flaking. Nothing here
+          // asserts on time; performance lives in bench/.
+          testTimeout: 30_000,
+          hookTimeout: 30_000,
+        },
+      },
+      {
+        test: {
+          name: "node",
+          environment: "node",
+          include: NODE_TESTS,
+          silent: "passed-only" as const,
+          // Each file starts its own wrangler dev server: one at a time keeps the shared cores usable.
+          fileParallelism: false,
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+        },
+      },
+    ],
   },
 }));
 

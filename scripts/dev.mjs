@@ -1,11 +1,15 @@
 #!/usr/bin/env node
 /**
  * `npm run dev`: writes a git-ignored `.dev.vars` with a local superuser when there is none, applies system
- * migrations to the local D1 database, then starts `wrangler dev`.
+ * migrations to the local D1 database, then starts `wrangler dev`. When `edgebase.schema.json` exists, it is
+ * applied to the local database once the server answers (schema as code), and the changes are printed.
  */
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { push } from "../cli/commands/schema.mjs";
+import { CliError, EXIT } from "../cli/lib/errors.mjs";
+import { SCHEMA_FILE } from "../cli/lib/schema-file.mjs";
 
 // Extra arguments pass through to `wrangler dev` (e.g. `npm run dev -- --port 8788 --ip 127.0.0.1`).
 const devArgs = process.argv.slice(2);
@@ -71,3 +75,43 @@ console.log(
 const dev = spawn("wrangler", ["dev", ...devArgs], { stdio: "inherit" });
 for (const signal of /** @type {const} */ (["SIGINT", "SIGTERM"])) process.on(signal, () => dev.kill(signal));
 dev.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+
+/** The value of a `--name value` argument given to wrangler dev. */
+const argOf = (/** @type {string} */ name) => {
+  const i = devArgs.indexOf(name);
+  return i >= 0 ? devArgs[i + 1] : undefined;
+};
+
+/** Polls /api/health until the server answers (wrangler prints "Ready" a moment before it does). */
+async function waitForServer(/** @type {string} */ url) {
+  for (let i = 0; i < 240; i++) {
+    try {
+      if ((await fetch(`${url}/api/health`)).ok) return true;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  return false;
+}
+
+if (existsSync(SCHEMA_FILE)) {
+  const host = argOf("--ip");
+  const url = `http://${!host || host === "0.0.0.0" || host === "localhost" ? "127.0.0.1" : host}:${argOf("--port") ?? 8787}`;
+  if (await waitForServer(url)) {
+    console.log(`\nApplying ${SCHEMA_FILE} to the local database:`);
+    try {
+      await push({ file: SCHEMA_FILE, url, yes: true, allowDataLoss: false });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      console.error(`${SCHEMA_FILE} was not applied: ${message}`);
+      if (error instanceof CliError && error.exitCode === EXIT.refused) {
+        console.error(
+          "Review with `npm run edgebase -- schema diff`; accept with `npm run edgebase -- schema push --allow-data-loss`.",
+        );
+      }
+    }
+  } else {
+    console.error(`The server did not answer at ${url}: ${SCHEMA_FILE} was not applied.`);
+  }
+}

@@ -2,7 +2,9 @@
 import { passwordSignInSchema } from "../auth/flows/password-sign-in";
 import { refreshSchema } from "../auth/flows/refresh";
 import type { AuthCollection } from "../collections/collection";
+import { SUPERUSERS } from "../collections/names";
 import { errorResponses, param } from "./components";
+import { recordSchema } from "./record-schemas";
 import { jsonBody, type Operation, type Paths, response } from "./types";
 import { fromZod } from "./zod-schema";
 
@@ -13,10 +15,17 @@ const object = (properties: Record<string, unknown>, required = Object.keys(prop
 });
 const str = { type: "string" };
 
-/** The paths of an auth collection; `record` is a `$ref` to its record schema. */
-export function authPaths(collection: AuthCollection, record: Record<string, unknown>): Paths {
+/**
+ * The paths of an auth collection, and the schema of the record its sign-ins return: the record as it sees
+ * itself (hidden fields only when it is a superuser), whoever reads the document.
+ */
+export function authPaths(collection: AuthCollection): { paths: Paths; schemas: Record<string, unknown> } {
   const base = `/api/collections/${collection.name}`;
   const tags = [collection.name];
+  const name = `${collection.name}AuthRecord`;
+  const self = { superuser: collection.name === SUPERUSERS, owner: true };
+  const schemas = { [name]: recordSchema(collection, self) };
+  const record = { $ref: `#/components/schemas/${name}` };
   const authResponse = object({ token: str, record, refreshToken: str }, ["token", "record"]);
   const signIn = (
     id: string,
@@ -44,10 +53,10 @@ export function authPaths(collection: AuthCollection, record: Record<string, unk
     summary,
     ...(description ? { description } : {}),
     requestBody: jsonBody(body),
-    responses: { "204": response("Done."), ...errorResponses("400", "429") },
+    responses: { "204": response("Done."), ...errorResponses("400", "401", "429") },
   });
   const noEnumeration = "Answers 204 whether or not the account exists.";
-  return {
+  const paths: Paths = {
     [`${base}/auth-methods`]: {
       get: {
         operationId: `authMethods_${collection.name}`,
@@ -83,6 +92,7 @@ export function authPaths(collection: AuthCollection, record: Record<string, unk
         ),
         requestBody: { required: false, content: { "application/json": { schema: fromZod(refreshSchema) } } },
         security: [{ bearerAuth: [] }, {}],
+        responses: { "200": response("Signed in.", authResponse), ...errorResponses("400", "401", "429") },
       },
     },
     [`${base}/request-otp`]: {
@@ -157,4 +167,5 @@ export function authPaths(collection: AuthCollection, record: Record<string, unk
       },
     },
   };
+  return { paths, schemas };
 }

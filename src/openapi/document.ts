@@ -62,8 +62,9 @@ export function buildDocument(input: DocumentInput): Record<string, unknown> {
       Object.assign(schemas, part.schemas);
     }
     if (collection.type === "auth") {
-      Object.assign(schemas, { [`${collection.name}Record`]: part.schemas[`${collection.name}Record`] });
-      Object.assign(paths, authPaths(collection, { $ref: `#/components/schemas/${collection.name}Record` }));
+      const auth = authPaths(collection);
+      Object.assign(paths, auth.paths);
+      Object.assign(schemas, auth.schemas);
     }
   }
   Object.assign(paths, sessionPaths());

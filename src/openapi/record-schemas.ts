@@ -5,9 +5,11 @@ import { isSecretField } from "../records/record-json";
 import { fieldSchema } from "./field-schema";
 import type { JsonSchema } from "./types";
 
-/** Who reads the document: superusers see hidden fields, everyone else does not. */
+/** Who reads the records: superusers see hidden fields, everyone else does not. */
 export interface Audience {
   superuser: boolean;
+  /** The reader is the record itself (sign-in answers): an auth record's email is always there. */
+  owner?: boolean;
 }
 
 /**
@@ -38,7 +40,8 @@ export function recordSchema(collection: Collection, audience: Audience): JsonSc
     if (!isReturned(collection, field, audience)) continue;
     properties[field.name] = fieldSchema(field);
     // An auth record's email is left out unless emailVisibility is on or the caller owns the record.
-    const conditional = collection.type === "auth" && field.name === "email" && !audience.superuser;
+    const conditional =
+      collection.type === "auth" && field.name === "email" && !audience.superuser && !audience.owner;
     if (!conditional) required.push(field.name);
   }
   properties.expand = {

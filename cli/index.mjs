@@ -1,0 +1,97 @@
+#!/usr/bin/env node
+/** The `edgebase` CLI: schema as code (pull, diff, push), typegen and superusers. Runs on Node, never in the Worker. */
+import { Command, Option } from "commander";
+import { diff, pull, push } from "./commands/schema.mjs";
+import { createSuperuser, deleteSuperuser, updateSuperuser } from "./commands/superuser.mjs";
+import { typegen } from "./commands/typegen.mjs";
+import { CliError, EXIT } from "./lib/errors.mjs";
+import { SCHEMA_FILE } from "./lib/schema-file.mjs";
+
+const REMOTE_HELP =
+  "talk to the deployed Worker at EDGEBASE_URL, as a superuser (EDGEBASE_TOKEN, or EDGEBASE_EMAIL and EDGEBASE_PASSWORD)";
+const LOCAL_NOTE = `
+Without --remote, commands talk to the \`npm run dev\` server (EDGEBASE_URL, default http://127.0.0.1:8787) as the
+superuser in .dev.vars (EDGEBASE_EMAIL/EDGEBASE_PASSWORD or EDGEBASE_TOKEN override it).
+Exit codes: 0 ok, 1 the server refused or failed, 2 bad input, 3 server unreachable, 4 bad credentials,
+5 stopped (data loss without --allow-data-loss, or not confirmed).`;
+
+const program = new Command("edgebase")
+  .description("Edgebase command line: the schema as code, typed clients and superusers.")
+  .showHelpAfterError()
+  .addHelpText("after", LOCAL_NOTE);
+
+const remote = () => new Option("--remote", REMOTE_HELP);
+const file = () => new Option("-f, --file <path>", "the schema file").default(SCHEMA_FILE);
+
+const schema = program.command("schema").description("pull, compare and apply the collections as code");
+schema
+  .command("pull")
+  .description(`write the server's collections to ${SCHEMA_FILE} (sorted, stable, no secrets)`)
+  .addOption(remote())
+  .addOption(file())
+  .action(pull);
+schema
+  .command("diff")
+  .description(
+    "print what `schema push` would change: collections, fields, renames, rules, indexes, data at risk",
+  )
+  .addOption(remote())
+  .addOption(file())
+  .action(diff);
+schema
+  .command("push")
+  .description(
+    "apply the schema file in one atomic change (collections missing from the file are deleted), after showing the diff",
+  )
+  .addOption(remote())
+  .addOption(file())
+  .option("-y, --yes", "apply without asking")
+  .option("--allow-data-loss", "accept dropping collections or fields that hold data")
+  .action(async (options) => {
+    await push(options);
+  });
+
+program
+  .command("typegen")
+  .description("write TypeScript types, zod schemas and a TypedPocketBase for every collection")
+  .addOption(remote())
+  .option("-s, --schema <file>", "read collections from a schema file instead of a server (no server needed)")
+  .option("-o, --out <file>", "output file, or - for stdout", "edgebase-types.ts")
+  .action(typegen);
+
+const superuser = program
+  .command("superuser")
+  .description("create, update or delete a superuser directly in D1 (through wrangler; no server needed)");
+const d1Options = (/** @type {Command} */ command) =>
+  command
+    .option("--remote", "the deployed D1 database (default: the local one)")
+    .option("--local", "the local D1 database (the default)")
+    .option("--persist-to <dir>", "local state directory, as given to `npm run dev -- --persist-to`");
+d1Options(
+  superuser
+    .command("create")
+    .description("create a superuser, or set a new password of an existing one")
+    .argument("<email>")
+    .argument("<password>", "8 to 256 characters"),
+).action(createSuperuser);
+d1Options(
+  superuser
+    .command("update")
+    .description("set a new password (earlier tokens stop working)")
+    .argument("<email>")
+    .argument("<password>", "8 to 256 characters"),
+).action(updateSuperuser);
+d1Options(superuser.command("delete").description("delete a superuser").argument("<email>")).action(
+  deleteSuperuser,
+);
+
+try {
+  await program.parseAsync();
+} catch (error) {
+  if (error instanceof CliError) {
+    process.stderr.write(`edgebase: ${error.message}\n`);
+    process.exit(error.exitCode);
+  }
+  process.stderr.write(`edgebase: ${error instanceof Error ? (error.stack ?? error.message) : error}\n`);
+  process.exit(EXIT.failed);
+}

@@ -1,0 +1,123 @@
+/** A small superuser API client over fetch: signs in once, maps failures to CLI errors with exit codes. */
+import { CliError, EXIT } from "./errors.mjs";
+
+/**
+ * @typedef {import("./target.mjs").Target} Target
+ */
+
+/** Milliseconds before a request counts as unreachable. */
+const TIMEOUT_MS = 30_000;
+
+/**
+ * One request; network failures become {@link EXIT.unreachable}.
+ * @param {string} url
+ * @param {RequestInit} init
+ */
+async function send(url, init) {
+  try {
+    return await fetch(url, { ...init, signal: AbortSignal.timeout(TIMEOUT_MS) });
+  } catch (error) {
+    const reason =
+      error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error);
+    throw new CliError(
+      `Cannot reach ${new URL(url).origin} (${reason}). Is the server running (\`npm run dev\`) and EDGEBASE_URL right?`,
+      EXIT.unreachable,
+    );
+  }
+}
+
+/**
+ * The message of an error response (the API's `{status, message, data}` shape, or the raw text).
+ * @param {Response} res
+ */
+async function errorText(res) {
+  const text = await res.text();
+  try {
+    const body = JSON.parse(text);
+    const details = body.data && Object.keys(body.data).length > 0 ? ` ${JSON.stringify(body.data)}` : "";
+    return `${body.message ?? text}${details}`;
+  } catch {
+    return text.slice(0, 500);
+  }
+}
+
+/** A signed-in superuser session against one instance. */
+export class ApiClient {
+  /** @type {Target} */
+  #target;
+  /** @type {string | undefined} */
+  #token;
+
+  /** @param {Target} target */
+  constructor(target) {
+    this.#target = target;
+    this.#token = target.token;
+  }
+
+  /** The base URL. */
+  get url() {
+    return this.#target.url;
+  }
+
+  async #signIn() {
+    if (this.#token) return this.#token;
+    const res = await send(`${this.#target.url}/api/collections/_superusers/auth-with-password`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ identity: this.#target.email, password: this.#target.password }),
+    });
+    if (res.status === 429) {
+      throw new CliError(
+        `Superuser sign-in is rate limited (retry after ${res.headers.get("retry-after") ?? "a while"} s). Set EDGEBASE_TOKEN to a superuser token to avoid signing in on every command.`,
+        EXIT.auth,
+      );
+    }
+    if (res.status === 400 || res.status === 401 || res.status === 403) {
+      throw new CliError(
+        `Superuser sign-in failed: ${await errorText(res)} Check the credentials.`,
+        EXIT.auth,
+      );
+    }
+    if (!res.ok) throw new CliError(`Superuser sign-in failed (${res.status}): ${await errorText(res)}`);
+    const body = /** @type {{ token?: unknown }} */ (await res.json());
+    this.#token = String(body.token);
+    return this.#token;
+  }
+
+  /**
+   * Sends a JSON request as the superuser; returns the parsed body (undefined for 204).
+   * @param {string} method
+   * @param {string} path
+   * @param {unknown} [body]
+   * @returns {Promise<any>}
+   */
+  async request(method, path, body) {
+    const token = await this.#signIn();
+    /** @type {Record<string, string>} */
+    const headers = { authorization: `Bearer ${token}` };
+    if (body !== undefined) headers["content-type"] = "application/json";
+    const res = await send(`${this.#target.url}${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (res.status === 401 || res.status === 403) {
+      throw new CliError(`${method} ${path} was refused (${res.status}): ${await errorText(res)}`, EXIT.auth);
+    }
+    if (!res.ok) throw new CliError(`${method} ${path} failed (${res.status}): ${await errorText(res)}`);
+    return res.status === 204 ? undefined : res.json();
+  }
+
+  /** Every collection definition (all pages). */
+  async collections() {
+    /** @type {Record<string, unknown>[]} */
+    const out = [];
+    for (let page = 1; ; page++) {
+      const body = /** @type {{ items: Record<string, unknown>[], totalPages: number }} */ (
+        await this.request("GET", `/api/collections?page=${page}&perPage=200&sort=name`)
+      );
+      out.push(...body.items);
+      if (page >= body.totalPages || body.items.length === 0) return out;
+    }
+  }
+}

@@ -1,0 +1,119 @@
+/** Starts a real `wrangler dev` server on fresh local state for Node-side tests (CLI, OpenAPI conformance). */
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+/** A running server and its bootstrap superuser. */
+export interface DevServer {
+  url: string;
+  email: string;
+  password: string;
+  /** The local state directory (`--persist-to`), for wrangler d1 commands against the same database. */
+  persistTo: string;
+  /** The last lines wrangler printed (for failure messages). */
+  log(): string;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
+    });
+  });
+}
+
+async function waitForHealth(url: string, child: ChildProcess, output: () => string): Promise<void> {
+  const deadline = Date.now() + 150_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`wrangler dev exited (${child.exitCode}):\n${output()}`);
+    try {
+      if ((await fetch(`${url}/api/health`)).ok) return;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`wrangler dev did not answer within 150 s:\n${output()}`);
+}
+
+/** Applies the system migrations to fresh local state and starts `wrangler dev` on a free port. */
+export async function startDevServer(): Promise<DevServer> {
+  const persistTo = mkdtempSync(join(tmpdir(), "edgebase-test-"));
+  const env = { ...process.env, CI: "true" };
+  const migrate = spawnSync(
+    "wrangler",
+    ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persistTo],
+    {
+      env,
+      encoding: "utf8",
+    },
+  );
+  if (migrate.status !== 0) throw new Error(`migrations failed:\n${migrate.stdout}${migrate.stderr}`);
+  const [port, inspector] = [await freePort(), await freePort()];
+  const email = "cli-test@example.com";
+  const password = randomBytes(12).toString("base64url");
+  // A process group of its own: wrangler starts workerd, and stop() must end both.
+  const child = spawn(
+    "wrangler",
+    [
+      "dev",
+      ...["--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspector)],
+      ...["--persist-to", persistTo, "--show-interactive-dev-session=false"],
+      ...["--var", `EDGEBASE_SUPERUSER_EMAIL:${email}`, "--var", `EDGEBASE_SUPERUSER_PASSWORD:${password}`],
+    ],
+    { env, detached: true, stdio: ["ignore", "pipe", "pipe"] },
+  );
+  let log = "";
+  child.stdout?.on("data", (chunk) => {
+    log = (log + chunk).slice(-20_000);
+  });
+  child.stderr?.on("data", (chunk) => {
+    log = (log + chunk).slice(-20_000);
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    if (child.exitCode === null && child.pid) {
+      const exited = new Promise((r) => child.once("exit", r));
+      process.kill(-child.pid, "SIGTERM");
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+    }
+    rmSync(persistTo, { recursive: true, force: true });
+  };
+  try {
+    await waitForHealth(url, child, () => log);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { url, email, password, persistTo, log: () => log, stop };
+}
+
+/**
+ * fetch, retried once on a network error: wrangler dev closes idle keep-alive connections, and undici may
+ * reuse one just as it closes ("other side closed") after a test spent a while in a child process.
+ */
+export async function fetchServer(url: string, init?: RequestInit): Promise<Response> {
+  try {
+    return await fetch(url, init);
+  } catch {
+    return fetch(url, init);
+  }
+}
+
+/** Signs in as the server's superuser and returns the token. */
+export async function superuserToken(server: DevServer): Promise<string> {
+  const res = await fetchServer(`${server.url}/api/collections/_superusers/auth-with-password`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ identity: server.email, password: server.password }),
+  });
+  if (!res.ok) throw new Error(`superuser sign-in ${res.status}: ${await res.text()}`);
+  return ((await res.json()) as { token: string }).token;
+}
