@@ -63,7 +63,7 @@ async function planPush(options) {
     canonicalSchema(current),
     recordCounter(client),
   );
-  return { client, desired, changes };
+  return { client, desired, current, changes };
 }
 
 /**
@@ -98,7 +98,7 @@ async function confirm(question) {
  * @returns {Promise<import("../lib/diff.mjs").Change[]>} the applied changes
  */
 export async function push(options) {
-  const { client, desired, changes } = await planPush(options);
+  const { client, desired, current, changes } = await planPush(options);
   process.stdout.write(`${formatDiff(changes)}\n`);
   if (changes.length === 0) return changes;
   if (totalAtRisk(changes) > 0 && !options.allowDataLoss) {
@@ -110,7 +110,16 @@ export async function push(options) {
   if (!options.yes && !(await confirm(`Apply ${changes.length} change(s) to ${client.url}?`))) {
     throw new CliError("Cancelled: nothing was changed.", EXIT.refused);
   }
-  progress("Applying (one atomic schema change)…");
+  // A new view's query can only be checked once its tables exist: those views go in a second import.
+  const names = new Set(current.map((c) => String(c.name).toLowerCase()));
+  const ids = new Set(current.map((c) => c.id));
+  const newViews = desired.filter((c) => c.type === "view" && !ids.has(c.id) && !names.has(c.name.toLowerCase()));
+  if (newViews.length > 0) {
+    progress("Applying tables first (new view collections need them)…");
+    const first = desired.filter((c) => !newViews.includes(c));
+    await client.request("PUT", "/api/collections/import", { collections: first, deleteMissing: false });
+  }
+  progress(newViews.length > 0 ? "Applying the rest…" : "Applying (one atomic schema change)…");
   await client.request("PUT", "/api/collections/import", { collections: desired, deleteMissing: true });
   progress(`Applied ${changes.length} change(s).`);
   return changes;
