@@ -113,7 +113,9 @@ export async function push(options) {
   // A new view's query can only be checked once its tables exist: those views go in a second import.
   const names = new Set(current.map((c) => String(c.name).toLowerCase()));
   const ids = new Set(current.map((c) => c.id));
-  const newViews = desired.filter((c) => c.type === "view" && !ids.has(c.id) && !names.has(c.name.toLowerCase()));
+  const newViews = desired.filter(
+    (c) => c.type === "view" && !ids.has(c.id) && !names.has(c.name.toLowerCase()),
+  );
   if (newViews.length > 0) {
     progress("Applying tables first (new view collections need them)…");
     const first = desired.filter((c) => !newViews.includes(c));

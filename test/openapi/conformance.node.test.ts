@@ -101,6 +101,26 @@ describe("the document", () => {
   });
 });
 
+describe("/api/docs under wrangler dev", () => {
+  it("redirects to the reference, whose HTML and scripts static assets serve with no CDN", async () => {
+    const redirect = await fetchServer(`${server.url}/api/docs`, { redirect: "manual" });
+    expect(redirect.status).toBe(302);
+    expect(redirect.headers.get("location")).toBe("/api/docs/");
+    const html = await fetchServer(`${server.url}/api/docs/`);
+    expect(html.status).toBe(200);
+    const page = await html.text();
+    expect(page).toContain('<script src="./scalar.js"></script>');
+    expect(page).not.toMatch(/https?:\/\//);
+    const scalar = await fetchServer(`${server.url}/api/docs/scalar.js`);
+    expect(scalar.status).toBe(200);
+    expect(scalar.headers.get("content-type")).toContain("javascript");
+    expect((await scalar.text()).length).toBeGreaterThan(1_000_000);
+    const script = await (await fetchServer(`${server.url}/api/docs/docs.js`)).text();
+    expect(script).toContain("Scalar.createApiReference");
+    expect(script).toContain("../openapi.json");
+  });
+});
+
 describe("every operation answers as documented", () => {
   it("walks the superuser document and checks each response body against its schema", async () => {
     const doc: Json = await SwaggerParser.dereference(structuredClone(await documentFor(token)));
