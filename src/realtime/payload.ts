@@ -4,28 +4,17 @@ import { noopChangeSink } from "../records/events";
 import { expandRecords } from "../records/expand";
 import { fieldsTree, projectFields } from "../records/fields";
 import { parseExpand, parseFields } from "../records/query-params";
-import type { RecordJson } from "../records/record-json";
+import { type RecordJson, visibleRecord } from "../records/visibility";
 import type { RuleContext } from "../rules/context";
 import type { HubEvent } from "./hub-event";
 import type { Subscription } from "./protocol";
 
 /**
- * The public JSON of an event's record for the subscriber in `ctx` (the same visibility as records'
- * toRecordJson: hidden fields for superusers only, an auth record's email only when visible, to its owner or a
- * superuser), before expand and fields.
+ * The public JSON of an event's record for the subscriber in `ctx`, before expand and fields: the one
+ * visibility rule (records/visibility.ts), so realtime shows exactly what the REST API would.
  */
 export function publicRecord(event: HubEvent, ctx: RuleContext): RecordJson {
-  const { collection, record } = event;
-  const out: Record<string, unknown> = { collectionId: collection.id, collectionName: collection.name };
-  const hidden = ctx.isSuperuser ? new Set<string>() : new Set(collection.hidden);
-  const isOwner = ctx.auth !== null && ctx.auth.collectionId === collection.id && ctx.auth.id === record.id;
-  const emailVisible = ctx.isSuperuser || isOwner || record.emailVisibility === true;
-  for (const [name, value] of Object.entries(record)) {
-    if (hidden.has(name)) continue;
-    if (collection.type === "auth" && name === "email" && !emailVisible) continue;
-    out[name] = value;
-  }
-  return out as RecordJson;
+  return visibleRecord(event.collection, event.record, ctx);
 }
 
 /** Where expand reads related records. */

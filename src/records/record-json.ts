@@ -1,22 +1,10 @@
-/** Stored rows to API records: decoded fields, collectionId/collectionName, hidden fields dropped. */
+/** Stored rows to API records (decoded, through the one visibility rule), and record ETags. */
 import type { Collection } from "../collections/collection";
-import { decodeValue, type Field } from "../collections/fields";
+import { decodeValue } from "../collections/fields";
 import type { RuleContext } from "../rules/context";
+import { isFieldVisible, isSecretField, type RecordJson, visibilityScope } from "./visibility";
 
-/** A record as the API returns it. */
-export type RecordJson = Record<string, unknown> & {
-  id: string;
-  collectionId: string;
-  collectionName: string;
-};
-
-/** Fields never returned to anyone, superusers included. */
-const SECRET_FIELDS = new Set(["password", "tokenKey"]);
-
-/** True for auth collections' secret fields (password hash, token key). */
-export function isSecretField(collection: Collection, field: Field): boolean {
-  return collection.type === "auth" && SECRET_FIELDS.has(field.name);
-}
+export { isSecretField, type RecordJson } from "./visibility";
 
 /** Every field of a row decoded (secrets excluded): the shape change events and rule checks work with. */
 export function decodeRow(collection: Collection, row: Record<string, unknown>): Record<string, unknown> {
@@ -29,36 +17,34 @@ export function decodeRow(collection: Collection, row: Record<string, unknown>):
 }
 
 /**
- * The public JSON of a stored row for the caller in `ctx`: hidden fields only for superusers; an auth record's
- * email only when `emailVisibility` is on, the caller is that record, or a superuser.
+ * The public JSON of a stored row for the caller in `ctx`, as records/visibility.ts decides it: only the
+ * visible fields are decoded (the predicate reads the stored row, so `emailVisibility` is checked as stored).
  */
 export function toRecordJson(
   collection: Collection,
   row: Record<string, unknown>,
   ctx: RuleContext,
 ): RecordJson {
+  const scope = visibilityScope(collection);
   const out: Record<string, unknown> = { collectionId: collection.id, collectionName: collection.name };
-  const isOwner = ctx.auth !== null && ctx.auth.collectionId === collection.id && ctx.auth.id === row.id;
   for (const field of collection.fields) {
-    if (isSecretField(collection, field)) continue;
-    if (field.hidden && !ctx.isSuperuser) continue;
-    if (collection.type === "auth" && field.name === "email" && !ctx.isSuperuser && !isOwner) {
-      const visible =
-        row.emailVisibility === 1 || row.emailVisibility === true || row.emailVisibility === "1";
-      if (!visible) continue;
-    }
-    out[field.name] = decodeValue(field, row[field.name]);
+    if (isFieldVisible(scope, field.name, row, ctx)) out[field.name] = decodeValue(field, row[field.name]);
   }
   return out as RecordJson;
 }
 
-/** A weak ETag of the stored row: any change to any column gives a new one. */
-export async function etagOf(row: Record<string, unknown>): Promise<string> {
-  const keys = Object.keys(row).sort();
-  const text = JSON.stringify(keys.map((k) => [k, row[k]]));
+/** A weak ETag of any JSON value: a SHA-256 of its canonical text (top-level keys sorted), 96 bits shown. */
+export async function hashEtag(value: Record<string, unknown>): Promise<string> {
+  const keys = Object.keys(value).sort();
+  const text = JSON.stringify(keys.map((k) => [k, value[k]]));
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
   const hex = [...new Uint8Array(digest).slice(0, 12)].map((b) => b.toString(16).padStart(2, "0")).join("");
   return `W/"${hex}"`;
+}
+
+/** A weak ETag of the stored row: any change to any column gives a new one. */
+export async function etagOf(row: Record<string, unknown>): Promise<string> {
+  return hashEtag(row);
 }
 
 /** True when an If-Match header value names `etag` (or is `*`); weak and strong forms compare equal. */
