@@ -103,7 +103,7 @@ export async function planCreate(
       return {
         status: 201,
         body: record,
-        etag: await etagOf(row),
+        etag: await etagOf(collection, row, deps.ctx),
         events: [{ action: "create", collection, record: decodeRow(collection, row) }],
       };
     },

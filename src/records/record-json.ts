@@ -42,9 +42,18 @@ export async function hashEtag(value: Record<string, unknown>): Promise<string> 
   return `W/"${hex}"`;
 }
 
-/** A weak ETag of the stored row: any change to any column gives a new one. */
-export async function etagOf(row: Record<string, unknown>): Promise<string> {
-  return hashEtag(row);
+/**
+ * The ETag of a stored row as the caller in `ctx` sees it: a hash of exactly what {@link toRecordJson} returns
+ * to that caller. Why not the whole row: an unkeyed hash of hidden columns lets anyone brute-force low-entropy
+ * hidden values offline. The trade-off: a change only to fields the caller cannot see keeps their ETag, which
+ * is harmless for If-Match (PATCH changes only the fields it names, and the caller could not see the others).
+ */
+export async function etagOf(
+  collection: Collection,
+  row: Record<string, unknown>,
+  ctx: RuleContext,
+): Promise<string> {
+  return hashEtag(toRecordJson(collection, row, ctx));
 }
 
 /** True when an If-Match header value names `etag` (or is `*`); weak and strong forms compare equal. */

@@ -29,7 +29,7 @@ export async function readTarget(
 ): Promise<Record<string, unknown>> {
   const current = await readAccessible(deps, ref, id, rule);
   if (!current) throw notFound();
-  if (options.ifMatch && !ifMatchSatisfied(options.ifMatch, await etagOf(current)))
+  if (options.ifMatch && !ifMatchSatisfied(options.ifMatch, await etagOf(ref.collection, current, deps.ctx)))
     throw preconditionFailed();
   return current;
 }
@@ -152,7 +152,7 @@ export async function planUpdate(
       return {
         status: 200,
         body: record,
-        etag: await etagOf(row),
+        etag: await etagOf(collection, row, deps.ctx),
         events: [
           {
             action: "update",

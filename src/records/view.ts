@@ -46,5 +46,5 @@ export async function viewRecord(
   const row = await readAccessible(deps, ref, id, ref.collection.viewRule);
   if (!row) throw notFound();
   const [record] = await renderRecords(deps, ref, [row], params);
-  return { record, etag: await etagOf(row) };
+  return { record, etag: await etagOf(ref.collection, row, deps.ctx) };
 }

@@ -4,7 +4,7 @@ import { createRecord } from "../../records/create";
 import { deleteRecord } from "../../records/delete";
 import { listRecords } from "../../records/list";
 import { parseListParams, parseViewParams } from "../../records/query-params";
-import { etagOf } from "../../records/record-json";
+import { hashEtag } from "../../records/record-json";
 import { updateRecord } from "../../records/update";
 import { viewRecord } from "../../records/view";
 import type { AppEnv } from "../context";
@@ -22,7 +22,7 @@ export function recordRoutes(app: Hono<AppEnv>, options: RecordRouteOptions, rea
     return serveRead(c, readCache, recordDeps(c, options), name, { kind: "list", params }, async (deps) => {
       const body = (await listRecords(deps, name, params)) as unknown as Loaded["body"];
       // The list's ETag hashes its body, so any change to any item or to the totals changes it.
-      return { body, etag: await etagOf(body as Record<string, unknown>) };
+      return { body, etag: await hashEtag(body as Record<string, unknown>) };
     });
   });
 

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { hashEtag } from "../../../src/records/record-json";
 import { asUser, buildWorld, type World } from "../../records/fixtures";
 import { call, SUPERUSER } from "../../records/harness";
 
@@ -23,6 +24,30 @@ describe("GET /api/collections/{c}/records/{id}", () => {
     });
     expect(res.body).not.toHaveProperty("secret");
     expect(res.headers.get("etag")).toMatch(/^W\/"[0-9a-f]+"$/);
+  });
+
+  it("the ETag hashes what the caller receives, never hidden columns (no offline brute force)", async () => {
+    const guest = await view(null, w.p1.id);
+    expect(guest.body).not.toHaveProperty("secret");
+    expect(guest.headers.get("etag")).toBe(await hashEtag(guest.body));
+    const su = await view(SUPERUSER, w.p1.id);
+    expect(su.body.secret).toBe("s1");
+    expect(su.headers.get("etag")).toBe(await hashEtag(su.body));
+    expect(su.headers.get("etag")).not.toBe(guest.headers.get("etag"));
+  });
+
+  it("If-Match works with the ETag the caller was given (owner's PATCH: current 200, stale 412)", async () => {
+    const path = `/api/collections/posts/records/${w.p1.id}`;
+    const etag = (await view(asUser(w.alice), w.p1.id)).headers.get("etag") as string;
+    const ok = await call(asUser(w.alice), "PATCH", path, { slug: "etag-1" }, { "if-match": etag });
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get("etag")).toBe(await hashEtag(ok.body));
+    const stale = await call(asUser(w.alice), "PATCH", path, { slug: "etag-2" }, { "if-match": etag });
+    expect(stale.status).toBe(412);
+    const fresh = ok.headers.get("etag") as string;
+    expect(
+      (await call(asUser(w.alice), "PATCH", path, { slug: "etag-3" }, { "if-match": fresh })).status,
+    ).toBe(200);
   });
 
   it("a draft is 404 for guests and other users, 200 for its owner and superusers", async () => {
