@@ -11,7 +11,7 @@ import {
   type ReadCacheOptions,
   schemaGenerationSink,
 } from "./cache/read-cache";
-import { CollectionStore } from "./collections";
+import { CollectionStore, type CollectionStoreOptions } from "./collections";
 import { type GraphqlOptions, resolveGraphqlLimits } from "./graphql/limits";
 import type { AuthRouteOptions } from "./http/auth-deps";
 import type { AppEnv } from "./http/context";
@@ -80,6 +80,8 @@ export interface EdgebaseOptions {
    * the SDL and the explorer are served, or `false` to mount no GraphQL.
    */
   graphql?: GraphqlOptions | false;
+  /** The collection store's schema check and miss-reload intervals, and a hook called on each miss reload. */
+  collectionStore?: CollectionStoreOptions;
 }
 
 const DEFAULT_CORS: CorsOptions = {
@@ -98,7 +100,7 @@ export function createEdgebase(options: EdgebaseOptions = {}): Hono<AppEnv> {
   app.use("*", bodyLimit(options.bodyLimit ?? DEFAULT_BODY_LIMIT));
   app.use("*", d1Session());
   // One collection store per app, so one per isolate for the Worker: definitions are cached across requests.
-  const collectionStore = new CollectionStore();
+  const collectionStore = new CollectionStore(options.collectionStore);
   const readCache = createReadCache(
     options.cache,
     () => env.CACHE,

@@ -19,12 +19,12 @@ export interface CollectionReadDeps {
   store: CollectionStore;
 }
 
-/** The collection with this id or name (case-insensitive), or undefined. Served from the isolate cache. */
+/** The collection with this id or name (case-insensitive), or undefined: the store's one cached lookup. */
 export async function findCollection(
   deps: CollectionReadDeps,
   idOrName: string,
 ): Promise<Collection | undefined> {
-  return (await deps.store.snapshot(deps.db)).find(idOrName);
+  return (await deps.store.find(deps.db, idOrName)).collection;
 }
 
 /** The collection with this id or name; 404 when there is none. */

@@ -33,12 +33,34 @@ export class SchemaSnapshot {
   }
 }
 
+/**
+ * Minimum time between schema reloads caused by a name the cached snapshot lacks. A collection another isolate
+ * just created is found at once; a flood of made-up names costs at most one primary read per interval.
+ */
+export const MISS_RELOAD_INTERVAL_MS = 250;
+
 /** Options for a {@link CollectionStore}. */
 export interface CollectionStoreOptions {
   /** Milliseconds between version checks. Default {@link SCHEMA_CHECK_INTERVAL_MS}. */
   checkIntervalMs?: number;
+  /** Milliseconds between reloads on a miss. Default {@link MISS_RELOAD_INTERVAL_MS}. */
+  missReloadIntervalMs?: number;
   /** Monotonic-enough clock in milliseconds (tests may inject one). */
   clock?: () => number;
+  /** Called on every reload a miss causes (metrics, and tests counting reloads). */
+  onMissReload?: () => void;
+}
+
+/** Options of {@link CollectionStore.find}. */
+export interface FindOptions {
+  /** Reload the schema (throttled) when the cached snapshot lacks the collection. Default true. */
+  reloadOnMiss?: boolean;
+}
+
+/** A lookup's result: the collection (if any) and the snapshot it was looked up in. */
+export interface Found {
+  snapshot: SchemaSnapshot;
+  collection: Collection | undefined;
 }
 
 /** Loads the schema version and every definition in one consistent round trip. */
@@ -62,7 +84,10 @@ async function readVersion(db: D1Like): Promise<string> {
 /** Per-isolate cache of collection definitions; create one per app (the Worker has one per isolate). */
 export class CollectionStore {
   readonly #interval: number;
+  readonly #missInterval: number;
   readonly #clock: () => number;
+  readonly #onMissReload: (() => void) | undefined;
+  #missReloadAt = Number.NEGATIVE_INFINITY;
   #snapshot: SchemaSnapshot | undefined;
   #checkedAt = Number.NEGATIVE_INFINITY;
   /** A revalidation is in flight (on some request); others keep using the cached snapshot meanwhile. */
@@ -72,7 +97,38 @@ export class CollectionStore {
 
   constructor(options: CollectionStoreOptions = {}) {
     this.#interval = options.checkIntervalMs ?? SCHEMA_CHECK_INTERVAL_MS;
+    this.#missInterval = options.missReloadIntervalMs ?? MISS_RELOAD_INTERVAL_MS;
     this.#clock = options.clock ?? (() => Date.now());
+    this.#onMissReload = options.onMissReload;
+  }
+
+  /**
+   * The one collection lookup: by id, or by name case-insensitively, in the cached snapshot. On a miss the
+   * schema is reloaded (unless `reloadOnMiss` is false), at most once per miss-reload interval per store.
+   */
+  async find(db: D1Like, idOrName: string, options: FindOptions = {}): Promise<Found> {
+    const snapshot = await this.snapshot(db);
+    const collection = snapshot.find(idOrName);
+    if (collection || options.reloadOnMiss === false) return { snapshot, collection };
+    const fresh = await this.#reloadForMiss(db);
+    return fresh ? { snapshot: fresh, collection: fresh.find(idOrName) } : { snapshot, collection };
+  }
+
+  /** The snapshot, reloaded (throttled as in {@link find}) when it lacks any of the named collections. */
+  async snapshotWith(db: D1Like, idsOrNames: readonly (string | undefined)[]): Promise<SchemaSnapshot> {
+    const snapshot = await this.snapshot(db);
+    const missing = idsOrNames.some((n) => n !== undefined && n !== "" && !snapshot.find(n));
+    return (missing && (await this.#reloadForMiss(db))) || snapshot;
+  }
+
+  /** A fresh snapshot, or undefined when a miss already reloaded within the interval. */
+  async #reloadForMiss(db: D1Like): Promise<SchemaSnapshot | undefined> {
+    const now = this.#clock();
+    if (now - this.#missReloadAt < this.#missInterval) return undefined;
+    // Set before awaiting: concurrent misses in this isolate share the interval, not one reload each.
+    this.#missReloadAt = now;
+    this.#onMissReload?.();
+    return this.load(db);
   }
 
   /**

@@ -28,27 +28,15 @@ export interface CollectionRef {
   collection: Collection;
 }
 
-/** Minimum time between schema reloads caused by unknown collection names. */
-export const MISS_RELOAD_INTERVAL_MS = 250;
-const lastMissReload = new WeakMap<CollectionStore, number>();
-
 /**
- * Finds a collection by id or name. A miss reloads the schema (at most once per MISS_RELOAD_INTERVAL_MS) before
- * giving up, so a collection created by another isolate is visible at once rather than after the cache interval.
+ * Finds a collection by id or name through the store's one cached lookup (a miss reloads the schema, throttled),
+ * with the snapshot it was found in; 404 when there is none.
  */
 export async function findCollection(
   deps: Pick<RecordDeps, "db" | "store">,
   idOrName: string,
 ): Promise<CollectionRef> {
-  let snapshot = await deps.store.snapshot(deps.db);
-  let collection = snapshot.find(idOrName);
-  const now = Date.now();
-  // At most one reload per interval per store: requests for made-up names must not each cost a schema load.
-  if (!collection && now - (lastMissReload.get(deps.store) ?? 0) >= MISS_RELOAD_INTERVAL_MS) {
-    lastMissReload.set(deps.store, now);
-    snapshot = await deps.store.load(deps.db);
-    collection = snapshot.find(idOrName);
-  }
+  const { snapshot, collection } = await deps.store.find(deps.db, idOrName);
   if (!collection) throw notFound("Missing collection context.");
   return { snapshot, collection };
 }

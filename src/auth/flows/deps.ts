@@ -47,12 +47,7 @@ export async function findAuthCollection(
   deps: Pick<AuthFlowDeps, "db" | "store">,
   idOrName: string,
 ): Promise<AuthCollection> {
-  let snapshot = await deps.store.snapshot(deps.db);
-  let collection = snapshot.find(idOrName);
-  if (!collection) {
-    snapshot = await deps.store.load(deps.db);
-    collection = snapshot.find(idOrName);
-  }
+  const { collection } = await deps.store.find(deps.db, idOrName);
   if (collection?.type !== "auth") throw notFound("Missing or invalid auth collection context.");
   return collection;
 }

@@ -1,6 +1,6 @@
 /** Realtime routes: the native WebSocket (`/api/realtime/ws`) and PocketBase's SSE (`GET`/`POST /api/realtime`). */
 import type { Hono } from "hono";
-import type { CollectionStore, D1Like, SchemaSnapshot } from "../../collections/store";
+import type { CollectionStore } from "../../collections/store";
 import { ApiError, forbidden, notFound } from "../../lib/errors";
 import { randomString } from "../../lib/ids";
 import { CLIENT_ID_HEADER } from "../../realtime/client";
@@ -32,7 +32,7 @@ export function realtimeRoutes(app: Hono<AppEnv>, options: RealtimeRouteOptions)
       query: {},
       body: {},
     });
-    const snapshot = await snapshotWith(options.store, c.var.d1, [c.req.query("collection")]);
+    const snapshot = await options.store.snapshotWith(c.var.d1, [c.req.query("collection")]);
     const info = connectInfo(c.req.query(), { ...ctx, context: "realtime" }, snapshot, options);
     const headers = new Headers(c.req.raw.headers);
     // Always overwritten: a client-sent header of this name never reaches the hub.
@@ -52,7 +52,7 @@ export function realtimeRoutes(app: Hono<AppEnv>, options: RealtimeRouteOptions)
   app.post("/api/realtime", async (c) => {
     const input = parseSetSubscriptions(await readJsonObject(c));
     const names = input.subscriptions.map((t) => t.slice(0, t.indexOf("/")));
-    const snapshot = await snapshotWith(options.store, c.var.d1, names);
+    const snapshot = await options.store.snapshotWith(c.var.d1, names);
     const groups = groupSubscriptions(snapshot, input, options.shards);
     const ns = c.env.REALTIME_CLIENT;
     const result = await ns.get(ns.idFromName(input.clientId)).setSubscriptions(c.var.auth ?? null, groups);
@@ -61,15 +61,4 @@ export function realtimeRoutes(app: Hono<AppEnv>, options: RealtimeRouteOptions)
       throw forbidden("The current and the previous request authorization don't match.");
     return c.body(null, 204);
   });
-}
-
-/** The cached schema, reloaded once when it lacks a named collection (created by another isolate just now). */
-async function snapshotWith(
-  store: CollectionStore,
-  db: D1Like,
-  names: (string | undefined)[],
-): Promise<SchemaSnapshot> {
-  const snapshot = await store.snapshot(db);
-  const missing = names.some((n) => n !== undefined && n !== "" && !snapshot.find(n));
-  return missing ? store.load(db) : snapshot;
 }
