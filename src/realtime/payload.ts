@@ -2,7 +2,7 @@
 import type { CollectionStore } from "../collections/store";
 import { noopChangeSink } from "../records/events";
 import { expandRecords } from "../records/expand";
-import { fieldsTree, projectFields } from "../records/fields";
+import { fieldsTree, projectFields } from "../records/projection";
 import { parseExpand, parseFields } from "../records/query-params";
 import { type RecordJson, visibleRecord } from "../records/visibility";
 import type { RuleContext } from "../rules/context";

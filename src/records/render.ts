@@ -1,7 +1,7 @@
 /** Stored rows to response bodies: record JSON, expand, then the fields projection. */
 import type { CollectionRef, RecordDeps } from "./deps";
 import { expandRecords } from "./expand";
-import { fieldsTree, projectFields } from "./fields";
+import { fieldsTree, projectFields } from "./projection";
 import type { ViewParams } from "./query-params";
 import { type RecordJson, toRecordJson } from "./record-json";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fieldsTree, projectFields, toExcerpt } from "../../src/records/fields";
+import { fieldsTree, projectFields, toExcerpt } from "../../src/records/projection";
 import { parseFields } from "../../src/records/query-params";
 
 const record = {
