@@ -3,19 +3,16 @@ import { badRequest, notFound } from "../lib/errors";
 import { type CollectionDeps, changeSchema } from "./apply";
 import type { Collection } from "./collection";
 import { emitSchemaChange } from "./events";
+import { relationsTo } from "./relations";
 import { idOrNameSchema } from "./save-collection";
 import { quoteIdent } from "./sql";
 import type { SchemaSnapshot } from "./store";
 
 /** Relation fields of other collections that point at `target`, as `collection.field`. */
 export function referencesTo(target: Collection, collections: readonly Collection[]): string[] {
-  const refs: string[] = [];
-  for (const c of collections) {
-    if (c.id === target.id) continue;
-    for (const f of c.fields)
-      if (f.type === "relation" && f.collectionId === target.id) refs.push(`${c.name}.${f.name}`);
-  }
-  return refs;
+  return relationsTo(target, collections)
+    .filter((r) => r.source.id !== target.id)
+    .map((r) => `${r.source.name}.${r.field.name}`);
 }
 
 function findOr404(snapshot: SchemaSnapshot, idOrName: unknown): Collection {

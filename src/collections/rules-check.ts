@@ -2,9 +2,7 @@
 import { collectIdentifiers, type IdentifierNode, parseFilter, RuleError } from "../rules";
 import type { Collection } from "./collection";
 import type { ValidationErrors } from "./errors";
-
-/** `<collection>_via_<relationField>`: a back-relation from another collection to this one. */
-const BACK_RELATION = /^(\w+)_via_(\w+)$/;
+import { findBackRelation } from "./relations";
 
 /** The rule strings of a collection with their error paths. */
 function rulesOf(c: Collection): [string, string | null][] {
@@ -62,11 +60,9 @@ function unknownSegment(
     const shown = path.slice(0, i + 1).join(".");
     const field = current.fields.find((f) => f.name === segment);
     if (!field) {
-      const back = BACK_RELATION.exec(segment);
-      const source = back && all.find((c) => c.name === back[1]);
-      const via = source?.fields.find((f) => f.name === back?.[2]);
-      if (!source || via?.type !== "relation" || via.collectionId !== current.id) return shown;
-      current = source;
+      const back = findBackRelation(segment, current, all);
+      if (!back) return shown;
+      current = back.source;
       continue;
     }
     if (i === path.length - 1) return undefined;

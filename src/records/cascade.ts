@@ -1,6 +1,7 @@
 /** Cascades of a delete: dependants deleted (cascadeDelete) or their references cleared, in the same batch. */
 import type { Collection } from "../collections/collection";
 import { decodeValue, encodeValue, isMultiValued, type RelationField } from "../collections/fields";
+import { relationsTo } from "../collections/relations";
 import { quoteIdent } from "../collections/sql";
 import type { SchemaSnapshot } from "../collections/store";
 import { badRequest } from "../lib/errors";
@@ -29,20 +30,6 @@ interface Pending {
 
 const keyOf = (c: Collection, id: unknown) => `${c.id}:${String(id)}`;
 
-function referencesTo(
-  snapshot: SchemaSnapshot,
-  target: Collection,
-): { collection: Collection; field: RelationField }[] {
-  const out: { collection: Collection; field: RelationField }[] = [];
-  for (const collection of snapshot.collections) {
-    if (collection.type === "view") continue;
-    for (const field of collection.fields) {
-      if (field.type === "relation" && field.collectionId === target.id) out.push({ collection, field });
-    }
-  }
-  return out;
-}
-
 /**
  * Plans what deleting `root` does to the records that reference it, level by level (one read batch per level):
  * cascadeDelete relations delete the dependant (and so on), others drop the id; emptying a required
@@ -63,7 +50,9 @@ export async function planCascade(
     const reads: { collection: Collection; field: RelationField; id: string }[] = [];
     const queries: D1PreparedStatement[] = [];
     for (const item of level) {
-      for (const ref of referencesTo(snapshot, item.collection)) {
+      for (const { source, field } of relationsTo(item.collection, snapshot.collections)) {
+        if (source.type === "view") continue;
+        const ref = { collection: source, field };
         const column = quoteIdent(ref.field.name);
         const where = isMultiValued(ref.field)
           ? `EXISTS (SELECT 1 FROM json_each(${column}) WHERE value = ?)`

@@ -1,6 +1,7 @@
 /** Relation expansion: one D1 round trip per level, `IN (…)` chunked under the parameter cap, viewRules applied. */
 import type { Collection } from "../collections/collection";
 import { decodeValue, isMultiValued, type RelationField } from "../collections/fields";
+import { findBackRelation } from "../collections/relations";
 import { quoteIdent } from "../collections/sql";
 import { badRequest } from "../lib/errors";
 import { MAX_BOUND_PARAMS } from "../rules/limits";
@@ -34,8 +35,6 @@ interface Plan {
   field: RelationField | null;
   statements: number[];
 }
-
-const BACK_RELATION = /^([A-Za-z_][A-Za-z0-9_]*)_via_([A-Za-z_][A-Za-z0-9_]*)$/;
 
 function toTree(paths: readonly string[][]): Tree {
   const root: Tree = new Map();
@@ -106,12 +105,11 @@ function planRelation(
     target = ref.snapshot.find(field.collectionId);
     keys = task.items.flatMap((item) => asIds(decodeValue(field, item.row[name])));
   } else {
-    const match = BACK_RELATION.exec(name);
-    const source = match ? ref.snapshot.find(match[1] as string) : undefined;
-    const via = source?.fields.find((f) => f.name === match?.[2]);
-    if (!source || via?.type !== "relation" || via.collectionId !== task.collection.id) invalidExpand(name);
-    target = source;
-    back = via;
+    const found = findBackRelation(name, task.collection, ref.snapshot);
+    // The filter resolver's checks: a hidden relation field is unknown to non-superusers, in both directions.
+    if (!found || (found.field.hidden && !deps.ctx.isSuperuser)) invalidExpand(name);
+    target = found.source;
+    back = found.field;
     keys = task.items.map((item) => String(item.row.id));
   }
   if (!target) return null;

@@ -1,4 +1,5 @@
 /** The `fields` projection: keep the listed keys (`*` for all at a level), nested `expand.*`, `:excerpt(n, …)`. */
+import { toExcerpt } from "./excerpt";
 import type { FieldsEntry } from "./query-params";
 
 interface Node {
@@ -53,17 +54,4 @@ function isLeaf(node: Node): boolean {
 function withExcerpt(value: unknown, excerpt: Node["excerpt"]): unknown {
   if (!excerpt || typeof value !== "string") return value;
   return toExcerpt(value, excerpt.length, excerpt.ellipsis);
-}
-
-/** Plain text of at most `length` characters: tags stripped, whitespace collapsed, `...` when cut and asked for. */
-export function toExcerpt(html: string, length: number, ellipsis: boolean): string {
-  const text = html
-    .replace(/<(script|style)[^>]*>[\s\S]*?<\/\1>/gi, " ")
-    .replace(/<[^>]*>/g, " ")
-    .replace(/\s+/g, " ")
-    .trim();
-  const chars = [...text];
-  if (chars.length <= length) return text;
-  const cut = chars.slice(0, length).join("").trimEnd();
-  return ellipsis ? `${cut}...` : cut;
 }

@@ -1,6 +1,7 @@
 /** The record FieldResolver: fields, relation chains, back-relations, `@request.*` and `@collection.*` to SQL. */
 import type { Collection } from "../collections/collection";
 import { type Field, isMultiValued } from "../collections/fields";
+import { findBackRelation, isBackRelationName } from "../collections/relations";
 import { quoteIdent, quoteString } from "../collections/sql";
 import type { SchemaSnapshot } from "../collections/store";
 import { forbidden } from "../lib/errors";
@@ -58,8 +59,6 @@ interface Chain {
   whereParams: unknown[];
   multi: boolean;
 }
-
-const BACK_RELATION = /^([A-Za-z_][A-Za-z0-9_]*)_via_([A-Za-z_][A-Za-z0-9_]*)$/;
 
 /** Resolves identifiers of filters and rules against one collection's schema (see the FieldResolver port). */
 export class RecordResolver implements FieldResolver {
@@ -124,7 +123,7 @@ export class RecordResolver implements FieldResolver {
       const rest = path.slice(i + 1);
       const field = current.fields.find((f) => f.name === segment);
       const isHop =
-        rest.length > 0 && (field === undefined ? BACK_RELATION.test(segment) : field.type === "relation");
+        rest.length > 0 && (field === undefined ? isBackRelationName(segment) : field.type === "relation");
       if (!isHop) {
         if (chain.from.length === 0 && !seeded) return this.#local(current, ref, segment, rest);
         return this.#finish(chain, current, ref, segment, rest);
@@ -161,12 +160,9 @@ export class RecordResolver implements FieldResolver {
     const alias = this.#o.aliases.fresh();
     let target: Collection;
     if (field === undefined) {
-      const [, name, via] = BACK_RELATION.exec(segment) as RegExpExecArray;
-      const source = this.#o.snapshot.find(name as string);
-      const back = source?.fields.find((f) => f.name === via);
-      if (!source || source.name !== name || back?.type !== "relation" || back.collectionId !== current.id) {
-        throw new RuleSyntaxError(`unknown back-relation "${segment}"`);
-      }
+      const found = findBackRelation(segment, current, this.#o.snapshot);
+      if (!found) throw new RuleSyntaxError(`unknown back-relation "${segment}"`);
+      const { source, field: back } = found;
       this.#field(source, back.name);
       target = source;
       const id = ref("id");
