@@ -4,6 +4,7 @@ import { badRequest, notFound } from "../lib/errors";
 import { formatTimestamp } from "../lib/time";
 import { type CollectionDeps, changeSchema } from "./apply";
 import { type PublicCollection, toPublicCollection } from "./collection";
+import { checkCollectionIfMatch } from "./etag";
 import { prepareCollection } from "./prepare";
 import { sameDefinition } from "./same-definition";
 
@@ -14,6 +15,8 @@ export const idOrNameSchema = z.string().min(1).max(100);
 export const updateCollectionInput = z.object({
   idOrName: idOrNameSchema,
   body: z.record(z.string(), z.unknown()),
+  /** The If-Match header: the change applies only to this version of the collection (else 412). */
+  ifMatch: z.string().max(1000).optional(),
 });
 
 /** The timestamp for a change made now. */
@@ -36,14 +39,19 @@ export async function createCollection(deps: CollectionDeps, input: unknown): Pr
   });
 }
 
-/** Applies submitted properties to a collection (fields replace the whole list); returns the result. */
+/**
+ * Applies submitted properties to a collection (fields replace the whole list); returns the result. With
+ * `ifMatch`, a collection changed since the caller read it is a 412, checked on every re-plan, so two
+ * read-modify-write edits can never drop each other's fields.
+ */
 export async function updateCollection(deps: CollectionDeps, input: unknown): Promise<PublicCollection> {
   const parsed = updateCollectionInput.safeParse(input);
   if (!parsed.success) throw badRequest("The collection must be a JSON object.");
-  const { idOrName, body } = parsed.data;
+  const { idOrName, body, ifMatch } = parsed.data;
   return changeSchema(deps, async (snapshot) => {
     const existing = snapshot.find(idOrName);
     if (!existing) throw notFound();
+    await checkCollectionIfMatch(existing, ifMatch);
     const next = await prepareCollection(deps.db, body, {
       existing,
       others: snapshot.collections.filter((c) => c.id !== existing.id),

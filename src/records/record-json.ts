@@ -1,9 +1,11 @@
 /** Stored rows to API records (decoded, through the one visibility rule), and record ETags. */
 import type { Collection } from "../collections/collection";
 import { decodeValue } from "../collections/fields";
+import { hashEtag } from "../lib/etag";
 import type { RuleContext } from "../rules/context";
 import { isFieldVisible, isSecretField, type RecordJson, visibilityScope } from "./visibility";
 
+export { hashEtag, ifMatchSatisfied } from "../lib/etag";
 export { isSecretField, type RecordJson } from "./visibility";
 
 /** Every field of a row decoded (secrets excluded): the shape change events and rule checks work with. */
@@ -33,15 +35,6 @@ export function toRecordJson(
   return out as RecordJson;
 }
 
-/** A weak ETag of any JSON value: a SHA-256 of its canonical text (top-level keys sorted), 96 bits shown. */
-export async function hashEtag(value: Record<string, unknown>): Promise<string> {
-  const keys = Object.keys(value).sort();
-  const text = JSON.stringify(keys.map((k) => [k, value[k]]));
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
-  const hex = [...new Uint8Array(digest).slice(0, 12)].map((b) => b.toString(16).padStart(2, "0")).join("");
-  return `W/"${hex}"`;
-}
-
 /**
  * The ETag of a stored row as the caller in `ctx` sees it: a hash of exactly what {@link toRecordJson} returns
  * to that caller. Why not the whole row: an unkeyed hash of hidden columns lets anyone brute-force low-entropy
@@ -54,11 +47,4 @@ export async function etagOf(
   ctx: RuleContext,
 ): Promise<string> {
   return hashEtag(toRecordJson(collection, row, ctx));
-}
-
-/** True when an If-Match header value names `etag` (or is `*`); weak and strong forms compare equal. */
-export function ifMatchSatisfied(header: string, etag: string): boolean {
-  const bare = (tag: string) => tag.trim().replace(/^W\//, "");
-  const wanted = bare(etag);
-  return header.split(",").some((tag) => tag.trim() === "*" || bare(tag) === wanted);
 }

@@ -3,12 +3,14 @@ import type { Context, Hono } from "hono";
 import {
   type CollectionDeps,
   type CollectionStore,
+  collectionEtag,
   collectionScaffolds,
   createCollection,
   deleteCollection,
   getCollection,
   importCollections,
   listCollections,
+  type PublicCollection,
   type SchemaChangeSink,
   toPublicCollection,
   truncateCollection,
@@ -18,6 +20,12 @@ import { readJsonObject } from "../body";
 import type { AppEnv } from "../context";
 import { requireSuperuser } from "../middleware/require-superuser";
 import { deferOf } from "../rule-context";
+
+/** Answers a collection's JSON with its ETag (the version `PATCH` with `If-Match` expects). */
+async function withEtag(c: Context<AppEnv>, collection: PublicCollection): Promise<Response> {
+  c.header("ETag", await collectionEtag(collection));
+  return c.json(collection);
+}
 
 /**
  * Mounts the collections admin routes; `store` is the app's per-isolate collection store, `schemaChanges`
@@ -39,7 +47,7 @@ export function collectionRoutes(
 
   app.get("/api/collections", guard, async (c) => c.json(await listCollections(deps(c), c.req.query())));
   app.post("/api/collections", guard, async (c) =>
-    c.json(await createCollection(deps(c), await readJsonObject(c))),
+    withEtag(c, await createCollection(deps(c), await readJsonObject(c))),
   );
   app.get("/api/collections/meta/scaffolds", guard, (c) => c.json(collectionScaffolds()));
   app.put("/api/collections/import", guard, async (c) => {
@@ -47,13 +55,16 @@ export function collectionRoutes(
     return c.body(null, 204);
   });
   app.get("/api/collections/:idOrName", guard, async (c) =>
-    c.json(toPublicCollection(await getCollection(deps(c), c.req.param("idOrName")))),
+    withEtag(c, toPublicCollection(await getCollection(deps(c), c.req.param("idOrName")))),
   );
-  app.patch("/api/collections/:idOrName", guard, async (c) =>
-    c.json(
-      await updateCollection(deps(c), { idOrName: c.req.param("idOrName"), body: await readJsonObject(c) }),
-    ),
-  );
+  app.patch("/api/collections/:idOrName", guard, async (c) => {
+    const idOrName = c.req.param("idOrName");
+    const body = await readJsonObject(c);
+    return withEtag(
+      c,
+      await updateCollection(deps(c), { idOrName, body, ifMatch: c.req.header("if-match") }),
+    );
+  });
   app.delete("/api/collections/:idOrName", guard, async (c) => {
     await deleteCollection(deps(c), c.req.param("idOrName"));
     return c.body(null, 204);
