@@ -4,7 +4,8 @@ import { badRequest } from "../lib/errors";
 import { MAX_BOUND_PARAMS } from "../rules/limits";
 import { compileText, ruleTerm, scopeFor, termSql } from "./compile";
 import { type CursorValue, decodeCursor, encodeCursor, invalidCursor } from "./cursor";
-import { findCollection, type RecordDeps } from "./deps";
+import type { CollectionRef, RecordDeps } from "./deps";
+import { withFreshSchema } from "./fresh-schema";
 import type { ListParams } from "./query-params";
 import { renderRecords } from "./render";
 import { resolveSort, type SortKey, sortSignature } from "./sort";
@@ -31,13 +32,16 @@ export function tooManyParams(param = "filter"): never {
   });
 }
 
-/** Lists the records of a collection the caller may see. */
-export async function listRecords(
+/** Lists the records of a collection the caller may see (re-planned once on a just-changed schema). */
+export function listRecords(
   deps: RecordDeps,
   collectionName: string,
   params: ListParams,
 ): Promise<ListResult> {
-  const ref = await findCollection(deps, collectionName);
+  return withFreshSchema(deps, collectionName, (ref) => listIn(deps, ref, params));
+}
+
+async function listIn(deps: RecordDeps, ref: CollectionRef, params: ListParams): Promise<ListResult> {
   const scope = scopeFor(ref.snapshot, ref.collection, deps.ctx);
   const where: string[] = [];
   const whereParams: unknown[] = [];

@@ -3,7 +3,8 @@ import { quoteIdent } from "../collections/sql";
 import { notFound } from "../lib/errors";
 import { MAX_BOUND_PARAMS } from "../rules/limits";
 import { ruleTerm, scopeFor, termSql } from "./compile";
-import { type CollectionRef, findCollection, type RecordDeps } from "./deps";
+import type { CollectionRef, RecordDeps } from "./deps";
+import { withFreshSchema } from "./fresh-schema";
 import type { ViewParams } from "./query-params";
 import { etagOf } from "./record-json";
 import { renderRecords } from "./render";
@@ -35,16 +36,17 @@ export async function readAccessible(
   return row ?? undefined;
 }
 
-/** GET …/records/{id}. */
+/** GET …/records/{id} (re-planned once on a just-changed schema). */
 export async function viewRecord(
   deps: RecordDeps,
   collectionName: string,
   id: string,
   params: ViewParams,
 ): Promise<ViewResult> {
-  const ref = await findCollection(deps, collectionName);
-  const row = await readAccessible(deps, ref, id, ref.collection.viewRule);
-  if (!row) throw notFound();
-  const [record] = await renderRecords(deps, ref, [row], params);
-  return { record, etag: await etagOf(ref.collection, row, deps.ctx) };
+  return withFreshSchema(deps, collectionName, async (ref) => {
+    const row = await readAccessible(deps, ref, id, ref.collection.viewRule);
+    if (!row) throw notFound();
+    const [record] = await renderRecords(deps, ref, [row], params);
+    return { record, etag: await etagOf(ref.collection, row, deps.ctx) };
+  });
 }
