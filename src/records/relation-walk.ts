@@ -25,7 +25,7 @@ export interface RuleSql {
   joins: readonly SqlFragment[];
 }
 
-/** Options of {@link RecordResolver}. */
+/** Options of the record resolver, which its relation walk shares. */
 export interface RecordResolverOptions {
   snapshot: SchemaSnapshot;
   collection: Collection;
