@@ -14,6 +14,7 @@ import type { RuleContext } from "../rules/context";
 import { type EvalResult, evaluateFilter, needsSql } from "../rules/evaluate";
 import { MAX_BOUND_PARAMS } from "../rules/limits";
 import type { HubEvent } from "./hub-event";
+import { filterView } from "./subscription-filter";
 
 /** One subscriber to check: its context, the rule its topic is gated by, and its own filter. */
 export interface Candidate {
@@ -55,7 +56,10 @@ export async function decideAll(
 export function decideLocally(event: HubEvent, candidate: Candidate): Local {
   const rule = ruleResult(event, candidate);
   if (rule === false) return false;
-  const filter = candidate.filter ? evaluate(candidate.filter, event, candidate.ctx) : true;
+  // The rule reads the whole row (rules may use hidden fields); the subscriber's filter only what it may see.
+  const filter = candidate.filter
+    ? evaluate(candidate.filter, filterView(event, candidate.ctx), candidate.ctx)
+    : true;
   if (filter === false) return false;
   return rule === true && filter === true ? true : "sql";
 }
@@ -64,12 +68,12 @@ function ruleResult(event: HubEvent, candidate: Candidate): EvalResult {
   if (candidate.ctx.isSuperuser) return true;
   if (candidate.rule === null) return false;
   if (candidate.rule.trim() === "") return true;
-  return evaluate(candidate.rule, event, candidate.ctx);
+  return evaluate(candidate.rule, event.record, candidate.ctx);
 }
 
-function evaluate(text: string, event: HubEvent, ctx: RuleContext): EvalResult {
+function evaluate(text: string, record: Record<string, unknown>, ctx: RuleContext): EvalResult {
   try {
-    const result = evaluateFilter(parseFilter(text), event.record, ctx);
+    const result = evaluateFilter(parseFilter(text), record, ctx);
     return needsSql(result) ? result : result === true;
   } catch {
     return false;

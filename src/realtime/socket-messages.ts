@@ -9,6 +9,8 @@ import { type Candidate, decideAll, type MatchDeps } from "./match";
 import { type RenderDeps, recordFor } from "./payload";
 import { type ClientMessage, clientMessageSchema, type ServerMessage, type Subscription } from "./protocol";
 import { broadcast, joinRoom, leaveRoom } from "./rooms";
+import { socketContext } from "./subscriber-context";
+import { checkSubscriptionFilter } from "./subscription-filter";
 import { parseTopic, type Topic } from "./topics";
 
 /** What message handling needs from the hub object. */
@@ -110,6 +112,11 @@ async function subscribe(
   try {
     if (message.filter) {
       parseFilter(message.filter);
+      if (topic.kind === "records") {
+        const snapshot = await hub.matchDeps().snapshot();
+        const ctx = socketContext(state.auth, state.headers);
+        checkSubscriptionFilter(snapshot, topic.collection, message.filter, ctx);
+      }
       sub.filter = message.filter;
     }
     if (message.fields) {
@@ -122,7 +129,9 @@ async function subscribe(
     }
   } catch (err) {
     const text = err instanceof ApiError || err instanceof Error ? err.message : "Invalid options.";
-    return error(hub, ws, "invalid_options", text, message.topic);
+    // A 403 from the filter (`@request.*`, `@collection.*`) stays a refusal, as over REST.
+    const code = err instanceof ApiError && err.status === 403 ? "forbidden" : "invalid_options";
+    return error(hub, ws, code, text, message.topic);
   }
   if (existing >= 0) {
     hub.unindex(ws, state.subs[existing] as Subscription);

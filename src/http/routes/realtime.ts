@@ -7,6 +7,7 @@ import { CLIENT_ID_HEADER } from "../../realtime/client";
 import { connectInfo, type RealtimeOptions } from "../../realtime/connect";
 import { CONNECT_HEADER } from "../../realtime/protocol";
 import { groupSubscriptions, parseSetSubscriptions } from "../../realtime/sse-subscriptions";
+import { socketContext } from "../../realtime/subscriber-context";
 import { readJsonObject } from "../body";
 import type { AppEnv } from "../context";
 import { buildRuleContext } from "../rule-context";
@@ -53,7 +54,8 @@ export function realtimeRoutes(app: Hono<AppEnv>, options: RealtimeRouteOptions)
     const input = parseSetSubscriptions(await readJsonObject(c));
     const names = input.subscriptions.map((t) => t.slice(0, t.indexOf("/")));
     const snapshot = await snapshotWith(options.store, c.var.d1, names);
-    const groups = groupSubscriptions(snapshot, input, options.shards);
+    const ctx = socketContext(c.var.auth ?? null, {});
+    const groups = groupSubscriptions(snapshot, input, ctx, options.shards);
     const ns = c.env.REALTIME_CLIENT;
     const result = await ns.get(ns.idFromName(input.clientId)).setSubscriptions(c.var.auth ?? null, groups);
     if (result === "missing") throw notFound("Missing or invalid client id.");
