@@ -5,7 +5,7 @@ import { randomString } from "../lib/ids";
 import type { AuthRecord } from "../rules/context";
 import { type ConnectionState, ConnectionStates } from "./connection-state";
 import { EventLog } from "./event-log";
-import { eventTargets, indexKey, recordIdOf } from "./fan-out";
+import { eventTargets, indexKey, recordIdOf, type Target } from "./fan-out";
 import type { HubEvent } from "./hub-event";
 import { type Candidate, decideAll } from "./match";
 import { type RenderDeps, recordFor } from "./payload";
@@ -13,24 +13,28 @@ import { CONNECT_HEADER, type ConnectInfo, type ServerMessage, type Subscription
 import { type RemoteClient, RemoteSubscriptions } from "./remote-subs";
 import { type HubSockets, handleMessage, leaveAll } from "./socket-messages";
 import { socketContext } from "./subscriber-context";
-import { userRegistryName } from "./topics";
-import { UserHubs } from "./user-hubs";
+import { type UserRef, userRegistryName, userTag } from "./user-ref";
 
-/** Close code for a connection whose user was signed out, revoked or deleted. */
+/** Close code for a connection whose user was signed out, revoked or deleted, or whose token expired. */
 export const CLOSE_DEAUTHORIZED = 4401;
+
+/** True once a connection's access token has expired (connections authenticated without a token never do). */
+export function tokenExpired(tokenExp: number | null | undefined, now = Date.now()): boolean {
+  return typeof tokenExp === "number" && tokenExp * 1000 <= now;
+}
 
 /**
  * One object per collection shard (`c:posts#0`) or room (`r:lobby#0`); see topics.ts for naming and sharding.
  * The Worker authenticates and forwards the upgrade; this object accepts it with the Hibernation API, so idle
  * sockets cost nothing. Per-connection state lives in attachments (SQLite past 2 KB); the topic index is
- * rebuilt from them in the constructor after every wake-up. Instances named `u:<userId>` are per-user
- * registries of the hubs a user is connected to (used by {@link RealtimeHub.deauthorizeUser}).
+ * rebuilt from them in the constructor after every wake-up. Signed-in connections are registered with their
+ * user's RealtimeUser object, which reaches them on sign-out ({@link RealtimeHub.deauthorize}) and on updates
+ * of the auth record ({@link RealtimeHub.refreshAuth}).
  */
 export class RealtimeHub extends DurableObject<Cloudflare.Env> implements HubSockets {
   readonly states: ConnectionStates;
   readonly log: EventLog;
   readonly remote: RemoteSubscriptions;
-  readonly users: UserHubs;
   /** Connection state by socket, and sockets by index key (`records:*`, `records:ID`, `presence:R`, …). */
   readonly conns = new Map<WebSocket, ConnectionState>();
   readonly byKey = new Map<string, Set<WebSocket>>();
@@ -44,7 +48,6 @@ export class RealtimeHub extends DurableObject<Cloudflare.Env> implements HubSoc
     this.states = new ConnectionStates(sql);
     this.log = new EventLog(sql);
     this.remote = new RemoteSubscriptions(sql);
-    this.users = new UserHubs(sql);
     // Pings are answered by the runtime without waking the object.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
     const live = new Set<string>();
@@ -76,14 +79,14 @@ export class RealtimeHub extends DurableObject<Cloudflare.Env> implements HubSoc
     // registry cannot record is refused rather than left out of reach of deauthorizeUser.
     if (info.auth) {
       try {
-        await this.#track(info.auth.id, info.hubName);
+        await this.#track(refOf(info.auth), info.hubName);
       } catch {
         return new Response("Realtime is unavailable; retry.", { status: 503 });
       }
     }
     const id = randomString(20);
     const tags = [`conn:${id}`];
-    if (info.auth) tags.push(`user:${info.auth.id}`.slice(0, 256));
+    if (info.auth) tags.push(userTag(refOf(info.auth)));
     this.ctx.acceptWebSocket(server, tags);
     const state: ConnectionState = {
       id,
@@ -93,6 +96,7 @@ export class RealtimeHub extends DurableObject<Cloudflare.Env> implements HubSoc
       limits: info.limits,
       room: info.room,
       headers: info.headers,
+      tokenExp: info.tokenExp ?? null,
       subs: [],
     };
     this.states.save(server, state);
@@ -104,6 +108,7 @@ export class RealtimeHub extends DurableObject<Cloudflare.Env> implements HubSoc
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
     const state = this.conns.get(ws);
     if (!state) return ws.close(1011, "Unknown connection.");
+    if (tokenExpired(state.tokenExp)) return this.#expire(ws);
     await handleMessage(this, ws, state, message);
   }
 
@@ -130,7 +135,7 @@ export class RealtimeHub extends DurableObject<Cloudflare.Env> implements HubSoc
    */
   async publish(event: HubEvent): Promise<{ seq: number; delivered: number }> {
     const seq = this.log.append(event);
-    const targets = eventTargets(this, event);
+    const targets = await this.#live(eventTargets(this, event));
     const allowed = await decideAll(
       event,
       targets.map((t) => t.candidate),
@@ -157,16 +162,16 @@ export class RealtimeHub extends DurableObject<Cloudflare.Env> implements HubSoc
   /** Sets an SSE client's subscriptions on this hub (called by its RealtimeClient object). */
   async setRemote(clientId: string, client: RemoteClient, hubName: string): Promise<void> {
     this.remote.set(clientId, client);
-    if (client.auth && client.subs.length > 0) await this.#track(client.auth.id, hubName);
+    if (client.auth && client.subs.length > 0) await this.#track(refOf(client.auth), hubName);
   }
 
   /**
-   * Closes every connection of `userId` on this hub (code 4401) and drops its SSE subscriptions (ending those
+   * Closes every connection of the user on this hub (code 4401) and drops its SSE subscriptions (ending those
    * streams). Returns how many connections it ended.
    */
-  async deauthorize(userId: string): Promise<number> {
+  async deauthorize(ref: UserRef): Promise<number> {
     let closed = 0;
-    for (const ws of this.ctx.getWebSockets(`user:${userId}`.slice(0, 256))) {
+    for (const ws of this.ctx.getWebSockets(userTag(ref))) {
       this.send(ws, {
         type: "error",
         code: "deauthorized",
@@ -177,29 +182,33 @@ export class RealtimeHub extends DurableObject<Cloudflare.Env> implements HubSoc
       closed++;
     }
     for (const [clientId, client] of [...this.remote.clients]) {
-      if (client.auth?.id !== userId) continue;
-      this.remote.delete(clientId);
-      await this.env.REALTIME_CLIENT.get(this.env.REALTIME_CLIENT.idFromName(clientId)).end();
+      if (!client.auth || !sameUser(client.auth, ref)) continue;
+      await this.#endRemote(clientId);
       closed++;
     }
     return closed;
   }
 
-  /** Registry role (`u:<userId>` instances): remembers that the user has a connection on `hub`. */
-  async trackHub(hub: string): Promise<void> {
-    this.users.add(hub);
-  }
-
-  /** Registry role: de-authorizes the user on every hub it was seen on, then forgets them. */
-  async deauthorizeUser(userId: string): Promise<number> {
-    let closed = 0;
-    const hubs = this.users.list();
-    for (const hub of hubs) {
-      closed += await this.env.REALTIME_HUB.get(this.env.REALTIME_HUB.idFromName(hub)).deauthorize(userId);
+  /**
+   * Replaces the auth record of the user's connections on this hub with `auth` (its record was updated), so
+   * rules see the record as it is now. Returns how many connections it refreshed.
+   */
+  async refreshAuth(auth: AuthRecord): Promise<number> {
+    const ref = refOf(auth);
+    let refreshed = 0;
+    for (const ws of this.ctx.getWebSockets(userTag(ref))) {
+      const state = this.conns.get(ws);
+      if (!state?.auth || !sameUser(state.auth, ref)) continue;
+      state.auth = auth;
+      this.states.save(ws, state);
+      refreshed++;
     }
-    // Only what was visited: a hub registered meanwhile stays for the next call.
-    this.users.remove(hubs);
-    return closed;
+    for (const [clientId, client] of [...this.remote.clients]) {
+      if (!client.auth || !sameUser(client.auth, ref)) continue;
+      this.remote.set(clientId, { ...client, auth });
+      refreshed++;
+    }
+    return refreshed;
   }
 
   /** Sends one message; a socket that fails is forgotten. */
@@ -260,9 +269,52 @@ export class RealtimeHub extends DurableObject<Cloudflare.Env> implements HubSoc
   }
 
   /** Registers `hubName` with the user's registry; throws when it cannot (the caller then refuses the user). */
-  async #track(userId: string, hubName: string): Promise<void> {
-    const registry = this.env.REALTIME_HUB.get(this.env.REALTIME_HUB.idFromName(userRegistryName(userId)));
-    await registry.trackHub(hubName);
+  async #track(ref: UserRef, hubName: string): Promise<void> {
+    const ns = this.env.REALTIME_USER;
+    await ns.get(ns.idFromName(userRegistryName(ref))).trackHub(hubName);
+  }
+
+  /**
+   * The targets whose token is still valid: a socket or SSE client whose token expired is de-authorized here,
+   * on the first event after expiry, and gets nothing more.
+   */
+  async #live(targets: Target[]): Promise<Target[]> {
+    const now = Date.now();
+    const expired = new Set<string>();
+    const live = targets.filter((t) => {
+      const exp = t.ws
+        ? this.conns.get(t.ws)?.tokenExp
+        : this.remote.clients.get(t.clientId as string)?.tokenExp;
+      if (!tokenExpired(exp, now)) return true;
+      if (t.ws) this.#expire(t.ws);
+      else expired.add(t.clientId as string);
+      return false;
+    });
+    await Promise.all([...expired].map((clientId) => this.#endRemote(clientId)));
+    return live;
+  }
+
+  /** Closes a socket whose token expired, saying so first. */
+  #expire(ws: WebSocket): void {
+    this.send(ws, {
+      type: "error",
+      code: "token_expired",
+      message: "The connection's access token expired.",
+    });
+    this.forget(ws);
+    try {
+      ws.close(CLOSE_DEAUTHORIZED, "Token expired");
+    } catch {
+      // Already closed.
+    }
+  }
+
+  /** Drops an SSE client's subscriptions here and ends its stream. */
+  async #endRemote(clientId: string): Promise<void> {
+    this.remote.delete(clientId);
+    await this.env.REALTIME_CLIENT.get(this.env.REALTIME_CLIENT.idFromName(clientId))
+      .end()
+      .catch(() => {});
   }
 
   async #deliverRemote(clientId: string, frames: { event: string; data: unknown }[]): Promise<void> {
@@ -281,4 +333,12 @@ function keyOf(sub: Subscription): string {
   const head = sub.topic.slice(0, sub.topic.indexOf("/"));
   if (head === "presence" || head === "broadcast") return `${head}:${recordIdOf(sub)}`;
   return indexKey(recordIdOf(sub));
+}
+
+function refOf(auth: AuthRecord): UserRef {
+  return { collectionId: auth.collectionId, userId: auth.id };
+}
+
+function sameUser(auth: AuthRecord, ref: UserRef): boolean {
+  return auth.collectionId === ref.collectionId && auth.id === ref.userId;
 }

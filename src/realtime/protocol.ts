@@ -67,8 +67,10 @@ export interface ConnectInfo {
   limits: RealtimeLimits;
   /** Room permissions, decided by the Worker from the configured room rules. */
   room?: { join: boolean; broadcast: boolean };
-  /** Request headers as rules see them (`@request.headers.*`). */
+  /** The request headers the collection's rules reference (`@request.headers.*`); never credentials. */
   headers: Record<string, string>;
+  /** The access token's `exp` in seconds; the hub closes the connection (4401) once it has passed. */
+  tokenExp?: number | null;
 }
 
 /** The internal header carrying {@link ConnectInfo}; the Worker always overwrites it, so clients cannot forge it. */

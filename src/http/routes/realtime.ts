@@ -35,6 +35,7 @@ export function realtimeRoutes(app: Hono<AppEnv>, options: RealtimeRouteOptions)
     });
     const snapshot = await snapshotWith(options.store, c.var.d1, [c.req.query("collection")]);
     const info = connectInfo(c.req.query(), { ...ctx, context: "realtime" }, snapshot, options);
+    info.tokenExp = c.var.authToken?.exp ?? null;
     const headers = new Headers(c.req.raw.headers);
     // Always overwritten: a client-sent header of this name never reaches the hub.
     headers.set(CONNECT_HEADER, JSON.stringify(info));
@@ -57,7 +58,9 @@ export function realtimeRoutes(app: Hono<AppEnv>, options: RealtimeRouteOptions)
     const ctx = socketContext(c.var.auth ?? null, {});
     const groups = groupSubscriptions(snapshot, input, ctx, options.shards);
     const ns = c.env.REALTIME_CLIENT;
-    const result = await ns.get(ns.idFromName(input.clientId)).setSubscriptions(c.var.auth ?? null, groups);
+    const result = await ns
+      .get(ns.idFromName(input.clientId))
+      .setSubscriptions(c.var.auth ?? null, groups, c.var.authToken?.exp ?? null);
     if (result === "missing") throw notFound("Missing or invalid client id.");
     if (result === "auth_mismatch")
       throw forbidden("The current and the previous request authorization don't match.");
