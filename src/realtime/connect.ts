@@ -6,6 +6,7 @@ import { parseFilter } from "../rules/cache";
 import type { RuleContext } from "../rules/context";
 import { evaluateFilter } from "../rules/evaluate";
 import { type ConnectInfo, DEFAULT_LIMITS, type RealtimeLimits } from "./protocol";
+import { referencedHeaders } from "./rule-headers";
 import { hubName, shardOf } from "./topics";
 
 /** Who may use rooms (`null` = superusers only, `""` = everyone); evaluated against the record `{id: ROOM}`. */
@@ -51,7 +52,7 @@ export function connectInfo(
     throw badRequest(`Invalid realtime query: ${parsed.error.issues[0]?.message ?? "bad value"}.`);
   const q = parsed.data;
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
-  const base = { auth: ctx.auth, since: q.since, limits, headers: ctx.headers };
+  const base = { auth: ctx.auth, since: q.since, limits, headers: {} };
   if (q.room !== undefined) {
     const hub = { kind: "room" as const, name: q.room };
     const rules = options.rooms ?? {};
@@ -66,7 +67,8 @@ export function connectInfo(
   if (!collection) throw notFound("Missing collection context.");
   const hub = { kind: "collection" as const, name: collection.name };
   const shard = shardOf(q.key ?? ctx.auth?.id ?? crypto.randomUUID(), options.shards ?? 1);
-  return { ...base, hub, hubName: hubName(hub, shard) };
+  const headers = referencedHeaders([collection.listRule, collection.viewRule], ctx.headers);
+  return { ...base, headers, hub, hubName: hubName(hub, shard) };
 }
 
 /** A room rule decided locally; rules that would need the database deny. */

@@ -7,6 +7,7 @@ import { parseFilter } from "../rules/cache";
 import type { RuleContext } from "../rules/context";
 import type { HubSubscriptions } from "./client";
 import type { Subscription } from "./protocol";
+import { referencedHeaders } from "./rule-headers";
 import { checkSubscriptionFilter } from "./subscription-filter";
 import { hubName, parseTopic, shardOf } from "./topics";
 
@@ -59,6 +60,7 @@ export function groupSubscriptions(
       ...subscriptionOptions(key, query),
     };
     if (sub.filter) checkSubscriptionFilter(snapshot, collection.name, sub.filter, ctx);
+    if (sub.headers) sub.headers = referencedHeaders([collection.listRule, collection.viewRule], sub.headers);
     const hub = hubName({ kind: "collection", name: collection.name }, shardOf(input.clientId, shards));
     groups.set(hub, [...(groups.get(hub) ?? []), sub]);
   }

@@ -1,4 +1,5 @@
 /** Realtime connections follow their auth record: keyed by collection and id, refreshed on update, ended at `exp`. */
+import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { hashPassword } from "../../../src/auth/password";
@@ -6,7 +7,7 @@ import { createCollection } from "../../../src/collections/save-collection";
 import { CollectionStore } from "../../../src/collections/store";
 import { CLOSE_DEAUTHORIZED } from "../../../src/realtime/hub";
 import { api, apiJson } from "../../helpers/request";
-import { type Msg, TestSocket } from "../../realtime/helpers";
+import { hubStub, type Msg, TestSocket } from "../../realtime/helpers";
 import { authed, eventually, PASSWORD, signIn, signUp } from "./auth-helpers";
 
 const deps = () => ({ db: env.DB, store: new CollectionStore() });
@@ -135,5 +136,43 @@ describe("token expiry", () => {
       // Nothing may be delivered after expiry.
       expect(new TextDecoder().decode(value)).not.toContain("short-sse-trigger");
     }
+  });
+});
+
+describe("connection state", () => {
+  it("keeps only the headers the collection's rules read: never Authorization or Cookie", async () => {
+    await createCollection(deps(), {
+      name: "regional",
+      type: "base",
+      listRule: "@request.headers.x_region = 'eu'",
+      viewRule: "",
+      createRule: "",
+      fields: [{ name: "title", type: "text" }],
+    });
+    await signUp("headers@example.com");
+    const { token } = await signIn("headers@example.com");
+    const res = await api("/api/realtime/ws?collection=regional&key=headers-test", {
+      headers: {
+        upgrade: "websocket",
+        authorization: token,
+        cookie: "session=secret",
+        "x-region": "eu",
+        "x-unrelated": "noise",
+      },
+    });
+    expect(res.status).toBe(101);
+    const socket = new TestSocket(res.webSocket as WebSocket);
+    expect(await socket.subscribe("regional/*")).toMatchObject({ type: "subscribed" });
+    // The kept header still serves the rule.
+    await apiJson("POST", "/api/collections/regional/records", { title: "eu only" });
+    expect(await socket.next()).toMatchObject({ type: "event", record: { title: "eu only" } });
+    const stored = await runInDurableObject(hubStub("regional"), (_hub, state) =>
+      state.getWebSockets().map((ws) => JSON.stringify(ws.deserializeAttachment())),
+    );
+    expect(stored).toHaveLength(1);
+    const attachment = JSON.parse(stored[0] as string);
+    expect(attachment.headers).toEqual({ x_region: "eu" });
+    expect(stored[0]).not.toContain(token);
+    expect(stored[0]).not.toContain("session=secret");
   });
 });
