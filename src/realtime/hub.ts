@@ -73,6 +73,10 @@ export class RealtimeHub extends DurableObject<Cloudflare.Env> implements HubSoc
       return new Response("Expected a WebSocket upgrade.", { status: 426 });
     }
     const info = JSON.parse(raw) as ConnectInfo & { hubName: string };
+    const tags = connectionTags(info);
+    if (tags.slice(1).some((tag, i) => this.ctx.getWebSockets(tag).length >= capOf(info, i))) {
+      return new Response("Too many realtime connections.", { status: 429 });
+    }
     const pair = new WebSocketPair();
     const [client, server] = [pair[0], pair[1]];
     // Registered before accepting, so a sign-out racing this connect still finds this hub; a connection the
@@ -84,12 +88,9 @@ export class RealtimeHub extends DurableObject<Cloudflare.Env> implements HubSoc
         return new Response("Realtime is unavailable; retry.", { status: 503 });
       }
     }
-    const id = randomString(20);
-    const tags = [`conn:${id}`];
-    if (info.auth) tags.push(userTag(refOf(info.auth)));
     this.ctx.acceptWebSocket(server, tags);
     const state: ConnectionState = {
-      id,
+      id: (tags[0] as string).slice("conn:".length),
       hub: info.hub,
       auth: info.auth,
       since: info.since,
@@ -333,6 +334,19 @@ function keyOf(sub: Subscription): string {
   const head = sub.topic.slice(0, sub.topic.indexOf("/"));
   if (head === "presence" || head === "broadcast") return `${head}:${recordIdOf(sub)}`;
   return indexKey(recordIdOf(sub));
+}
+
+/** `conn:<id>`, then the tags the connection limits count: `user:…` when signed in, `ip:…` when known. */
+function connectionTags(info: ConnectInfo): string[] {
+  const tags = [`conn:${randomString(20)}`];
+  if (info.auth) tags.push(userTag(refOf(info.auth)));
+  if (info.ip) tags.push(`ip:${info.ip}`.slice(0, 256));
+  return tags;
+}
+
+/** The limit of the i-th counted tag of {@link connectionTags}. */
+function capOf(info: ConnectInfo, i: number): number {
+  return info.auth && i === 0 ? info.limits.maxConnectionsPerUser : info.limits.maxConnectionsPerIp;
 }
 
 function refOf(auth: AuthRecord): UserRef {

@@ -31,6 +31,13 @@ export interface MatchDeps {
 
 type Local = boolean | "sql";
 
+/**
+ * The JS work one subscriber's filter may do per event, in character steps (see EvaluateOptions.maxCost): about
+ * a few milliseconds. A filter over it for a record (`body ~ title` on two long texts) denies that event to that
+ * subscriber, so no client can make a hub spend seconds per write.
+ */
+export const MAX_FILTER_COST = 2_000_000;
+
 /** Decides every candidate; the result array is parallel to `candidates`. Errors deny, never leak. */
 export async function decideAll(
   event: HubEvent,
@@ -58,7 +65,7 @@ export function decideLocally(event: HubEvent, candidate: Candidate): Local {
   if (rule === false) return false;
   // The rule reads the whole row (rules may use hidden fields); the subscriber's filter only what it may see.
   const filter = candidate.filter
-    ? evaluate(candidate.filter, filterView(event, candidate.ctx), candidate.ctx)
+    ? evaluate(candidate.filter, filterView(event, candidate.ctx), candidate.ctx, MAX_FILTER_COST)
     : true;
   if (filter === false) return false;
   return rule === true && filter === true ? true : "sql";
@@ -71,9 +78,14 @@ function ruleResult(event: HubEvent, candidate: Candidate): EvalResult {
   return evaluate(candidate.rule, event.record, candidate.ctx);
 }
 
-function evaluate(text: string, record: Record<string, unknown>, ctx: RuleContext): EvalResult {
+function evaluate(
+  text: string,
+  record: Record<string, unknown>,
+  ctx: RuleContext,
+  maxCost?: number,
+): EvalResult {
   try {
-    const result = evaluateFilter(parseFilter(text), record, ctx);
+    const result = evaluateFilter(parseFilter(text), record, ctx, maxCost === undefined ? {} : { maxCost });
     return needsSql(result) ? result : result === true;
   } catch {
     return false;

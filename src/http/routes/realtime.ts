@@ -4,7 +4,7 @@ import type { CollectionStore, D1Like, SchemaSnapshot } from "../../collections/
 import { ApiError, forbidden, notFound, unauthorized } from "../../lib/errors";
 import { randomString } from "../../lib/ids";
 import { CLIENT_ID_HEADER } from "../../realtime/client";
-import { connectInfo, type RealtimeOptions } from "../../realtime/connect";
+import { connectInfo, ipBucket, type RealtimeOptions } from "../../realtime/connect";
 import { CONNECT_HEADER } from "../../realtime/protocol";
 import { groupSubscriptions, parseSetSubscriptions } from "../../realtime/sse-subscriptions";
 import { socketContext } from "../../realtime/subscriber-context";
@@ -40,11 +40,13 @@ export function realtimeRoutes(app: Hono<AppEnv>, options: RealtimeRouteOptions)
     const snapshot = await snapshotWith(options.store, c.var.d1, [c.req.query("collection")]);
     const info = connectInfo(c.req.query(), { ...ctx, context: "realtime" }, snapshot, options);
     info.tokenExp = tokenExp;
+    info.ip = ipBucket(c.req.header("cf-connecting-ip"));
     const headers = new Headers(c.req.raw.headers);
     // Always overwritten: a client-sent header of this name never reaches the hub.
     headers.set(CONNECT_HEADER, JSON.stringify(info));
     const ns = c.env.REALTIME_HUB;
     const res = await ns.get(ns.idFromName(info.hubName)).fetch(c.req.url, { headers });
+    if (res.status === 429) throw new ApiError(429, "Too many realtime connections from this client.");
     if (res.status !== 101) throw new ApiError(503, "Realtime is unavailable; retry shortly.");
     return res;
   });
