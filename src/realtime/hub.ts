@@ -3,9 +3,10 @@ import { DurableObject } from "cloudflare:workers";
 import { CollectionStore } from "../collections/store";
 import { randomString } from "../lib/ids";
 import type { AuthRecord } from "../rules/context";
-import { type ConnectionState, ConnectionStates } from "./connection-state";
+import type { ConnectionState } from "./connection-state";
+import { Connections } from "./connections";
 import { EventLog } from "./event-log";
-import { eventTargets, indexKey, recordIdOf, type Target } from "./fan-out";
+import { eventTargets, recordIdOf, type Target } from "./fan-out";
 import type { HubEvent } from "./hub-event";
 import { type Candidate, decideAll } from "./match";
 import { type RenderDeps, recordFor } from "./payload";
@@ -32,33 +33,23 @@ export function tokenExpired(tokenExp: number | null | undefined, now = Date.now
  * of the auth record ({@link RealtimeHub.refreshAuth}).
  */
 export class RealtimeHub extends DurableObject<Cloudflare.Env> implements HubSockets {
-  readonly states: ConnectionStates;
-  readonly log: EventLog;
+  /** Local sockets: their state, the topic index and message rates. */
+  readonly connections: Connections;
+  /** The bounded log of published events, for replays after reconnects. */
+  readonly events: EventLog;
+  /** SSE clients' subscriptions on this hub. */
   readonly remote: RemoteSubscriptions;
-  /** Connection state by socket, and sockets by index key (`records:*`, `records:ID`, `presence:R`, …). */
-  readonly conns = new Map<WebSocket, ConnectionState>();
-  readonly byKey = new Map<string, Set<WebSocket>>();
-  /** Message counts in the current one-second window, per socket (reset by a wake-up: that only forgives). */
-  readonly rate = new Map<WebSocket, { window: number; count: number }>();
   readonly #store = new CollectionStore();
 
   constructor(ctx: DurableObjectState, env: Cloudflare.Env) {
     super(ctx, env);
     const sql = ctx.storage.sql;
-    this.states = new ConnectionStates(sql);
-    this.log = new EventLog(sql);
+    this.connections = new Connections(sql);
+    this.events = new EventLog(sql);
     this.remote = new RemoteSubscriptions(sql);
     // Pings are answered by the runtime without waking the object.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
-    const live = new Set<string>();
-    for (const ws of ctx.getWebSockets()) {
-      const state = this.states.load(ws);
-      if (!state) continue;
-      live.add(state.id);
-      this.conns.set(ws, state);
-      for (const sub of state.subs) this.index(ws, sub);
-    }
-    this.states.prune(live);
+    this.connections.restore(ctx.getWebSockets());
   }
 
   /** Liveness probe used by tests: reports the object's id and how many sockets it holds. */
@@ -100,14 +91,13 @@ export class RealtimeHub extends DurableObject<Cloudflare.Env> implements HubSoc
       tokenExp: info.tokenExp ?? null,
       subs: [],
     };
-    this.states.save(server, state);
-    this.conns.set(server, state);
+    this.connections.add(server, state);
     return new Response(null, { status: 101, webSocket: client });
   }
 
   /** A client message (the object may just have woken: its state came back in the constructor). */
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
-    const state = this.conns.get(ws);
+    const state = this.connections.get(ws);
     if (!state) return ws.close(1011, "Unknown connection.");
     if (tokenExpired(state.tokenExp)) return this.#expire(ws);
     await handleMessage(this, ws, state, message);
@@ -135,7 +125,7 @@ export class RealtimeHub extends DurableObject<Cloudflare.Env> implements HubSoc
    * Returns how many local sockets and SSE clients it went to.
    */
   async publish(event: HubEvent): Promise<{ seq: number; delivered: number }> {
-    const seq = this.log.append(event);
+    const seq = this.events.append(event);
     const targets = await this.#live(eventTargets(this, event));
     const allowed = await decideAll(
       event,
@@ -198,10 +188,10 @@ export class RealtimeHub extends DurableObject<Cloudflare.Env> implements HubSoc
     const ref = refOf(auth);
     let refreshed = 0;
     for (const ws of this.ctx.getWebSockets(userTag(ref))) {
-      const state = this.conns.get(ws);
+      const state = this.connections.get(ws);
       if (!state?.auth || !sameUser(state.auth, ref)) continue;
       state.auth = auth;
-      this.states.save(ws, state);
+      this.connections.save(ws, state);
       refreshed++;
     }
     for (const [clientId, client] of [...this.remote.clients]) {
@@ -219,22 +209,6 @@ export class RealtimeHub extends DurableObject<Cloudflare.Env> implements HubSoc
     } catch {
       this.forget(ws);
     }
-  }
-
-  /** Adds a socket's subscription to the topic index. */
-  index(ws: WebSocket, sub: Subscription): void {
-    const key = keyOf(sub);
-    const set = this.byKey.get(key) ?? new Set<WebSocket>();
-    this.byKey.set(key, set);
-    set.add(ws);
-  }
-
-  /** Removes a socket's subscription from the topic index. */
-  unindex(ws: WebSocket, sub: Subscription): void {
-    const key = keyOf(sub);
-    const set = this.byKey.get(key);
-    set?.delete(ws);
-    if (set?.size === 0) this.byKey.delete(key);
   }
 
   /** The rule check of one subscription for one event. */
@@ -260,13 +234,10 @@ export class RealtimeHub extends DurableObject<Cloudflare.Env> implements HubSoc
 
   /** Drops a connection from the indexes (presence members get a `leave`) and forgets its state. */
   forget(ws: WebSocket): void {
-    const state = this.conns.get(ws);
+    const state = this.connections.get(ws);
     if (!state) return;
     leaveAll(this, ws, state);
-    for (const sub of state.subs) this.unindex(ws, sub);
-    this.conns.delete(ws);
-    this.rate.delete(ws);
-    this.states.drop(state.id);
+    this.connections.forget(ws);
   }
 
   /** Registers `hubName` with the user's registry; throws when it cannot (the caller then refuses the user). */
@@ -284,7 +255,7 @@ export class RealtimeHub extends DurableObject<Cloudflare.Env> implements HubSoc
     const expired = new Set<string>();
     const live = targets.filter((t) => {
       const exp = t.ws
-        ? this.conns.get(t.ws)?.tokenExp
+        ? this.connections.get(t.ws)?.tokenExp
         : this.remote.clients.get(t.clientId as string)?.tokenExp;
       if (!tokenExpired(exp, now)) return true;
       if (t.ws) this.#expire(t.ws);
@@ -328,12 +299,6 @@ export class RealtimeHub extends DurableObject<Cloudflare.Env> implements HubSoc
       this.remote.delete(clientId);
     }
   }
-}
-
-function keyOf(sub: Subscription): string {
-  const head = sub.topic.slice(0, sub.topic.indexOf("/"));
-  if (head === "presence" || head === "broadcast") return `${head}:${recordIdOf(sub)}`;
-  return indexKey(recordIdOf(sub));
 }
 
 /** `conn:<id>`, then the tags the connection limits count: `user:…` when signed in, `ip:…` when known. */
