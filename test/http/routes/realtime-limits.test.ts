@@ -21,12 +21,17 @@ describe("connection limits", () => {
       return id ? { id, collectionId: "_pb_users_auth_", collectionName: "users" } : null;
     },
   });
-  const upgrade = (ip: string, user?: string) =>
-    app.request(
+  /** Accepted sockets stay referenced: a dropped client socket could close and free its slot mid-test. */
+  const open: TestSocket[] = [];
+  const upgrade = async (ip: string, user?: string) => {
+    const res = await app.request(
       `${BASE}/api/realtime/ws?collection=essays`,
       { headers: { upgrade: "websocket", "cf-connecting-ip": ip, ...(user && { "x-test-user": user }) } },
       env,
     );
+    if (res.webSocket) open.push(new TestSocket(res.webSocket));
+    return res;
+  };
 
   it("refuses a connection over the per-IP limit with a 429, and admits again once one closes", async () => {
     const first = await upgrade("198.51.100.7");
@@ -36,7 +41,7 @@ describe("connection limits", () => {
     expect(third.status).toBe(429);
     expect(await third.json()).toMatchObject({ status: 429 });
     expect((await upgrade("198.51.100.8")).status).toBe(101);
-    const socket = new TestSocket(first.webSocket as WebSocket);
+    const socket = open.find((t) => t.ws === first.webSocket) as TestSocket;
     socket.ws.close(1000, "done");
     await socket.closed;
     let reopened = 0;
