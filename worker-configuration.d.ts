@@ -7,11 +7,12 @@ interface __BaseEnv_Env {
 	REALTIME_HUB: DurableObjectNamespace<import("./src/index").RealtimeHub>;
 	RATE_LIMITER: DurableObjectNamespace<import("./src/index").RateLimiter>;
 	REALTIME_CLIENT: DurableObjectNamespace<import("./src/index").RealtimeClient>;
+	REALTIME_USER: DurableObjectNamespace<import("./src/index").RealtimeUser>;
 }
 declare namespace Cloudflare {
 	interface GlobalProps {
 		mainModule: typeof import("./src/index");
-		durableNamespaces: "UserSessions" | "RealtimeHub" | "RateLimiter" | "RealtimeClient";
+		durableNamespaces: "UserSessions" | "RealtimeHub" | "RateLimiter" | "RealtimeClient" | "RealtimeUser";
 	}
 	interface Env extends __BaseEnv_Env {}
 }

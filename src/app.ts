@@ -117,10 +117,12 @@ export function createEdgebase(options: EdgebaseOptions = {}): Hono<AppEnv> {
   else app.use("*", tokenAuth({ store: collectionStore, checker: checkerOf }));
   const realtime = options.realtime === false ? undefined : (options.realtime ?? {});
   // The binding is looked up per event, so building the app (at module load) touches no binding.
-  const live = realtime && realtimeSink(() => env.REALTIME_HUB, { shards: realtime.shards });
+  const live =
+    realtime &&
+    realtimeSink(() => env.REALTIME_HUB, { shards: realtime.shards, users: () => env.REALTIME_USER });
   const endSessions = sessionRevocationSink({
     checker: () => checkerOf(env),
-    onSessionsEnded: realtime ? (userId) => deauthorizeUser(env.REALTIME_HUB, userId) : undefined,
+    onSessionsEnded: realtime ? (ref) => deauthorizeUser(env.REALTIME_USER, ref) : undefined,
     log,
   });
   // The generation sink goes first: its bump is synchronous, so this isolate's next read sees the write.
@@ -130,7 +132,7 @@ export function createEdgebase(options: EdgebaseOptions = {}): Hono<AppEnv> {
   const authOptions: AuthRouteOptions = {
     store: collectionStore,
     checker: checkerOf,
-    onSessionsEnded: realtime ? (e, userId) => deauthorizeUser(e.REALTIME_HUB, userId) : undefined,
+    onSessionsEnded: realtime ? (e, ref) => deauthorizeUser(e.REALTIME_USER, ref) : undefined,
   };
 
   healthRoutes(app);

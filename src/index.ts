@@ -6,5 +6,6 @@ export { RateLimiter } from "./auth/rate-limiter";
 export { UserSessions } from "./auth/user-sessions";
 export { RealtimeClient } from "./realtime/client";
 export { RealtimeHub } from "./realtime/hub";
+export { RealtimeUser } from "./realtime/user-registry";
 
 export default createEdgebase();

@@ -12,7 +12,7 @@ export interface AuthRouteOptions {
   store: CollectionStore;
   checker: (env: Cloudflare.Env) => SessionChecker;
   /** Realtime de-authorization of a user whose sessions ended (absent when realtime is not mounted). */
-  onSessionsEnded?: (env: Cloudflare.Env, userId: string) => Promise<unknown>;
+  onSessionsEnded?: (env: Cloudflare.Env, ref: { collectionId: string; userId: string }) => Promise<unknown>;
   /** Shown in emails. Default "Edgebase". */
   appName?: string;
 }
@@ -50,7 +50,7 @@ export function authDeps(c: Context<AppEnv>, options: AuthRouteOptions): AuthFlo
     appUrl: env.APP_URL ?? new URL(c.req.url).origin,
     appName: env.APP_NAME ?? options.appName ?? "Edgebase",
     auth: c.var.auth ?? null,
-    onSessionsEnded: onSessionsEnded ? (userId) => onSessionsEnded(env, userId) : undefined,
+    onSessionsEnded: onSessionsEnded ? (ref) => onSessionsEnded(env, ref) : undefined,
     defer: deferMail,
   };
 }

@@ -57,16 +57,22 @@ export class RealtimeClient extends DurableObject<Cloudflare.Env> {
   }
 
   /**
-   * Replaces the client's subscriptions (PocketBase semantics: the list is the whole set). The first call binds
-   * the caller's auth; a later call with different auth is refused, as PocketBase does.
+   * Replaces the client's subscriptions (PocketBase semantics: the list is the whole set). A signed-in call binds
+   * the caller's auth: a guest may sign in and subscribe again on the same stream, but once bound, a call by
+   * another user (or by a guest) is refused, as PocketBase does.
    */
-  async setSubscriptions(auth: AuthRecord | null, groups: HubSubscriptions[]): Promise<SetResult> {
+  async setSubscriptions(
+    auth: AuthRecord | null,
+    groups: HubSubscriptions[],
+    tokenExp: number | null = null,
+  ): Promise<SetResult> {
     if (!this.#writer) return "missing";
-    if (this.#auth !== undefined && this.#auth?.id !== auth?.id) return "auth_mismatch";
+    const bound = this.#auth;
+    if (bound && (bound.id !== auth?.id || bound.collectionId !== auth.collectionId)) return "auth_mismatch";
     this.#auth = auth;
     const wanted = new Set(groups.map((g) => g.hub));
     const calls = groups.map((g) =>
-      this.#hub(g.hub).setRemote(this.#clientId, { auth, subs: g.subs }, g.hub),
+      this.#hub(g.hub).setRemote(this.#clientId, { auth, subs: g.subs, tokenExp }, g.hub),
     );
     for (const hub of this.#hubs) {
       if (!wanted.has(hub)) calls.push(this.#hub(hub).setRemote(this.#clientId, { auth, subs: [] }, hub));

@@ -6,6 +6,7 @@ import { parseFilter } from "../rules/cache";
 import type { RuleContext } from "../rules/context";
 import { evaluateFilter } from "../rules/evaluate";
 import { type ConnectInfo, DEFAULT_LIMITS, type RealtimeLimits } from "./protocol";
+import { referencedHeaders } from "./rule-headers";
 import { hubName, shardOf } from "./topics";
 
 /** Who may use rooms (`null` = superusers only, `""` = everyone); evaluated against the record `{id: ROOM}`. */
@@ -51,7 +52,7 @@ export function connectInfo(
     throw badRequest(`Invalid realtime query: ${parsed.error.issues[0]?.message ?? "bad value"}.`);
   const q = parsed.data;
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
-  const base = { auth: ctx.auth, since: q.since, limits, headers: ctx.headers };
+  const base = { auth: ctx.auth, since: q.since, limits, headers: {} };
   if (q.room !== undefined) {
     const hub = { kind: "room" as const, name: q.room };
     const rules = options.rooms ?? {};
@@ -66,7 +67,8 @@ export function connectInfo(
   if (!collection) throw notFound("Missing collection context.");
   const hub = { kind: "collection" as const, name: collection.name };
   const shard = shardOf(q.key ?? ctx.auth?.id ?? crypto.randomUUID(), options.shards ?? 1);
-  return { ...base, hub, hubName: hubName(hub, shard) };
+  const headers = referencedHeaders([collection.listRule, collection.viewRule], ctx.headers);
+  return { ...base, headers, hub, hubName: hubName(hub, shard) };
 }
 
 /** A room rule decided locally; rules that would need the database deny. */
@@ -79,4 +81,30 @@ function allows(rule: string | null, room: string, ctx: RuleContext): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * The per-IP limit's key: the address, or its /64 for IPv6 (one subscriber's whole allocation); undefined when
+ * the platform gave none (no shared bucket for every such client).
+ */
+export function ipBucket(ip: string | undefined): string | undefined {
+  const address = ip?.trim().toLowerCase();
+  if (!address) return undefined;
+  if (!address.includes(":")) return address.slice(0, 64);
+  const groups = expandIpv6(address);
+  return groups ? `${groups.slice(0, 4).join(":")}::/64` : address.slice(0, 64);
+}
+
+/** The eight groups of an IPv6 address (`::` expanded), or undefined when it is not one. */
+function expandIpv6(address: string): string[] | undefined {
+  const [head = "", tail, extra] = address.split("::");
+  if (extra !== undefined) return undefined;
+  const left = head === "" ? [] : head.split(":");
+  const right = tail === undefined || tail === "" ? [] : tail.split(":");
+  const missing = 8 - left.length - right.length;
+  if (tail === undefined ? missing !== 0 : missing < 1) return undefined;
+  const groups = [...left, ...Array<string>(tail === undefined ? 0 : missing).fill("0"), ...right];
+  return groups.every((g) => /^[0-9a-f]{1,4}$/.test(g))
+    ? groups.map((g) => g.replace(/^0+(?=.)/, ""))
+    : undefined;
 }

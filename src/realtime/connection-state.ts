@@ -15,6 +15,8 @@ export interface ConnectionState {
   limits: ConnectInfo["limits"];
   room?: ConnectInfo["room"];
   headers: Record<string, string>;
+  /** The access token's `exp` in seconds (null: authenticated without a token, or a guest). */
+  tokenExp?: number | null;
   subs: Subscription[];
 }
 

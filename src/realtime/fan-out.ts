@@ -1,6 +1,6 @@
 /** Who an event may go to on one hub: local sockets through the topic index, SSE clients by their topics. */
 import type { AuthRecord } from "../rules/context";
-import type { ConnectionState } from "./connection-state";
+import { type Connections, recordsKey } from "./connections";
 import type { HubEvent } from "./hub-event";
 import type { Candidate } from "./match";
 import type { Subscription } from "./protocol";
@@ -16,8 +16,7 @@ export interface Target {
 
 /** What target collection reads from the hub. */
 export interface FanOutHub {
-  readonly byKey: Map<string, Set<WebSocket>>;
-  readonly conns: Map<WebSocket, ConnectionState>;
+  readonly connections: Connections;
   readonly remote: { clients: Map<string, RemoteClient> };
   candidate(
     event: HubEvent,
@@ -25,11 +24,6 @@ export interface FanOutHub {
     auth: AuthRecord | null,
     headers: Record<string, string>,
   ): Candidate;
-}
-
-/** The topic index key of a record id (`*` for every record). */
-export function indexKey(recordId: string): string {
-  return `records:${recordId}`;
 }
 
 /** The record id part of a records topic (`*` or an id). */
@@ -42,8 +36,8 @@ export function eventTargets(hub: FanOutHub, event: HubEvent): Target[] {
   const id = String(event.record.id ?? "");
   const targets: Target[] = [];
   for (const recordId of new Set(["*", id])) {
-    for (const ws of hub.byKey.get(indexKey(recordId)) ?? []) {
-      const state = hub.conns.get(ws);
+    for (const ws of hub.connections.sockets(recordsKey(recordId))) {
+      const state = hub.connections.get(ws);
       if (!state) continue;
       for (const sub of state.subs) {
         if (

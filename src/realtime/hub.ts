@@ -3,9 +3,10 @@ import { DurableObject } from "cloudflare:workers";
 import { CollectionStore } from "../collections/store";
 import { randomString } from "../lib/ids";
 import type { AuthRecord } from "../rules/context";
-import { type ConnectionState, ConnectionStates } from "./connection-state";
+import type { ConnectionState } from "./connection-state";
+import { Connections } from "./connections";
 import { EventLog } from "./event-log";
-import { eventTargets, indexKey, recordIdOf } from "./fan-out";
+import { eventTargets, recordIdOf, type Target } from "./fan-out";
 import type { HubEvent } from "./hub-event";
 import { type Candidate, decideAll } from "./match";
 import { type RenderDeps, recordFor } from "./payload";
@@ -13,49 +14,42 @@ import { CONNECT_HEADER, type ConnectInfo, type ServerMessage, type Subscription
 import { type RemoteClient, RemoteSubscriptions } from "./remote-subs";
 import { type HubSockets, handleMessage, leaveAll } from "./socket-messages";
 import { socketContext } from "./subscriber-context";
-import { userRegistryName } from "./topics";
-import { UserHubs } from "./user-hubs";
+import { type UserRef, userRegistryName, userTag } from "./user-ref";
 
-/** Close code for a connection whose user was signed out, revoked or deleted. */
+/** Close code for a connection whose user was signed out, revoked or deleted, or whose token expired. */
 export const CLOSE_DEAUTHORIZED = 4401;
+
+/** True once a connection's access token has expired (connections authenticated without a token never do). */
+export function tokenExpired(tokenExp: number | null | undefined, now = Date.now()): boolean {
+  return typeof tokenExp === "number" && tokenExp * 1000 <= now;
+}
 
 /**
  * One object per collection shard (`c:posts#0`) or room (`r:lobby#0`); see topics.ts for naming and sharding.
  * The Worker authenticates and forwards the upgrade; this object accepts it with the Hibernation API, so idle
  * sockets cost nothing. Per-connection state lives in attachments (SQLite past 2 KB); the topic index is
- * rebuilt from them in the constructor after every wake-up. Instances named `u:<userId>` are per-user
- * registries of the hubs a user is connected to (used by {@link RealtimeHub.deauthorizeUser}).
+ * rebuilt from them in the constructor after every wake-up. Signed-in connections are registered with their
+ * user's RealtimeUser object, which reaches them on sign-out ({@link RealtimeHub.deauthorize}) and on updates
+ * of the auth record ({@link RealtimeHub.refreshAuth}).
  */
 export class RealtimeHub extends DurableObject<Cloudflare.Env> implements HubSockets {
-  readonly states: ConnectionStates;
-  readonly log: EventLog;
+  /** Local sockets: their state, the topic index and message rates. */
+  readonly connections: Connections;
+  /** The bounded log of published events, for replays after reconnects. */
+  readonly events: EventLog;
+  /** SSE clients' subscriptions on this hub. */
   readonly remote: RemoteSubscriptions;
-  readonly users: UserHubs;
-  /** Connection state by socket, and sockets by index key (`records:*`, `records:ID`, `presence:R`, …). */
-  readonly conns = new Map<WebSocket, ConnectionState>();
-  readonly byKey = new Map<string, Set<WebSocket>>();
-  /** Message counts in the current one-second window, per socket (reset by a wake-up: that only forgives). */
-  readonly rate = new Map<WebSocket, { window: number; count: number }>();
   readonly #store = new CollectionStore();
 
   constructor(ctx: DurableObjectState, env: Cloudflare.Env) {
     super(ctx, env);
     const sql = ctx.storage.sql;
-    this.states = new ConnectionStates(sql);
-    this.log = new EventLog(sql);
+    this.connections = new Connections(sql);
+    this.events = new EventLog(sql);
     this.remote = new RemoteSubscriptions(sql);
-    this.users = new UserHubs(sql);
     // Pings are answered by the runtime without waking the object.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
-    const live = new Set<string>();
-    for (const ws of ctx.getWebSockets()) {
-      const state = this.states.load(ws);
-      if (!state) continue;
-      live.add(state.id);
-      this.conns.set(ws, state);
-      for (const sub of state.subs) this.index(ws, sub);
-    }
-    this.states.prune(live);
+    this.connections.restore(ctx.getWebSockets());
   }
 
   /** Liveness probe used by tests: reports the object's id and how many sockets it holds. */
@@ -70,40 +64,42 @@ export class RealtimeHub extends DurableObject<Cloudflare.Env> implements HubSoc
       return new Response("Expected a WebSocket upgrade.", { status: 426 });
     }
     const info = JSON.parse(raw) as ConnectInfo & { hubName: string };
+    const tags = connectionTags(info);
+    if (tags.slice(1).some((tag, i) => this.ctx.getWebSockets(tag).length >= capOf(info, i))) {
+      return new Response("Too many realtime connections.", { status: 429 });
+    }
     const pair = new WebSocketPair();
     const [client, server] = [pair[0], pair[1]];
     // Registered before accepting, so a sign-out racing this connect still finds this hub; a connection the
     // registry cannot record is refused rather than left out of reach of deauthorizeUser.
     if (info.auth) {
       try {
-        await this.#track(info.auth.id, info.hubName);
+        await this.#track(refOf(info.auth), info.hubName);
       } catch {
         return new Response("Realtime is unavailable; retry.", { status: 503 });
       }
     }
-    const id = randomString(20);
-    const tags = [`conn:${id}`];
-    if (info.auth) tags.push(`user:${info.auth.id}`.slice(0, 256));
     this.ctx.acceptWebSocket(server, tags);
     const state: ConnectionState = {
-      id,
+      id: (tags[0] as string).slice("conn:".length),
       hub: info.hub,
       auth: info.auth,
       since: info.since,
       limits: info.limits,
       room: info.room,
       headers: info.headers,
+      tokenExp: info.tokenExp ?? null,
       subs: [],
     };
-    this.states.save(server, state);
-    this.conns.set(server, state);
+    this.connections.add(server, state);
     return new Response(null, { status: 101, webSocket: client });
   }
 
   /** A client message (the object may just have woken: its state came back in the constructor). */
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
-    const state = this.conns.get(ws);
+    const state = this.connections.get(ws);
     if (!state) return ws.close(1011, "Unknown connection.");
+    if (tokenExpired(state.tokenExp)) return this.#expire(ws);
     await handleMessage(this, ws, state, message);
   }
 
@@ -129,8 +125,8 @@ export class RealtimeHub extends DurableObject<Cloudflare.Env> implements HubSoc
    * Returns how many local sockets and SSE clients it went to.
    */
   async publish(event: HubEvent): Promise<{ seq: number; delivered: number }> {
-    const seq = this.log.append(event);
-    const targets = eventTargets(this, event);
+    const seq = this.events.append(event);
+    const targets = await this.#live(eventTargets(this, event));
     const allowed = await decideAll(
       event,
       targets.map((t) => t.candidate),
@@ -157,16 +153,16 @@ export class RealtimeHub extends DurableObject<Cloudflare.Env> implements HubSoc
   /** Sets an SSE client's subscriptions on this hub (called by its RealtimeClient object). */
   async setRemote(clientId: string, client: RemoteClient, hubName: string): Promise<void> {
     this.remote.set(clientId, client);
-    if (client.auth && client.subs.length > 0) await this.#track(client.auth.id, hubName);
+    if (client.auth && client.subs.length > 0) await this.#track(refOf(client.auth), hubName);
   }
 
   /**
-   * Closes every connection of `userId` on this hub (code 4401) and drops its SSE subscriptions (ending those
+   * Closes every connection of the user on this hub (code 4401) and drops its SSE subscriptions (ending those
    * streams). Returns how many connections it ended.
    */
-  async deauthorize(userId: string): Promise<number> {
+  async deauthorize(ref: UserRef): Promise<number> {
     let closed = 0;
-    for (const ws of this.ctx.getWebSockets(`user:${userId}`.slice(0, 256))) {
+    for (const ws of this.ctx.getWebSockets(userTag(ref))) {
       this.send(ws, {
         type: "error",
         code: "deauthorized",
@@ -177,29 +173,33 @@ export class RealtimeHub extends DurableObject<Cloudflare.Env> implements HubSoc
       closed++;
     }
     for (const [clientId, client] of [...this.remote.clients]) {
-      if (client.auth?.id !== userId) continue;
-      this.remote.delete(clientId);
-      await this.env.REALTIME_CLIENT.get(this.env.REALTIME_CLIENT.idFromName(clientId)).end();
+      if (!client.auth || !sameUser(client.auth, ref)) continue;
+      await this.#endRemote(clientId);
       closed++;
     }
     return closed;
   }
 
-  /** Registry role (`u:<userId>` instances): remembers that the user has a connection on `hub`. */
-  async trackHub(hub: string): Promise<void> {
-    this.users.add(hub);
-  }
-
-  /** Registry role: de-authorizes the user on every hub it was seen on, then forgets them. */
-  async deauthorizeUser(userId: string): Promise<number> {
-    let closed = 0;
-    const hubs = this.users.list();
-    for (const hub of hubs) {
-      closed += await this.env.REALTIME_HUB.get(this.env.REALTIME_HUB.idFromName(hub)).deauthorize(userId);
+  /**
+   * Replaces the auth record of the user's connections on this hub with `auth` (its record was updated), so
+   * rules see the record as it is now. Returns how many connections it refreshed.
+   */
+  async refreshAuth(auth: AuthRecord): Promise<number> {
+    const ref = refOf(auth);
+    let refreshed = 0;
+    for (const ws of this.ctx.getWebSockets(userTag(ref))) {
+      const state = this.connections.get(ws);
+      if (!state?.auth || !sameUser(state.auth, ref)) continue;
+      state.auth = auth;
+      this.connections.save(ws, state);
+      refreshed++;
     }
-    // Only what was visited: a hub registered meanwhile stays for the next call.
-    this.users.remove(hubs);
-    return closed;
+    for (const [clientId, client] of [...this.remote.clients]) {
+      if (!client.auth || !sameUser(client.auth, ref)) continue;
+      this.remote.set(clientId, { ...client, auth });
+      refreshed++;
+    }
+    return refreshed;
   }
 
   /** Sends one message; a socket that fails is forgotten. */
@@ -209,22 +209,6 @@ export class RealtimeHub extends DurableObject<Cloudflare.Env> implements HubSoc
     } catch {
       this.forget(ws);
     }
-  }
-
-  /** Adds a socket's subscription to the topic index. */
-  index(ws: WebSocket, sub: Subscription): void {
-    const key = keyOf(sub);
-    const set = this.byKey.get(key) ?? new Set<WebSocket>();
-    this.byKey.set(key, set);
-    set.add(ws);
-  }
-
-  /** Removes a socket's subscription from the topic index. */
-  unindex(ws: WebSocket, sub: Subscription): void {
-    const key = keyOf(sub);
-    const set = this.byKey.get(key);
-    set?.delete(ws);
-    if (set?.size === 0) this.byKey.delete(key);
   }
 
   /** The rule check of one subscription for one event. */
@@ -250,19 +234,59 @@ export class RealtimeHub extends DurableObject<Cloudflare.Env> implements HubSoc
 
   /** Drops a connection from the indexes (presence members get a `leave`) and forgets its state. */
   forget(ws: WebSocket): void {
-    const state = this.conns.get(ws);
+    const state = this.connections.get(ws);
     if (!state) return;
     leaveAll(this, ws, state);
-    for (const sub of state.subs) this.unindex(ws, sub);
-    this.conns.delete(ws);
-    this.rate.delete(ws);
-    this.states.drop(state.id);
+    this.connections.forget(ws);
   }
 
   /** Registers `hubName` with the user's registry; throws when it cannot (the caller then refuses the user). */
-  async #track(userId: string, hubName: string): Promise<void> {
-    const registry = this.env.REALTIME_HUB.get(this.env.REALTIME_HUB.idFromName(userRegistryName(userId)));
-    await registry.trackHub(hubName);
+  async #track(ref: UserRef, hubName: string): Promise<void> {
+    const ns = this.env.REALTIME_USER;
+    await ns.get(ns.idFromName(userRegistryName(ref))).trackHub(hubName);
+  }
+
+  /**
+   * The targets whose token is still valid: a socket or SSE client whose token expired is de-authorized here,
+   * on the first event after expiry, and gets nothing more.
+   */
+  async #live(targets: Target[]): Promise<Target[]> {
+    const now = Date.now();
+    const expired = new Set<string>();
+    const live = targets.filter((t) => {
+      const exp = t.ws
+        ? this.connections.get(t.ws)?.tokenExp
+        : this.remote.clients.get(t.clientId as string)?.tokenExp;
+      if (!tokenExpired(exp, now)) return true;
+      if (t.ws) this.#expire(t.ws);
+      else expired.add(t.clientId as string);
+      return false;
+    });
+    await Promise.all([...expired].map((clientId) => this.#endRemote(clientId)));
+    return live;
+  }
+
+  /** Closes a socket whose token expired, saying so first. */
+  #expire(ws: WebSocket): void {
+    this.send(ws, {
+      type: "error",
+      code: "token_expired",
+      message: "The connection's access token expired.",
+    });
+    this.forget(ws);
+    try {
+      ws.close(CLOSE_DEAUTHORIZED, "Token expired");
+    } catch {
+      // Already closed.
+    }
+  }
+
+  /** Drops an SSE client's subscriptions here and ends its stream. */
+  async #endRemote(clientId: string): Promise<void> {
+    this.remote.delete(clientId);
+    await this.env.REALTIME_CLIENT.get(this.env.REALTIME_CLIENT.idFromName(clientId))
+      .end()
+      .catch(() => {});
   }
 
   async #deliverRemote(clientId: string, frames: { event: string; data: unknown }[]): Promise<void> {
@@ -277,8 +301,23 @@ export class RealtimeHub extends DurableObject<Cloudflare.Env> implements HubSoc
   }
 }
 
-function keyOf(sub: Subscription): string {
-  const head = sub.topic.slice(0, sub.topic.indexOf("/"));
-  if (head === "presence" || head === "broadcast") return `${head}:${recordIdOf(sub)}`;
-  return indexKey(recordIdOf(sub));
+/** `conn:<id>`, then the tags the connection limits count: `user:…` when signed in, `ip:…` when known. */
+function connectionTags(info: ConnectInfo): string[] {
+  const tags = [`conn:${randomString(20)}`];
+  if (info.auth) tags.push(userTag(refOf(info.auth)));
+  if (info.ip) tags.push(`ip:${info.ip}`.slice(0, 256));
+  return tags;
+}
+
+/** The limit of the i-th counted tag of {@link connectionTags}. */
+function capOf(info: ConnectInfo, i: number): number {
+  return info.auth && i === 0 ? info.limits.maxConnectionsPerUser : info.limits.maxConnectionsPerIp;
+}
+
+function refOf(auth: AuthRecord): UserRef {
+  return { collectionId: auth.collectionId, userId: auth.id };
+}
+
+function sameUser(auth: AuthRecord, ref: UserRef): boolean {
+  return auth.collectionId === ref.collectionId && auth.id === ref.userId;
 }

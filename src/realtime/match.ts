@@ -14,6 +14,7 @@ import type { RuleContext } from "../rules/context";
 import { type EvalResult, evaluateFilter, needsSql } from "../rules/evaluate";
 import { MAX_BOUND_PARAMS } from "../rules/limits";
 import type { HubEvent } from "./hub-event";
+import { filterView } from "./subscription-filter";
 
 /** One subscriber to check: its context, the rule its topic is gated by, and its own filter. */
 export interface Candidate {
@@ -29,6 +30,13 @@ export interface MatchDeps {
 }
 
 type Local = boolean | "sql";
+
+/**
+ * The JS work one subscriber's filter may do per event, in character steps (see EvaluateOptions.maxCost): about
+ * a few milliseconds. A filter over it for a record (`body ~ title` on two long texts) denies that event to that
+ * subscriber, so no client can make a hub spend seconds per write.
+ */
+export const MAX_FILTER_COST = 2_000_000;
 
 /** Decides every candidate; the result array is parallel to `candidates`. Errors deny, never leak. */
 export async function decideAll(
@@ -55,7 +63,10 @@ export async function decideAll(
 export function decideLocally(event: HubEvent, candidate: Candidate): Local {
   const rule = ruleResult(event, candidate);
   if (rule === false) return false;
-  const filter = candidate.filter ? evaluate(candidate.filter, event, candidate.ctx) : true;
+  // The rule reads the whole row (rules may use hidden fields); the subscriber's filter only what it may see.
+  const filter = candidate.filter
+    ? evaluate(candidate.filter, filterView(event, candidate.ctx), candidate.ctx, MAX_FILTER_COST)
+    : true;
   if (filter === false) return false;
   return rule === true && filter === true ? true : "sql";
 }
@@ -64,12 +75,17 @@ function ruleResult(event: HubEvent, candidate: Candidate): EvalResult {
   if (candidate.ctx.isSuperuser) return true;
   if (candidate.rule === null) return false;
   if (candidate.rule.trim() === "") return true;
-  return evaluate(candidate.rule, event, candidate.ctx);
+  return evaluate(candidate.rule, event.record, candidate.ctx);
 }
 
-function evaluate(text: string, event: HubEvent, ctx: RuleContext): EvalResult {
+function evaluate(
+  text: string,
+  record: Record<string, unknown>,
+  ctx: RuleContext,
+  maxCost?: number,
+): EvalResult {
   try {
-    const result = evaluateFilter(parseFilter(text), event.record, ctx);
+    const result = evaluateFilter(parseFilter(text), record, ctx, maxCost === undefined ? {} : { maxCost });
     return needsSql(result) ? result : result === true;
   } catch {
     return false;

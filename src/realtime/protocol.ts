@@ -11,6 +11,10 @@ export interface RealtimeLimits {
   maxMessageBytes: number;
   /** Messages per second; over it a message is answered with an error, over twice it the socket closes (1008). */
   messagesPerSecond: number;
+  /** Open WebSockets per client IP (IPv6: per /64) on one hub; more are refused with a 429. */
+  maxConnectionsPerIp: number;
+  /** Open WebSockets per signed-in user on one hub; more are refused with a 429. */
+  maxConnectionsPerUser: number;
 }
 
 /** The defaults of {@link RealtimeLimits}. */
@@ -18,6 +22,8 @@ export const DEFAULT_LIMITS: RealtimeLimits = {
   maxSubscriptions: 100,
   maxMessageBytes: 16_384,
   messagesPerSecond: 20,
+  maxConnectionsPerIp: 100,
+  maxConnectionsPerUser: 20,
 };
 
 /** Longest client filter or fields list in a subscription. */
@@ -67,8 +73,12 @@ export interface ConnectInfo {
   limits: RealtimeLimits;
   /** Room permissions, decided by the Worker from the configured room rules. */
   room?: { join: boolean; broadcast: boolean };
-  /** Request headers as rules see them (`@request.headers.*`). */
+  /** The request headers the collection's rules reference (`@request.headers.*`); never credentials. */
   headers: Record<string, string>;
+  /** The access token's `exp` in seconds; the hub closes the connection (4401) once it has passed. */
+  tokenExp?: number | null;
+  /** The client's address bucket for the per-IP limit (not kept in connection state); absent when unknown. */
+  ip?: string;
 }
 
 /** The internal header carrying {@link ConnectInfo}; the Worker always overwrites it, so clients cannot forge it. */

@@ -1,5 +1,7 @@
 /** The realtime ChangeSink: sends each committed change to its collection's hub shards. */
 import type { ChangeEvent, ChangeSink } from "../records/events";
+import type { AuthRecord } from "../rules/context";
+import { refreshUser, type UserNamespace } from "./deauthorize";
 import type { RealtimeHub } from "./hub";
 import { toHubEvent } from "./hub-event";
 import { hubName } from "./topics";
@@ -11,6 +13,8 @@ export type HubNamespace = DurableObjectNamespace<RealtimeHub>;
 export interface RealtimeSinkOptions {
   /** Shards per collection hub (every shard receives every event). Default 1. */
   shards?: number;
+  /** The REALTIME_USER binding: an updated auth record refreshes its owner's open connections. */
+  users?: () => UserNamespace;
 }
 
 /**
@@ -32,15 +36,30 @@ export function realtimeSink(
           byHub.set(name, [...(byHub.get(name) ?? []), event]);
         }
       }
-      await Promise.allSettled(
-        [...byHub].map(async ([name, list]) => {
+      const users = options.users;
+      await Promise.allSettled([
+        ...[...byHub].map(async ([name, list]) => {
           const ns = typeof namespace === "function" ? namespace() : namespace;
           const stub = ns.get(ns.idFromName(name));
           for (const event of list) await stub.publish(toHubEvent(event));
         }),
-      );
+        // Rules read `@request.auth.*` from the record a connection was opened with: any update replaces it.
+        // (A password change or a delete also ends the sessions, and with them the connections.)
+        ...(users ? authUpdates(events).map((auth) => refreshUser(users(), auth)) : []),
+      ]);
     },
   };
+}
+
+/** The new auth records of the updated records of auth collections, the last update of each user winning. */
+function authUpdates(events: readonly ChangeEvent[]): AuthRecord[] {
+  const out = new Map<string, AuthRecord>();
+  for (const { action, collection, record } of events) {
+    if (action !== "update" || collection.type !== "auth" || typeof record.id !== "string") continue;
+    const auth = { ...record, id: record.id, collectionId: collection.id, collectionName: collection.name };
+    out.set(`${collection.id}/${record.id}`, auth);
+  }
+  return [...out.values()];
 }
 
 /** One sink that hands every batch to each of `sinks` (a failing one does not stop the others). */

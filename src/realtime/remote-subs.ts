@@ -6,6 +6,8 @@ import type { Subscription } from "./protocol";
 export interface RemoteClient {
   auth: AuthRecord | null;
   subs: Subscription[];
+  /** The access token's `exp` in seconds (of the latest `POST /api/realtime`); the stream ends once passed. */
+  tokenExp?: number | null;
 }
 
 /** Table-backed map of client id → subscriptions, mirrored in memory for matching. */

@@ -1,11 +1,11 @@
 /** Presence (`presence/ROOM`: join/leave events and a member list) and broadcast (`broadcast/ROOM`) on a room hub. */
 import type { ConnectionState } from "./connection-state";
+import type { Connections } from "./connections";
 import type { PresenceMember, ServerMessage } from "./protocol";
 
 /** The sockets and state a room operation needs. */
 interface RoomHub {
-  readonly conns: Map<WebSocket, ConnectionState>;
-  readonly byKey: Map<string, Set<WebSocket>>;
+  readonly connections: Connections;
   send(ws: WebSocket, message: ServerMessage): void;
 }
 
@@ -19,14 +19,14 @@ export function memberOf(state: ConnectionState): PresenceMember {
 }
 
 function others(hub: RoomHub, ws: WebSocket, key: string): WebSocket[] {
-  return [...(hub.byKey.get(key) ?? [])].filter((other) => other !== ws);
+  return [...hub.connections.sockets(key)].filter((other) => other !== ws);
 }
 
 /** Sends the joiner the member list and everyone else a `join` event. */
 export function joinRoom(hub: RoomHub, ws: WebSocket, state: ConnectionState, topic: string): void {
   const key = `presence:${topic.slice(topic.indexOf("/") + 1)}`;
-  const members = [...(hub.byKey.get(key) ?? [])].flatMap((s) => {
-    const st = hub.conns.get(s);
+  const members = [...hub.connections.sockets(key)].flatMap((s) => {
+    const st = hub.connections.get(s);
     return st ? [memberOf(st)] : [];
   });
   hub.send(ws, { type: "presence", topic, members });

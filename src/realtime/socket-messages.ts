@@ -3,24 +3,23 @@ import { ApiError } from "../lib/errors";
 import { parseExpand, parseFields } from "../records/query-params";
 import { parseFilter } from "../rules/cache";
 import type { ConnectionState } from "./connection-state";
+import type { Connections } from "./connections";
 import type { EventLog } from "./event-log";
 import type { HubEvent } from "./hub-event";
 import { type Candidate, decideAll, type MatchDeps } from "./match";
 import { type RenderDeps, recordFor } from "./payload";
 import { type ClientMessage, clientMessageSchema, type ServerMessage, type Subscription } from "./protocol";
 import { broadcast, joinRoom, leaveRoom } from "./rooms";
+import { socketContext } from "./subscriber-context";
+import { checkSubscriptionFilter } from "./subscription-filter";
 import { parseTopic, type Topic } from "./topics";
 
-/** What message handling needs from the hub object. */
+/** What message handling needs from the hub object: its connection state, its event log, and a few services. */
 export interface HubSockets {
-  readonly conns: Map<WebSocket, ConnectionState>;
-  readonly byKey: Map<string, Set<WebSocket>>;
-  readonly rate: Map<WebSocket, { window: number; count: number }>;
-  readonly states: { save(ws: WebSocket, state: ConnectionState): void };
-  readonly log: EventLog;
+  readonly connections: Connections;
+  readonly events: EventLog;
   send(ws: WebSocket, message: ServerMessage): void;
-  index(ws: WebSocket, sub: Subscription): void;
-  unindex(ws: WebSocket, sub: Subscription): void;
+  /** Drops a connection (presence members get a `leave`). */
   forget(ws: WebSocket): void;
   candidate(
     event: HubEvent,
@@ -41,10 +40,7 @@ export async function handleMessage(
 ): Promise<void> {
   const size = typeof raw === "string" ? new TextEncoder().encode(raw).length : raw.byteLength;
   if (size > state.limits.maxMessageBytes) return closeWith(hub, ws, 1009, "Message too big.");
-  const now = Math.floor(Date.now() / 1000);
-  const rate = hub.rate.get(ws);
-  const count = rate && rate.window === now ? rate.count + 1 : 1;
-  hub.rate.set(ws, { window: now, count });
+  const count = hub.connections.countMessage(ws, Math.floor(Date.now() / 1000));
   if (count > 2 * state.limits.messagesPerSecond) return closeWith(hub, ws, 1008, "Rate limit exceeded.");
   if (count > state.limits.messagesPerSecond)
     return error(hub, ws, "rate_limited", "Too many messages; slow down.");
@@ -110,6 +106,11 @@ async function subscribe(
   try {
     if (message.filter) {
       parseFilter(message.filter);
+      if (topic.kind === "records") {
+        const snapshot = await hub.matchDeps().snapshot();
+        const ctx = socketContext(state.auth, state.headers);
+        checkSubscriptionFilter(snapshot, topic.collection, message.filter, ctx);
+      }
       sub.filter = message.filter;
     }
     if (message.fields) {
@@ -122,16 +123,12 @@ async function subscribe(
     }
   } catch (err) {
     const text = err instanceof ApiError || err instanceof Error ? err.message : "Invalid options.";
-    return error(hub, ws, "invalid_options", text, message.topic);
+    // A 403 from the filter (`@request.*`, `@collection.*`) stays a refusal, as over REST.
+    const code = err instanceof ApiError && err.status === 403 ? "forbidden" : "invalid_options";
+    return error(hub, ws, code, text, message.topic);
   }
-  if (existing >= 0) {
-    hub.unindex(ws, state.subs[existing] as Subscription);
-    state.subs.splice(existing, 1);
-  }
-  state.subs.push(sub);
-  hub.index(ws, sub);
-  hub.states.save(ws, state);
-  hub.send(ws, { type: "subscribed", topic: message.topic, seq: hub.log.last() });
+  hub.connections.subscribe(ws, state, sub);
+  hub.send(ws, { type: "subscribed", topic: message.topic, seq: hub.events.last() });
   if (topic.kind === "presence" && existing < 0) joinRoom(hub, ws, state, message.topic);
   const since = message.since ?? state.since;
   if (topic.kind === "records" && since !== undefined) await replay(hub, ws, state, sub, since);
@@ -144,13 +141,8 @@ function unsubscribe(
   key: string,
   topic: Topic,
 ): void {
-  const index = state.subs.findIndex((s) => s.topic === key);
-  if (index >= 0) {
-    if (topic.kind === "presence") leaveRoom(hub, ws, state, key);
-    hub.unindex(ws, state.subs[index] as Subscription);
-    state.subs.splice(index, 1);
-    hub.states.save(ws, state);
-  }
+  if (topic.kind === "presence" && state.subs.some((s) => s.topic === key)) leaveRoom(hub, ws, state, key);
+  hub.connections.unsubscribe(ws, state, key);
   hub.send(ws, { type: "unsubscribed", topic: key });
 }
 
@@ -165,8 +157,8 @@ export async function replay(
   sub: Subscription,
   since: number,
 ): Promise<void> {
-  const events = hub.log.after(since);
-  if (events === "resync") return hub.send(ws, { type: "resync", topic: sub.key, seq: hub.log.last() });
+  const events = hub.events.after(since);
+  if (events === "resync") return hub.send(ws, { type: "resync", topic: sub.key, seq: hub.events.last() });
   const recordId = sub.topic.slice(sub.topic.indexOf("/") + 1);
   for (const { seq, event } of events) {
     if (recordId !== "*" && event.record.id !== recordId) continue;

@@ -4,8 +4,11 @@ import type { SchemaSnapshot } from "../collections/store";
 import { badRequest } from "../lib/errors";
 import { parseExpand, parseFields } from "../records/query-params";
 import { parseFilter } from "../rules/cache";
+import type { RuleContext } from "../rules/context";
 import type { HubSubscriptions } from "./client";
 import type { Subscription } from "./protocol";
+import { referencedHeaders } from "./rule-headers";
+import { checkSubscriptionFilter } from "./subscription-filter";
 import { hubName, parseTopic, shardOf } from "./topics";
 
 /** PocketBase's limits: a client id of at most 255 characters, 1,000 topics of at most 2,500 characters each. */
@@ -35,11 +38,13 @@ export function parseSetSubscriptions(body: unknown): SetSubscriptionsInput {
 
 /**
  * Turns the SDK's topic strings into per-hub subscriptions. Record topics of unknown collections and custom
- * topics are accepted and simply never receive anything (PocketBase keeps them too); bad options are a 400.
+ * topics are accepted and simply never receive anything (PocketBase keeps them too); bad options are a 400, and
+ * filters are checked for the caller in `ctx` as REST checks `?filter=` (hidden fields 400, `@request.*` 403).
  */
 export function groupSubscriptions(
   snapshot: SchemaSnapshot,
   input: SetSubscriptionsInput,
+  ctx: RuleContext,
   shards = 1,
 ): HubSubscriptions[] {
   const groups = new Map<string, Subscription[]>();
@@ -54,6 +59,8 @@ export function groupSubscriptions(
       topic: `${collection.name}/${topic.recordId}`,
       ...subscriptionOptions(key, query),
     };
+    if (sub.filter) checkSubscriptionFilter(snapshot, collection.name, sub.filter, ctx);
+    if (sub.headers) sub.headers = referencedHeaders([collection.listRule, collection.viewRule], sub.headers);
     const hub = hubName({ kind: "collection", name: collection.name }, shardOf(input.clientId, shards));
     groups.set(hub, [...(groups.get(hub) ?? []), sub]);
   }

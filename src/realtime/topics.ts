@@ -61,8 +61,3 @@ export function shardOf(key: string, shards: number): number {
   }
   return (h >>> 0) % shards;
 }
-
-/** Name of the per-user registry instance of the hub class (the hubs a user has connections on). */
-export function userRegistryName(userId: string): string {
-  return `u:${userId}`;
-}

@@ -31,4 +31,10 @@ export interface EvaluateOptions {
    * `@request.*` from the context, NeedsSql for relations and `@collection.*`).
    */
   resolve?: (identifier: IdentifierNode) => EvalValue | NeedsSql | undefined;
+  /**
+   * The work one evaluation may do, in character steps: a LIKE costs (text length + 1) × (pattern length + 1),
+   * any other comparison the lengths of its operands plus one; each item pair of a list comparison counts.
+   * Past it evaluation throws a RuleLimitError. Unlimited when absent.
+   */
+  maxCost?: number;
 }

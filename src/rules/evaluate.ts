@@ -2,6 +2,7 @@
 import type { BaseOperator, FilterExpr, IdentifierNode, Operand } from "./ast";
 import { baseOperator, isAnyOf } from "./ast";
 import type { RuleContext } from "./context";
+import { RuleLimitError } from "./errors";
 import type { JsOperand } from "./eval-operand";
 import { boundJs, exprJs, readIdentifier, readOperand } from "./eval-operand";
 import type { EvalResult, EvaluateOptions, NeedsSql } from "./evaluate-types";
@@ -52,6 +53,7 @@ class Evaluator {
   #record: Record<string, unknown>;
   #ctx: RuleContext;
   #options: EvaluateOptions;
+  #cost = 0;
 
   constructor(record: Record<string, unknown>, ctx: RuleContext, options: EvaluateOptions) {
     this.#record = record;
@@ -85,19 +87,33 @@ class Evaluator {
     if ("needsSql" in left) return left;
     const right = this.#operand(rightNode);
     if ("needsSql" in right) return right;
-    if (left.items === null && right.items === null) return scalarCompare(op, left, right, rightNode.pos);
+    if (left.items === null && right.items === null) {
+      this.#charge(op, left, right);
+      return scalarCompare(op, left, right, rightNode.pos);
+    }
     const lefts = perItem(left);
     const rights = perItem(right);
     let any = false;
     let all = true;
     for (const l of lefts) {
       for (const r of rights) {
+        this.#charge(op, l, r);
         const ok = scalarCompare(op, l, r, rightNode.pos) === true;
         any ||= ok;
         all &&= ok;
       }
     }
     return anyOf ? any : all;
+  }
+
+  /** Adds one comparison's cost (see EvaluateOptions.maxCost) and stops the evaluation past the budget. */
+  #charge(op: BaseOperator, left: JsOperand, right: JsOperand): void {
+    const max = this.#options.maxCost;
+    if (max === undefined) return;
+    const l = sizeOf(left.value.v);
+    const r = right.bound ? sizeOf(right.bound.value) : sizeOf(right.value.v);
+    this.#cost += op === "~" || op === "!~" ? (l + 1) * (r + 1) : l + r + 1;
+    if (this.#cost > max) throw new RuleLimitError("the filter is too costly for this record");
   }
 
   #operand(node: Operand): JsOperand | NeedsSql {
@@ -121,6 +137,11 @@ class Evaluator {
     if (typeof neq === "object" && neq !== null) return neq;
     return exprJs({ num: neq === true ? 1 : 0, int: true });
   }
+}
+
+/** A value's size for the cost budget: a text's length, a few steps for anything else. */
+function sizeOf(value: unknown): number {
+  return typeof value === "string" ? value.length : 8;
 }
 
 /** The per-item operands of a side: each item (a single NULL for an empty list), or the side itself. */

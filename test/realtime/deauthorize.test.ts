@@ -10,7 +10,7 @@ describe("de-authorization", () => {
     const alice = await connectHub(hub, { auth: user("alice") });
     const bob = await connectHub(hub, { auth: user("bob") });
     await alice.subscribe("posts/*");
-    expect(await hubStub("posts").deauthorize("alice")).toBe(1);
+    expect(await hubStub("posts").deauthorize({ collectionId: "_pb_users_auth_", userId: "alice" })).toBe(1);
     expect(await alice.next()).toMatchObject({ type: "error", code: "deauthorized" });
     expect(await alice.closed).toMatchObject({ code: CLOSE_DEAUTHORIZED });
     expect(await bob.subscribe("posts/*")).toMatchObject({ type: "subscribed" });
@@ -31,10 +31,11 @@ describe("de-authorization", () => {
     await a2.subscribe("presence/chat");
     await a2.next();
     expect(await other.next()).toMatchObject({ type: "join" });
-    expect(await deauthorizeUser(env.REALTIME_HUB, "carol")).toBe(2);
+    const carol = { collectionId: "_pb_users_auth_", userId: "carol" };
+    expect(await deauthorizeUser(env.REALTIME_USER, carol)).toBe(2);
     expect((await a1.closed).code).toBe(CLOSE_DEAUTHORIZED);
     expect((await a2.closed).code).toBe(CLOSE_DEAUTHORIZED);
     expect(await other.next()).toMatchObject({ type: "leave", member: { userId: "carol" } });
-    expect(await deauthorizeUser(env.REALTIME_HUB, "carol")).toBe(0);
+    expect(await deauthorizeUser(env.REALTIME_USER, carol)).toBe(0);
   });
 });

@@ -35,7 +35,7 @@ export interface AuthFlowDeps {
   /** The caller (null for guests). */
   auth: AuthRecord | null;
   /** Called after a user's sessions ended (realtime de-authorization). Failures are logged, never surfaced. */
-  onSessionsEnded?: (userId: string) => Promise<unknown>;
+  onSessionsEnded?: (ref: { collectionId: string; userId: string }) => Promise<unknown>;
   /** Receives record changes the flows make (verified, email), like any records write. */
   changes?: ChangeSink;
   /** Runs a promise after the response (mail sending), when the platform offers it. */

@@ -96,18 +96,18 @@ export async function endAllSessions(
   ref: Omit<SessionRef, "sessionId">,
 ): Promise<number> {
   const count = await deps.checker.revokeAll(ref);
-  await notifySessionsEnded(deps, ref.userId);
+  await notifySessionsEnded(deps, ref);
   return count;
 }
 
 /** Tells realtime that a user's sessions ended; a failure is logged (the sessions are revoked regardless). */
 export async function notifySessionsEnded(
   deps: Pick<AuthFlowDeps, "onSessionsEnded" | "log">,
-  userId: string,
+  ref: { collectionId: string; userId: string },
 ): Promise<void> {
   if (!deps.onSessionsEnded) return;
   try {
-    await deps.onSessionsEnded(userId);
+    await deps.onSessionsEnded(ref);
   } catch (error) {
     deps.log.warn("realtime de-authorization failed", {
       error: error instanceof Error ? error.message : String(error),

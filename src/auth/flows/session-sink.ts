@@ -8,7 +8,7 @@ import type { SessionChecker } from "../session-check";
 export interface SessionRevocationOptions {
   checker: () => SessionChecker;
   /** Realtime de-authorization of the user. */
-  onSessionsEnded?: (userId: string) => Promise<unknown>;
+  onSessionsEnded?: (ref: { collectionId: string; userId: string }) => Promise<unknown>;
   log?: Logger;
 }
 
@@ -36,7 +36,7 @@ export function sessionRevocationSink(options: SessionRevocationOptions): Change
       for (const ref of revocationsOf(events)) {
         try {
           await options.checker().revokeAll(ref);
-          await options.onSessionsEnded?.(ref.userId);
+          await options.onSessionsEnded?.(ref);
         } catch (error) {
           options.log?.error("ending sessions failed", {
             userId: ref.userId,

@@ -39,20 +39,20 @@ export async function revokeOwnSession(
     sessionId,
   });
   if (!revoked) throw notFound();
-  await notifySessionsEnded(deps, me.sub);
+  await notifySessionsEnded(deps, { collectionId: me.collectionId, userId: me.sub });
 }
 
 /** Revokes the session the request's token belongs to. */
 export async function logout(deps: AuthFlowDeps, current: TokenClaims<"auth"> | null): Promise<void> {
   const me = requireSession(current);
   await deps.checker.revokeSession({ collectionId: me.collectionId, userId: me.sub, sessionId: me.sid });
-  await notifySessionsEnded(deps, me.sub);
+  await notifySessionsEnded(deps, { collectionId: me.collectionId, userId: me.sub });
 }
 
 /** Revokes every session of the caller, the current one included; returns how many ended. */
 export async function logoutAll(deps: AuthFlowDeps, current: TokenClaims<"auth"> | null): Promise<number> {
   const me = requireSession(current);
   const count = await deps.checker.revokeAll({ collectionId: me.collectionId, userId: me.sub });
-  await notifySessionsEnded(deps, me.sub);
+  await notifySessionsEnded(deps, { collectionId: me.collectionId, userId: me.sub });
   return count;
 }

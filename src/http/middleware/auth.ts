@@ -17,19 +17,12 @@ export function bearerToken(header: string | undefined): string | null {
 }
 
 /**
- * The request's access token. Browsers cannot set headers on a WebSocket handshake, so an upgrade request
- * may carry the token as `?token=` instead (only upgrades: elsewhere a URL token would end up in logs and
- * browser history). The request log records the path without the query.
+ * The request's access token: the Authorization header only. A token in a URL ends up in proxy and platform
+ * logs and in browser history, so browsers open WebSockets with a single-use ticket (`POST /api/realtime/ticket`,
+ * then `?ticket=`) instead.
  */
-export function requestToken(req: {
-  header(name: string): string | undefined;
-  query(name: string): string | undefined;
-}) {
-  const fromHeader = bearerToken(req.header("authorization"));
-  if (fromHeader !== null) return fromHeader;
-  if (req.header("upgrade")?.toLowerCase() !== "websocket") return null;
-  const fromQuery = req.query("token")?.trim();
-  return fromQuery ? fromQuery : null;
+export function requestToken(req: { header(name: string): string | undefined }) {
+  return bearerToken(req.header("authorization"));
 }
 
 /** What the token middleware is built with (once per app). */

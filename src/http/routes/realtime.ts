@@ -1,12 +1,15 @@
 /** Realtime routes: the native WebSocket (`/api/realtime/ws`) and PocketBase's SSE (`GET`/`POST /api/realtime`). */
 import type { Hono } from "hono";
 import type { CollectionStore } from "../../collections/store";
-import { ApiError, forbidden, notFound } from "../../lib/errors";
+import { ApiError, forbidden, notFound, unauthorized } from "../../lib/errors";
 import { randomString } from "../../lib/ids";
 import { CLIENT_ID_HEADER } from "../../realtime/client";
-import { connectInfo, type RealtimeOptions } from "../../realtime/connect";
+import { connectInfo, ipBucket, type RealtimeOptions } from "../../realtime/connect";
 import { CONNECT_HEADER } from "../../realtime/protocol";
 import { groupSubscriptions, parseSetSubscriptions } from "../../realtime/sse-subscriptions";
+import { socketContext } from "../../realtime/subscriber-context";
+import { issueTicket, redeemTicket } from "../../realtime/ticket-exchange";
+import { TICKET_TTL_SECONDS } from "../../realtime/tickets";
 import { readJsonObject } from "../body";
 import type { AppEnv } from "../context";
 import { buildRuleContext } from "../rule-context";
@@ -25,22 +28,36 @@ export function realtimeRoutes(app: Hono<AppEnv>, options: RealtimeRouteOptions)
     if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
       throw new ApiError(426, "Expected a WebSocket upgrade.");
     }
-    const ctx = buildRuleContext({
-      auth: c.var.auth ?? null,
-      method: "GET",
-      headers: c.req.raw.headers,
-      query: {},
-      body: {},
-    });
+    let auth = c.var.auth ?? null;
+    let tokenExp = c.var.authToken?.exp ?? null;
+    const ticket = c.req.query("ticket");
+    if (ticket !== undefined) {
+      const grant = await redeemTicket(c.env.REALTIME_USER, ticket);
+      if (!grant) throw unauthorized("The realtime ticket is invalid, expired or already used.");
+      ({ auth, tokenExp } = grant);
+    }
+    const ctx = buildRuleContext({ auth, method: "GET", headers: c.req.raw.headers, query: {}, body: {} });
     const snapshot = await options.store.snapshotWith(c.var.d1, [c.req.query("collection")]);
     const info = connectInfo(c.req.query(), { ...ctx, context: "realtime" }, snapshot, options);
+    info.tokenExp = tokenExp;
+    info.ip = ipBucket(c.req.header("cf-connecting-ip"));
     const headers = new Headers(c.req.raw.headers);
     // Always overwritten: a client-sent header of this name never reaches the hub.
     headers.set(CONNECT_HEADER, JSON.stringify(info));
     const ns = c.env.REALTIME_HUB;
     const res = await ns.get(ns.idFromName(info.hubName)).fetch(c.req.url, { headers });
+    if (res.status === 429) throw new ApiError(429, "Too many realtime connections from this client.");
     if (res.status !== 101) throw new ApiError(503, "Realtime is unavailable; retry shortly.");
     return res;
+  });
+
+  // Browsers cannot set headers on a WebSocket handshake: they trade their token for a ticket here and put
+  // the ticket in the upgrade URL, where a logged copy is worthless after one use or 30 seconds.
+  app.post("/api/realtime/ticket", async (c) => {
+    const auth = c.var.auth;
+    if (!auth) throw unauthorized();
+    const ticket = await issueTicket(c.env.REALTIME_USER, { auth, tokenExp: c.var.authToken?.exp ?? null });
+    return c.json({ ticket, expiresIn: TICKET_TTL_SECONDS });
   });
 
   app.get("/api/realtime", (c) => {
@@ -53,9 +70,12 @@ export function realtimeRoutes(app: Hono<AppEnv>, options: RealtimeRouteOptions)
     const input = parseSetSubscriptions(await readJsonObject(c));
     const names = input.subscriptions.map((t) => t.slice(0, t.indexOf("/")));
     const snapshot = await options.store.snapshotWith(c.var.d1, names);
-    const groups = groupSubscriptions(snapshot, input, options.shards);
+    const ctx = socketContext(c.var.auth ?? null, {});
+    const groups = groupSubscriptions(snapshot, input, ctx, options.shards);
     const ns = c.env.REALTIME_CLIENT;
-    const result = await ns.get(ns.idFromName(input.clientId)).setSubscriptions(c.var.auth ?? null, groups);
+    const result = await ns
+      .get(ns.idFromName(input.clientId))
+      .setSubscriptions(c.var.auth ?? null, groups, c.var.authToken?.exp ?? null);
     if (result === "missing") throw notFound("Missing or invalid client id.");
     if (result === "auth_mismatch")
       throw forbidden("The current and the previous request authorization don't match.");

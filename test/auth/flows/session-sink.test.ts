@@ -45,7 +45,7 @@ describe("sessionRevocationSink", () => {
     } as unknown as SessionChecker;
     const sink = sessionRevocationSink({
       checker: () => checker,
-      onSessionsEnded: async (userId) => notified.push(userId),
+      onSessionsEnded: async (ref) => notified.push(ref.userId),
     });
     await sink.emit([
       event({ action: "delete", record: { id: "bad" } }),

@@ -122,4 +122,38 @@ describe("the pocketbase SDK's realtime, unchanged", () => {
     await pb.realtime.unsubscribe();
     expect(pb.realtime.isConnected).toBe(false);
   });
+
+  it("a guest who signs in may subscribe() again on the same connection; another user may not take it over", async () => {
+    const password = "correct horse battery";
+    for (const email of ["sdk-guest@example.com", "sdk-other@example.com"]) {
+      await client().collection("users").create({ email, password, passwordConfirm: password });
+    }
+    const pb = client();
+    const guest = collect(1);
+    await pb.collection("posts").subscribe("*", guest.push);
+    const clientId = pb.realtime.clientId;
+    await pb.collection("users").authWithPassword("sdk-guest@example.com", password);
+    const signedIn = collect(1);
+    // Before: 403 "The current and the previous request authorization don't match."
+    await pb.collection("users").subscribe("*", signedIn.push);
+    expect(pb.realtime.clientId).toBe(clientId);
+    const me = pb.authStore.record?.id as string;
+    await pb.collection("users").update(me, { name: "renamed" });
+    expect(await signedIn.done).toMatchObject([{ action: "update", record: { id: me, name: "renamed" } }]);
+
+    const other = client();
+    await other.collection("users").authWithPassword("sdk-other@example.com", password);
+    const takeover = (token: string) =>
+      exports.default.fetch(
+        new Request(`${BASE}/api/realtime`, {
+          method: "POST",
+          headers: { "content-type": "application/json", ...(token && { authorization: token }) },
+          body: JSON.stringify({ clientId, subscriptions: ["posts/*"] }),
+        }),
+      );
+    expect((await takeover(other.authStore.token)).status).toBe(403);
+    // Once bound to a user, the stream does not go back to a guest either (PocketBase's rule).
+    expect((await takeover("")).status).toBe(403);
+    await pb.realtime.unsubscribe();
+  });
 });

@@ -167,7 +167,9 @@ describe("SSE auth", () => {
     expect(await other.json()).toMatchObject({
       message: "The current and the previous request authorization don't match.",
     });
-    expect(await deauthorizeUser(env.REALTIME_HUB, "alice")).toBe(1);
+    expect(
+      await deauthorizeUser(env.REALTIME_USER, { collectionId: "_pb_users_auth_", userId: "alice" }),
+    ).toBe(1);
     expect(await frames.ended()).toBe(true);
     expect((await as("alice", { clientId, subscriptions: ["posts/*"] })).status).toBe(404);
   });

@@ -76,21 +76,66 @@ describe("realtime de-authorization", () => {
     expect(await ended()).toBe("ended");
   });
 
-  it("a browser WebSocket signs in with ?token= and logout-all closes it", async () => {
+  it("a browser WebSocket signs in with a single-use ticket and logout-all closes it", async () => {
     await signUp("cy@example.com");
     const cy = await signIn("cy@example.com");
-    const res = await api(`/api/realtime/ws?room=lobby&token=${encodeURIComponent(cy.token)}`, {
-      headers: { upgrade: "websocket" },
-    });
+    const issued = await authed(cy.token, "/api/realtime/ticket", { method: "POST" });
+    expect(issued.status).toBe(200);
+    const { ticket, expiresIn } = (await issued.json()) as { ticket: string; expiresIn: number };
+    expect(expiresIn).toBe(30);
+    const upgrade = () =>
+      api(`/api/realtime/ws?room=lobby&ticket=${encodeURIComponent(ticket)}`, {
+        headers: { upgrade: "websocket" },
+      });
+    const res = await upgrade();
     expect(res.status).toBe(101);
     const socket = new TestSocket(res.webSocket as WebSocket);
-    // Presence is for signed-in callers only under the default room rules: the query token counted.
+    // Presence is for signed-in callers only under the default room rules: the ticket counted.
     expect(await socket.subscribe("presence/lobby")).toMatchObject({
       type: "subscribed",
       topic: "presence/lobby",
     });
+    // Single use: the same URL a log kept opens nothing.
+    const replayed = await upgrade();
+    expect(replayed.status).toBe(401);
     expect((await authed(cy.token, "/api/sessions/logout-all", { method: "POST" })).status).toBe(204);
     expect((await socket.closed).code).toBe(4401);
+  });
+
+  it("a ticket needs a signed-in caller, and a garbled one is a 401", async () => {
+    const guest = await api("/api/realtime/ticket", { method: "POST" });
+    expect(guest.status).toBe(401);
+    const garbled = await api(`/api/realtime/ws?room=lobby&ticket=${"0".repeat(64)}.${"a".repeat(40)}`, {
+      headers: { upgrade: "websocket" },
+    });
+    expect(garbled.status).toBe(401);
+    expect(await garbled.json()).toMatchObject({ status: 401 });
+  });
+
+  it("logout-all voids a ticket not yet used", async () => {
+    await signUp("eve@example.com");
+    const eve = await signIn("eve@example.com");
+    const { ticket } = (await (
+      await authed(eve.token, "/api/realtime/ticket", { method: "POST" })
+    ).json()) as {
+      ticket: string;
+    };
+    expect((await authed(eve.token, "/api/sessions/logout-all", { method: "POST" })).status).toBe(204);
+    const res = await api(`/api/realtime/ws?room=lobby&ticket=${ticket}`, {
+      headers: { upgrade: "websocket" },
+    });
+    expect(res.status).toBe(401);
+  });
+
+  it("a ?token= upgrade URL is not read: the socket is a guest's", async () => {
+    await signUp("fay@example.com");
+    const fay = await signIn("fay@example.com");
+    const res = await api(`/api/realtime/ws?room=lobby&token=${encodeURIComponent(fay.token)}`, {
+      headers: { upgrade: "websocket" },
+    });
+    expect(res.status).toBe(101);
+    const socket = new TestSocket(res.webSocket as WebSocket);
+    expect(await socket.subscribe("presence/lobby")).toMatchObject({ type: "error", code: "forbidden" });
   });
 
   it("a ?token= on a plain request is ignored (guest)", async () => {
