@@ -31,7 +31,6 @@ import { healthRoutes } from "./http/routes/health";
 import { realtimeRoutes } from "./http/routes/realtime";
 import { recordRoutes } from "./http/routes/records";
 import { sessionRoutes } from "./http/routes/sessions";
-import type { RecordRouteOptions } from "./http/rule-context";
 import { createLogger, type LogLevel } from "./observability/logger";
 import type { RealtimeOptions } from "./realtime/connect";
 import { deauthorizeUser } from "./realtime/deauthorize";

@@ -1,6 +1,8 @@
 /** Capabilities: create and update a collection (validated, DDL and row in one atomic batch). */
+
 import { z } from "zod";
 import { badRequest, notFound } from "../lib/errors";
+import { parseInput } from "../lib/parse-input";
 import { formatTimestamp } from "../lib/time";
 import { type CollectionDeps, changeSchema } from "./apply";
 import { type PublicCollection, toPublicCollection } from "./collection";
@@ -38,9 +40,7 @@ export async function createCollection(deps: CollectionDeps, input: unknown): Pr
 
 /** Applies submitted properties to a collection (fields replace the whole list); returns the result. */
 export async function updateCollection(deps: CollectionDeps, input: unknown): Promise<PublicCollection> {
-  const parsed = updateCollectionInput.safeParse(input);
-  if (!parsed.success) throw badRequest("The collection must be a JSON object.");
-  const { idOrName, body } = parsed.data;
+  const { idOrName, body } = parseInput(updateCollectionInput, input);
   return changeSchema(deps, async (snapshot) => {
     const existing = snapshot.find(idOrName);
     if (!existing) throw notFound();

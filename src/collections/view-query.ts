@@ -1,5 +1,5 @@
 /** Checks that a view query is a single SELECT, and reads the columns it produces. */
-import type { D1Like } from "./store";
+import type { D1Like } from "../db/sql";
 
 /** Why a view query was rejected, or undefined when it is acceptable. */
 export function checkViewQuery(query: string): string | undefined {

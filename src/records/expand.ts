@@ -1,7 +1,7 @@
 /** Relation expansion: one D1 round trip per level, `IN (…)` chunked under the parameter cap, viewRules applied. */
 import type { Collection } from "../collections/collection";
 import { decodeValue, isMultiValued, type RelationField } from "../collections/fields";
-import { quoteIdent } from "../collections/sql";
+import { quoteIdent } from "../db/sql";
 import { badRequest } from "../lib/errors";
 import { MAX_BOUND_PARAMS } from "../rules/limits";
 import { ruleTerm, scopeFor, termSql } from "./compile";

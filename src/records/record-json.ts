@@ -1,6 +1,7 @@
 /** Stored rows to API records: decoded fields, collectionId/collectionName, hidden fields dropped. */
 import type { Collection } from "../collections/collection";
 import { decodeValue, type Field } from "../collections/fields";
+import { sha256Hex } from "../lib/bytes";
 import type { RuleContext } from "../rules/context";
 
 /** A record as the API returns it. */
@@ -56,9 +57,7 @@ export function toRecordJson(
 export async function etagOf(row: Record<string, unknown>): Promise<string> {
   const keys = Object.keys(row).sort();
   const text = JSON.stringify(keys.map((k) => [k, row[k]]));
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
-  const hex = [...new Uint8Array(digest).slice(0, 12)].map((b) => b.toString(16).padStart(2, "0")).join("");
-  return `W/"${hex}"`;
+  return `W/"${(await sha256Hex(text)).slice(0, 24)}"`;
 }
 
 /** True when an If-Match header value names `etag` (or is `*`); weak and strong forms compare equal. */

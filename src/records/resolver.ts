@@ -1,8 +1,8 @@
 /** The record FieldResolver: fields, relation chains, back-relations, `@request.*` and `@collection.*` to SQL. */
 import type { Collection } from "../collections/collection";
 import { type Field, isMultiValued } from "../collections/fields";
-import { quoteIdent, quoteString } from "../collections/sql";
 import type { SchemaSnapshot } from "../collections/store";
+import { quoteIdent, quoteString } from "../db/sql";
 import { forbidden } from "../lib/errors";
 import type { IdentifierNode } from "../rules/ast";
 import type { RuleContext } from "../rules/context";

@@ -17,7 +17,7 @@ import {
 import { readJsonObject } from "../body";
 import type { AppEnv } from "../context";
 import { requireSuperuser } from "../middleware/require-superuser";
-import { deferOf } from "../rule-context";
+import { deferOf } from "../record-deps";
 
 /**
  * Mounts the collections admin routes; `store` is the app's per-isolate collection store, `schemaChanges`

@@ -1,6 +1,8 @@
 /** Realtime routes: the native WebSocket (`/api/realtime/ws`) and PocketBase's SSE (`GET`/`POST /api/realtime`). */
 import type { Hono } from "hono";
-import type { CollectionStore, D1Like, SchemaSnapshot } from "../../collections/store";
+import { ruleContext } from "../../auth/rule-context";
+import type { CollectionStore, SchemaSnapshot } from "../../collections/store";
+import type { D1Like } from "../../db/sql";
 import { ApiError, forbidden, notFound } from "../../lib/errors";
 import { randomString } from "../../lib/ids";
 import { CLIENT_ID_HEADER } from "../../realtime/client";
@@ -9,7 +11,6 @@ import { CONNECT_HEADER } from "../../realtime/protocol";
 import { groupSubscriptions, parseSetSubscriptions } from "../../realtime/sse-subscriptions";
 import { readJsonObject } from "../body";
 import type { AppEnv } from "../context";
-import { buildRuleContext } from "../rule-context";
 
 /** What the realtime routes are built with. */
 export interface RealtimeRouteOptions extends RealtimeOptions {
@@ -25,15 +26,9 @@ export function realtimeRoutes(app: Hono<AppEnv>, options: RealtimeRouteOptions)
     if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
       throw new ApiError(426, "Expected a WebSocket upgrade.");
     }
-    const ctx = buildRuleContext({
-      auth: c.var.auth ?? null,
-      method: "GET",
-      headers: c.req.raw.headers,
-      query: {},
-      body: {},
-    });
+    const ctx = ruleContext({ auth: c.var.auth ?? null, headers: c.req.raw.headers, context: "realtime" });
     const snapshot = await snapshotWith(options.store, c.var.d1, [c.req.query("collection")]);
-    const info = connectInfo(c.req.query(), { ...ctx, context: "realtime" }, snapshot, options);
+    const info = connectInfo(c.req.query(), ctx, snapshot, options);
     const headers = new Headers(c.req.raw.headers);
     // Always overwritten: a client-sent header of this name never reaches the hub.
     headers.set(CONNECT_HEADER, JSON.stringify(info));
