@@ -86,10 +86,13 @@ describe("OTP sign-in", () => {
     expect(late.status).not.toBe(200);
   });
 
-  it("throttles OTP requests per account", async () => {
+  it("throttles OTP requests per account and client IP", async () => {
     const statuses: number[] = [];
+    const ip = freshIp();
     for (let i = 0; i < 6; i++)
-      statuses.push((await post("request-otp", { email: "spam@example.com" })).status);
+      statuses.push(
+        (await post("request-otp", { email: "spam@example.com" }, { "cf-connecting-ip": ip })).status,
+      );
     expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
   });
 });
