@@ -21,6 +21,8 @@ export default defineConfig(async () => ({
             wrangler: { configPath: "./wrangler.toml" },
             miniflare: {
               bindings: {
+                // Local development (src/http/auth-env.ts): the dev mailer and Host-based links are allowed.
+                EDGEBASE_DEV: "1",
                 TEST_MIGRATIONS: await readD1Migrations("migrations"),
                 // The raw listing lets a test catch nested migration folders, which readD1Migrations skips silently.
                 TEST_MIGRATION_ENTRIES: await listMigrationEntries("migrations"),

@@ -72,7 +72,8 @@ console.log(
   '\nStarting Edgebase. Once wrangler prints "Ready on <url>", the API is at <url>/api (try <url>/api/health).\n',
 );
 
-const dev = spawn("wrangler", ["dev", ...devArgs], { stdio: "inherit" });
+// EDGEBASE_DEV=1 marks local development (src/http/auth-env.ts): dev mailer, links from the request's origin.
+const dev = spawn("wrangler", ["dev", "--var", "EDGEBASE_DEV:1", ...devArgs], { stdio: "inherit" });
 for (const signal of /** @type {const} */ (["SIGINT", "SIGTERM"])) process.on(signal, () => dev.kill(signal));
 dev.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 

@@ -9,6 +9,8 @@ import { CliError, EXIT } from "../lib/errors.mjs";
 
 // Must match src/auth/password.ts: `pbkdf2_sha256$<iterations>$<salt b64>$<hash b64>`.
 const ITERATIONS = 100_000;
+// Must match src/lib/secrets.ts (tokenKeys: 50 characters of this alphabet). A new tokenKey also ends every
+// session of the superuser: refresh checks the key fingerprint the session was made under.
 const ALPHANUMERIC = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 
 /**

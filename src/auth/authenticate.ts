@@ -1,4 +1,5 @@
 /** Presented token -> verified claims and record: the call the auth middleware and confirm-* endpoints make. */
+import { generateTokenKey, generateTokenSecret } from "../lib/secrets";
 import type { SessionChecker } from "./session-check";
 import { TokenError } from "./token-error";
 import { peekToken, type TokenClaims, type TokenType, verifyToken } from "./tokens";
@@ -10,6 +11,9 @@ export interface TokenSubjectLoader<R> {
   /** The record and its current tokenKey, or undefined when it does not exist (deleted user). */
   subject(collectionId: string, recordId: string): Promise<{ tokenKey: string; record: R } | undefined>;
 }
+
+/** Keys nobody holds (fresh per isolate): what a token naming an unknown subject is checked against. */
+const UNKNOWN_SUBJECT_KEYS = { secret: generateTokenSecret(), tokenKey: generateTokenKey() };
 
 /** Options of {@link resolveToken}. */
 export interface ResolveTokenOptions {
@@ -27,7 +31,7 @@ export interface ResolvedToken<T extends TokenType, R> {
 
 /**
  * Verifies a token of `type` against its collection's secret and its record's current tokenKey, and returns
- * the record. Unknown collection or deleted record fail like any bad token (TokenError "subject").
+ * the record. An unknown collection or deleted record fails exactly as a bad signature does.
  */
 export async function resolveToken<T extends TokenType, R>(
   token: unknown,
@@ -42,15 +46,17 @@ export async function resolveToken<T extends TokenType, R>(
     throw new TokenError("collection");
   }
   const secret = await loader.secret(peek.collectionId);
-  if (secret === undefined) throw new TokenError("subject");
-  const subject = await loader.subject(peek.collectionId, peek.sub);
-  if (!subject) throw new TokenError("subject");
+  const subject = secret === undefined ? undefined : await loader.subject(peek.collectionId, peek.sub);
+  // Why verify even without a subject: the signature needs the record's tokenKey, so it cannot come first;
+  // instead an unknown collection or record costs the same verification (under throwaway keys) and fails with
+  // the same reason as a forged token of a real record. Otherwise the reason would tell which ids exist.
   const claims = await verifyToken(token, type, {
-    secret,
-    tokenKey: subject.tokenKey,
+    secret: secret ?? UNKNOWN_SUBJECT_KEYS.secret,
+    tokenKey: subject?.tokenKey ?? UNKNOWN_SUBJECT_KEYS.tokenKey,
     collectionId: peek.collectionId,
     now: options.now,
   });
+  if (!subject) throw new TokenError("signature");
   return { claims, record: subject.record };
 }
 

@@ -1,6 +1,7 @@
 /** One-time sign-in codes: crypto-random digits, stored only as a keyed hash, checked in constant time. */
+
+import { hmacSha256Hex, timingSafeEqualString } from "../lib/bytes";
 import { randomString } from "../lib/ids";
-import { hmacSha256Hex, timingSafeEqualString } from "./bytes";
 
 /** Allowed code lengths; PocketBase's default is 8. */
 export const OTP_MIN_LENGTH = 6;

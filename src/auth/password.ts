@@ -1,6 +1,7 @@
 /** Password hashing (PBKDF2-HMAC-SHA256 via WebCrypto), verification with rehash detection, and the length policy. */
+
+import { fromBase64, randomBytes, timingSafeEqual, toBase64, utf8 } from "../lib/bytes";
 import type { FieldError } from "../lib/errors";
-import { fromBase64, randomBytes, timingSafeEqual, toBase64, utf8 } from "./bytes";
 
 /** The hard cap: production Workers reject PBKDF2 with more iterations (NotSupportedError); local workerd does not. */
 export const PBKDF2_MAX_ITERATIONS = 100_000;

@@ -33,7 +33,8 @@ CREATE TABLE IF NOT EXISTS sessions (
   ttl_seconds INTEGER NOT NULL,
   expires INTEGER NOT NULL,
   revoked INTEGER,
-  revoked_reason TEXT
+  revoked_reason TEXT,
+  key_id TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS sessions_expires ON sessions (expires);
 CREATE TABLE IF NOT EXISTS rotated_refresh (
@@ -43,6 +44,9 @@ CREATE TABLE IF NOT EXISTS rotated_refresh (
 );
 CREATE INDEX IF NOT EXISTS rotated_refresh_session ON rotated_refresh (session_id, generation);
 `;
+
+/** Adds columns that objects created before them lack (each statement fails harmlessly once applied). */
+export const SESSION_SCHEMA_UPGRADES = ["ALTER TABLE sessions ADD COLUMN key_id TEXT NOT NULL DEFAULT ''"];
 
 /** One row of `sessions` as SQLite returns it. */
 export interface SessionRow {
@@ -57,6 +61,8 @@ export interface SessionRow {
   expires: number;
   revoked: number | null;
   revoked_reason: string | null;
+  /** The key fingerprint (auth/token-keys.ts) the session was created under; "" for sessions made before. */
+  key_id: string;
   [column: string]: SqlStorageValue;
 }
 

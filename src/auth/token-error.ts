@@ -12,7 +12,6 @@ export type TokenErrorReason =
   | "claims"
   | "type"
   | "collection"
-  | "subject"
   | "session";
 
 /** Thrown by token verification for any refused token. */
@@ -38,7 +37,6 @@ const DESCRIPTIONS: Record<TokenErrorReason, string> = {
   claims: "The token claims are invalid.",
   type: "The token type is not accepted here.",
   collection: "The token belongs to another collection.",
-  subject: "The token's record no longer exists.",
   session: "The token's session has ended.",
 };
 

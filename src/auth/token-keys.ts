@@ -1,26 +1,9 @@
 /** Per-type, per-user HMAC signing keys derived from a collection secret, imported once and cached per isolate. */
-import { randomString } from "../lib/ids";
+import { sha256Hex, utf8 } from "../lib/bytes";
 import { LruMap } from "../lib/lru-map";
-import { utf8 } from "./bytes";
-
-/** Shortest collection token secret accepted (characters). */
-export const TOKEN_SECRET_MIN_LENGTH = 32;
-/** Length of generated collection secrets and user token keys (PocketBase uses 50 too). */
-export const TOKEN_SECRET_LENGTH = 50;
+import { TOKEN_SECRET_MIN_LENGTH } from "../lib/secrets";
 /** Most derived keys kept per isolate; the least recently used is dropped beyond it. */
 export const TOKEN_KEY_CACHE_SIZE = 1000;
-
-const SECRET_ALPHABET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-
-/** A new random collection token secret (stored with the collection; rotating it signs everybody out). */
-export function generateTokenSecret(): string {
-  return randomString(TOKEN_SECRET_LENGTH, SECRET_ALPHABET);
-}
-
-/** A new random per-user `tokenKey`; replace it on password change to invalidate every token issued before. */
-export function generateTokenKey(): string {
-  return randomString(TOKEN_SECRET_LENGTH, SECRET_ALPHABET);
-}
 
 /** What a signing key is bound to: the collection secret, the token type and the user's tokenKey. */
 export interface KeyMaterial {
@@ -76,4 +59,14 @@ export function cachedKeyCount(): number {
 /** How many derived and base keys this isolate holds (tests check the bound). */
 export function tokenKeyCacheSizes(): { derived: number; base: number } {
   return { derived: derivedKeys.size, base: baseKeys.size };
+}
+
+/**
+ * A fingerprint of the keys a user's tokens are signed with (collection secret + the user's tokenKey). Each
+ * session stores the one it was created under; a refresh under another one fails, so re-keying (password
+ * change or reset, `npm run superuser`, rotateTokenSecret) ends every refresh token too, even when the
+ * re-keying could not reach the user's sessions object.
+ */
+export async function keyFingerprint(secret: string, tokenKey: string): Promise<string> {
+  return (await sha256Hex(`${secret.length}:${secret}|${tokenKey}`)).slice(0, 32);
 }

@@ -12,9 +12,9 @@
  * change) additionally invalidates every token at once, independently of this object.
  */
 import { DurableObject } from "cloudflare:workers";
+import { randomToken, sha256Hex } from "../lib/bytes";
 import { newId } from "../lib/ids";
 import { formatTimestamp } from "../lib/time";
-import { randomToken, sha256Hex } from "./bytes";
 import {
   clampTtl,
   displayString,
@@ -26,6 +26,7 @@ import {
   MAX_USER_AGENT_LENGTH,
   REVOKED_RETENTION_MS,
   SESSION_SCHEMA,
+  SESSION_SCHEMA_UPGRADES,
   type SessionRow,
   TOUCH_INTERVAL_MS,
 } from "./session-schema";
@@ -40,6 +41,8 @@ export interface SessionClient {
 export interface CreateSessionInput extends SessionClient {
   /** Sliding lifetime in seconds (clamped to 60 s .. 365 days; default 30 days). */
   ttl?: number;
+  /** The key fingerprint the session's tokens are signed under (auth/token-keys.ts `keyFingerprint`). */
+  keyId?: string;
 }
 
 /** A new or rotated refresh token. Only its SHA-256 is stored; the token itself is shown once. */
@@ -74,6 +77,13 @@ export class UserSessions extends DurableObject<Cloudflare.Env> {
     super(ctx, env);
     this.#sql = ctx.storage.sql;
     this.#sql.exec(SESSION_SCHEMA);
+    for (const statement of SESSION_SCHEMA_UPGRADES) {
+      try {
+        this.#sql.exec(statement);
+      } catch {
+        // Already applied (duplicate column): the table is current.
+      }
+    }
   }
 
   /** Liveness probe used by tests and health checks: reports the object's id. */
@@ -91,8 +101,8 @@ export class UserSessions extends DurableObject<Cloudflare.Env> {
     this.#cleanup(now);
     this.#revokeBeyondLimit(now);
     this.#sql.exec(
-      `INSERT INTO sessions (id, created, last_seen, ip, user_agent, refresh_hash, generation, ttl_seconds, expires)
-       VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?)`,
+      `INSERT INTO sessions (id, created, last_seen, ip, user_agent, refresh_hash, generation, ttl_seconds, expires,
+         key_id) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?)`,
       id,
       now,
       now,
@@ -101,6 +111,7 @@ export class UserSessions extends DurableObject<Cloudflare.Env> {
       hash,
       ttl,
       now + ttl * 1000,
+      input.keyId ?? "",
     );
     await this.#scheduleCleanup();
     return { sessionId: id, refreshToken, expires: formatTimestamp(new Date(now + ttl * 1000)) };
@@ -108,9 +119,10 @@ export class UserSessions extends DurableObject<Cloudflare.Env> {
 
   /**
    * Rotates a refresh token: the presented one is spent and a new one returned. Presenting an already rotated
-   * token revokes the whole session (someone else holds a copy) and fails with "reused".
+   * token revokes the whole session (someone else holds a copy) and fails with "reused". With `keyId`, a
+   * session created under other keys (the user or the collection was re-keyed since) is revoked: "revoked".
    */
-  async refresh(refreshToken: string, client: SessionClient = {}): Promise<RefreshResult> {
+  async refresh(refreshToken: string, client: SessionClient = {}, keyId?: string): Promise<RefreshResult> {
     if (typeof refreshToken !== "string" || refreshToken.length > MAX_OPAQUE_TOKEN_LENGTH) {
       return { ok: false, reason: "invalid" };
     }
@@ -132,6 +144,10 @@ export class UserSessions extends DurableObject<Cloudflare.Env> {
       return { ok: false, reason: "reused" };
     }
     if (session.revoked !== null) return { ok: false, reason: "revoked" };
+    if (keyId !== undefined && session.key_id !== keyId) {
+      this.#revoke(session.id, "rekey", now);
+      return { ok: false, reason: "revoked" };
+    }
     if (session.expires <= now) return { ok: false, reason: "expired" };
     const generation = session.generation + 1;
     const expires = now + session.ttl_seconds * 1000;
@@ -167,8 +183,16 @@ export class UserSessions extends DurableObject<Cloudflare.Env> {
     };
   }
 
-  /** The user's active sessions, most recently seen first. */
-  async listSessions(): Promise<SessionInfo[]> {
+  /** The user's active sessions, most recently seen first; with `keyId`, sessions of older keys end first. */
+  async listSessions(keyId?: string): Promise<SessionInfo[]> {
+    if (keyId !== undefined) {
+      this.#sql.exec(
+        `UPDATE sessions SET revoked = ?, revoked_reason = 'rekey'
+         WHERE revoked IS NULL AND key_id != ?`,
+        Date.now(),
+        keyId,
+      );
+    }
     const rows = this.#sql
       .exec<SessionRow>(
         "SELECT * FROM sessions WHERE revoked IS NULL AND expires > ? ORDER BY last_seen DESC, id",

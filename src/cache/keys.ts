@@ -1,4 +1,5 @@
 /** Cache keys, built in one place: `eb:` + URI-encoded parts joined by `:`, hashed when too long. */
+import { sha256Hex } from "../lib/bytes";
 import { MAX_KEY_BYTES } from "./store";
 
 /** Every Edgebase key starts with this, so a shared namespace can hold other data. */
@@ -22,9 +23,9 @@ export async function cacheKey(parts: readonly KeyPart[]): Promise<string> {
   const key = CACHE_KEY_PREFIX + parts.map(encodePart).join(KEY_SEPARATOR);
   // encodeURIComponent output is ASCII: its length is its byte length.
   if (key.length <= MAX_KEY_BYTES) return key;
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(key));
-  const hex = Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
-  return key.slice(0, MAX_KEY_BYTES - HASH_MARK.length - HASH_HEX_LENGTH) + HASH_MARK + hex;
+  return (
+    key.slice(0, MAX_KEY_BYTES - HASH_MARK.length - HASH_HEX_LENGTH) + HASH_MARK + (await sha256Hex(key))
+  );
 }
 
 /** The key holding a collection's current cache generation. */

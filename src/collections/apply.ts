@@ -1,12 +1,14 @@
 /** Applies schema changes atomically: version guard, DDL, `_collections` rows and a new version, one batch. */
+
+import type { D1Like } from "../db/sql";
+import { quoteIdent } from "../db/sql";
 import { badRequest, conflict } from "../lib/errors";
 import { randomString } from "../lib/ids";
 import type { Collection, ViewCollection } from "./collection";
 import { planSchemaChange } from "./ddl";
 import { emitSchemaChange, type SchemaChangeSink } from "./events";
 import { collectionRowValues, ROW_COLUMNS } from "./rows";
-import { quoteIdent } from "./sql";
-import { type CollectionStore, type D1Like, SCHEMA_VERSION_KEY, SchemaSnapshot } from "./store";
+import { type CollectionStore, SCHEMA_VERSION_KEY, SchemaSnapshot } from "./store";
 
 /** What a capability that changes the schema needs. */
 export interface CollectionDeps {

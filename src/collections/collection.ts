@@ -52,7 +52,7 @@ function commonShape<T extends z.ZodType>(field: T) {
 export const authOptionsShape = {
   authRule: rule.default(""),
   manageRule: rule.default(null),
-  authAlert: z.object({ enabled: z.boolean() }).default({ enabled: true }),
+  authAlert: z.object({ enabled: z.boolean() }).default({ enabled: false }),
   authToken: duration(604_800),
   passwordResetToken: duration(1_800),
   emailChangeToken: duration(1_800),

@@ -1,10 +1,11 @@
 /** The DDL planner: from (old definition, new definition) to the SQL that brings the table in step. */
+
+import { quoteIdent } from "../db/sql";
 import { badRequest } from "../lib/errors";
 import type { Collection, ViewCollection } from "./collection";
 import { conversionProblem, convertExpression } from "./convert";
 import { columnOf, type Field } from "./fields";
 import { parseIndex } from "./index-sql";
-import { quoteIdent } from "./sql";
 
 /** Prefix of the scratch table a rebuild copies rows into. */
 const REBUILD_PREFIX = "_edgebase_rebuild_";

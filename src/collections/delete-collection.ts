@@ -1,11 +1,12 @@
 /** Capabilities: delete a collection (refused while referenced) and truncate its records. */
+
+import { quoteIdent } from "../db/sql";
 import { badRequest, notFound } from "../lib/errors";
 import { type CollectionDeps, changeSchema } from "./apply";
 import type { Collection } from "./collection";
 import { emitSchemaChange } from "./events";
 import { relationsTo } from "./relations";
 import { idOrNameSchema } from "./save-collection";
-import { quoteIdent } from "./sql";
 import type { SchemaSnapshot } from "./store";
 
 /** Relation fields of other collections that point at `target`, as `collection.field`. */

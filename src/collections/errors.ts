@@ -1,6 +1,8 @@
 /** Collects validation errors by path (`fields.2.name`) and throws them as one 400. */
+
 import type { z } from "zod";
-import { badRequest, type ErrorData } from "../lib/errors";
+import { badRequest, type ErrorData, type FieldError } from "../lib/errors";
+import { issuesData } from "../lib/parse-input";
 
 /** Accumulates `{path: {code, message}}` entries; the first error per path wins. */
 export class ValidationErrors {
@@ -13,11 +15,9 @@ export class ValidationErrors {
 
   /** Records zod issues under `prefix` (e.g. `fields.2`). */
   addIssues(issues: readonly z.core.$ZodIssue[], prefix = ""): void {
-    for (const issue of issues) {
-      const path = [prefix, ...issue.path.map(String)].filter((p) => p !== "").join(".") || "data";
-      // Zod leaves the input out of issues; its message says when the value was missing.
-      const missing = issue.code === "invalid_type" && issue.message.endsWith("received undefined");
-      this.add(path, missing ? "validation_required" : "validation_invalid_value", issue.message);
+    for (const [path, error] of Object.entries(issuesData(issues, prefix, "data"))) {
+      const { code, message } = error as FieldError;
+      this.add(path, code, message);
     }
   }
 

@@ -1,7 +1,9 @@
 /** Capability: import a list of collections (create, replace, optionally delete the rest) in one batch. */
+
 import { z } from "zod";
 import { ApiError, badRequest, type ErrorData } from "../lib/errors";
 import { newId } from "../lib/ids";
+import { parseInput } from "../lib/parse-input";
 import { type CollectionDeps, changeSchema, type SchemaChange } from "./apply";
 import { blankCollection, COLLECTION_ID, type Collection } from "./collection";
 import { referencesTo } from "./delete-collection";
@@ -32,17 +34,7 @@ export interface ImportResult {
  * change nothing, so importing the same JSON twice is a no-op. All changes commit in one batch or none do.
  */
 export async function importCollections(deps: CollectionDeps, input: unknown): Promise<ImportResult> {
-  const parsed = importCollectionsInput.safeParse(input);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw badRequest("Failed to validate the submitted data.", {
-      [issue?.path.join(".") || "collections"]: {
-        code: "validation_invalid_value",
-        message: issue?.message ?? "Invalid.",
-      },
-    });
-  }
-  const { collections, deleteMissing } = parsed.data;
+  const { collections, deleteMissing } = parseInput(importCollectionsInput, input, { root: "collections" });
   return changeSchema(deps, (snapshot) => planImport(deps, snapshot, collections, deleteMissing));
 }
 

@@ -1,5 +1,5 @@
 /** Parses a client's `CREATE INDEX` statement and rebuilds it from its parts (client SQL never runs verbatim). */
-import { quoteIdent, quoteString } from "./sql";
+import { quoteIdent, quoteString } from "../db/sql";
 
 /** One indexed column. */
 export interface IndexColumn {

@@ -30,11 +30,9 @@ export {
 } from "./queries";
 export { createCollection, updateCollection } from "./save-collection";
 export { collectionScaffolds } from "./scaffolds";
-export { quoteIdent } from "./sql";
 export {
   CollectionStore,
   type CollectionStoreOptions,
-  type D1Like,
   SCHEMA_CHECK_INTERVAL_MS,
   SchemaSnapshot,
 } from "./store";

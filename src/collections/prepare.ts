@@ -1,5 +1,8 @@
 /** Turns a submitted collection (create, patch or import) into a validated definition, errors by path. */
-import { newId, randomString } from "../lib/ids";
+
+import type { D1Like } from "../db/sql";
+import { newId } from "../lib/ids";
+import { generateTokenSecret } from "../lib/secrets";
 import {
   type Collection,
   type CollectionInput,
@@ -13,18 +16,8 @@ import { isReservedCollectionName, NAME_PATTERN } from "./names";
 import { prepareFields } from "./prepare-fields";
 import { prepareIndexes } from "./prepare-indexes";
 import { checkRules } from "./rules-check";
-import type { D1Like } from "./store";
 import { idField } from "./system-fields";
 import { checkViewQuery, normalizeViewQuery, viewColumns } from "./view-query";
-
-/** Length of generated token secrets (alphanumeric, ~297 bits). */
-export const TOKEN_SECRET_LENGTH = 50;
-const SECRET_ALPHABET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-
-/** A new random token secret for an auth collection. */
-export function newTokenSecret(): string {
-  return randomString(TOKEN_SECRET_LENGTH, SECRET_ALPHABET);
-}
 
 /** Where a collection is being saved. */
 export interface PrepareContext {
@@ -66,6 +59,7 @@ export async function prepareCollection(db: D1Like, raw: unknown, ctx: PrepareCo
   errors.throwIfAny();
   const input = parsed.data as CollectionInput;
 
+  if (input.type === "auth") refuseUnenforced(input, errors);
   const id = existing?.id ?? input.id ?? newId();
   if (!existing && ctx.others.some((c) => c.id === id)) {
     errors.add("id", "validation_collection_id_exists", "The id is already in use.");
@@ -119,7 +113,7 @@ export async function prepareCollection(db: D1Like, raw: unknown, ctx: PrepareCo
     updated: ctx.now,
     ...(input.type === "view" ? { viewQuery: normalizeViewQuery(input.viewQuery) } : {}),
     ...(input.type === "auth"
-      ? { tokenSecret: existing?.type === "auth" ? existing.tokenSecret : newTokenSecret() }
+      ? { tokenSecret: existing?.type === "auth" ? existing.tokenSecret : generateTokenSecret() }
       : {}),
   } as Collection;
   if (collection.type === "auth") {
@@ -222,4 +216,14 @@ async function viewFields(
       }
     );
   });
+}
+
+/**
+ * Settings that are stored but not enforced yet are refused rather than accepted silently: a collection that
+ * says MFA is on while sign-in ignores it is worse than a clear 400. The MFA issue implements both.
+ */
+function refuseUnenforced(input: CollectionInput & { type: "auth" }, errors: ValidationErrors): void {
+  const message = "Not supported yet: this setting is stored but not enforced, so it must stay false.";
+  if (input.mfa.enabled) errors.add("mfa.enabled", "validation_not_supported", message);
+  if (input.authAlert.enabled) errors.add("authAlert.enabled", "validation_not_supported", message);
 }

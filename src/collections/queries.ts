@@ -1,6 +1,9 @@
 /** Read capabilities: find one collection (cached), and the admin list with paging, sort and filter. */
+
 import { z } from "zod";
+import type { D1Like } from "../db/sql";
 import { badRequest, notFound } from "../lib/errors";
+import { parseInput } from "../lib/parse-input";
 import {
   compileFilter,
   guestContext,
@@ -11,7 +14,7 @@ import {
 } from "../rules";
 import { type Collection, type PublicCollection, toPublicCollection } from "./collection";
 import { type CollectionRow, rowToCollection } from "./rows";
-import type { CollectionStore, D1Like } from "./store";
+import type { CollectionStore } from "./store";
 
 /** What read capabilities need: the database (or a session) and the per-isolate store. */
 export interface CollectionReadDeps {
@@ -132,15 +135,10 @@ function where(filter: string): { sql: string; params: unknown[] } {
 
 /** Lists collections for the admin API (page, perPage, sort, filter, skipTotal). */
 export async function listCollections(deps: CollectionReadDeps, input: unknown): Promise<CollectionPage> {
-  const parsed = listCollectionsInput.safeParse(input);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const path = issue?.path.join(".") || "query";
-    throw badRequest("Invalid query parameters.", {
-      [path]: { code: "validation_invalid_value", message: issue?.message ?? "Invalid." },
-    });
-  }
-  const { page, perPage, sort, filter, skipTotal } = parsed.data;
+  const { page, perPage, sort, filter, skipTotal } = parseInput(listCollectionsInput, input, {
+    message: "Invalid query parameters.",
+    root: "query",
+  });
   const cond = where(filter);
   const list = deps.db
     .prepare(`SELECT * FROM _collections WHERE ${cond.sql} ORDER BY ${orderBy(sort)} LIMIT ? OFFSET ?`)

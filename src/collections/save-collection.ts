@@ -1,6 +1,8 @@
 /** Capabilities: create and update a collection (validated, DDL and row in one atomic batch). */
+
 import { z } from "zod";
 import { badRequest, notFound } from "../lib/errors";
+import { parseInput } from "../lib/parse-input";
 import { formatTimestamp } from "../lib/time";
 import { type CollectionDeps, changeSchema } from "./apply";
 import { type PublicCollection, toPublicCollection } from "./collection";
@@ -45,9 +47,7 @@ export async function createCollection(deps: CollectionDeps, input: unknown): Pr
  * read-modify-write edits can never drop each other's fields.
  */
 export async function updateCollection(deps: CollectionDeps, input: unknown): Promise<PublicCollection> {
-  const parsed = updateCollectionInput.safeParse(input);
-  if (!parsed.success) throw badRequest("The collection must be a JSON object.");
-  const { idOrName, body, ifMatch } = parsed.data;
+  const { idOrName, body, ifMatch } = parseInput(updateCollectionInput, input);
   return changeSchema(deps, async (snapshot) => {
     const existing = snapshot.find(idOrName);
     if (!existing) throw notFound();

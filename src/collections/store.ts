@@ -1,4 +1,5 @@
 /** The collection store: definitions from D1, cached per isolate and revalidated by a schema version. */
+import type { D1Like } from "../db/sql";
 import type { Collection } from "./collection";
 import { type CollectionRow, rowToCollection } from "./rows";
 
@@ -10,9 +11,6 @@ export const SCHEMA_VERSION_KEY = "schemaVersion";
  * seen within this bound (plus one request); the isolate that made a change sees it at once.
  */
 export const SCHEMA_CHECK_INTERVAL_MS = 2_000;
-
-/** A D1 database or session (both can prepare and batch). */
-export type D1Like = D1Database | D1DatabaseSession;
 
 /** Every collection at one schema version, indexed by id and by lower-cased name. */
 export class SchemaSnapshot {

@@ -1,14 +1,10 @@
 /** The system fields each collection type carries, and deterministic field ids. */
+import { fnv1a32 } from "../lib/bytes";
 import type { Field, TextField } from "./fields";
 
 /** A short, stable field id from its type and name (PocketBase derives them the same way). */
 export function fieldIdFor(type: string, name: string, salt = ""): string {
-  let hash = 0x811c9dc5;
-  for (const ch of `${name}${salt}`) {
-    hash ^= ch.codePointAt(0) ?? 0;
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return `${type}${hash}`;
+  return `${type}${fnv1a32(`${name}${salt}`)}`;
 }
 
 const common = { system: true, hidden: false, presentable: false };

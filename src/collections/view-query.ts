@@ -1,5 +1,5 @@
 /** Checks that a view query is a single SELECT over user tables only, and reads the columns it produces. */
-import type { D1Like } from "./store";
+import type { D1Like } from "../db/sql";
 
 /**
  * True for a name a view query may not touch: `_`-prefixed tables (system collections and tables such as

@@ -1,5 +1,5 @@
 /** D1 read-replication sessions: open one from a client's bookmark, validate bookmarks, keep the newest. */
-import { createDb, type Db } from "./client";
+import { type Db, lazyDb } from "./client";
 
 /**
  * Where a session's first query may go. "unconstrained" lets a nearby replica answer (after the client's
@@ -54,7 +54,7 @@ export function newestBookmark(...bookmarks: (string | null | undefined)[]): D1S
 export interface SessionDb {
   /** The raw D1 session (for statements drizzle does not build, e.g. user collections' tables). */
   d1: D1DatabaseSession;
-  /** drizzle over the session, typed with the system schema. */
+  /** drizzle over the session, typed with the system schema (built on first use). */
   db: Db;
 }
 
@@ -75,7 +75,7 @@ export class RequestSessions implements SessionDb {
     this.#binding = d1;
     this.#incoming = parseBookmark(bookmark);
     this.d1 = openSession(d1, this.#incoming);
-    this.db = createDb(this.d1);
+    this.db = lazyDb(this.d1);
   }
 
   /**
@@ -85,7 +85,7 @@ export class RequestSessions implements SessionDb {
   primary(): SessionDb {
     if (!this.#primary) {
       const d1 = openSession(this.#binding, null, "primary");
-      this.#primary = { d1, db: createDb(d1) };
+      this.#primary = { d1, db: lazyDb(d1) };
     }
     return this.#primary;
   }

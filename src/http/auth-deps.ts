@@ -4,7 +4,7 @@ import type { AuthFlowDeps } from "../auth/flows/deps";
 import { createMailer } from "../auth/mailer";
 import type { SessionChecker } from "../auth/session-check";
 import type { CollectionStore } from "../collections/store";
-import type { EnvWithAuth } from "./auth-env";
+import { type EnvWithAuth, isLocalDev } from "./auth-env";
 import type { AppEnv } from "./context";
 
 /** What the auth and sessions routes are built with (from app.ts). */
@@ -17,9 +17,9 @@ export interface AuthRouteOptions {
   appName?: string;
 }
 
-/** The client's IP for rate-limit keys: Cloudflare's header; one shared "unknown" bucket without it. */
+/** The client's IP as Cloudflare reports it ("" without it); rate limits bucket it (auth/rate-limit.ts). */
 export function clientIp(c: Context<AppEnv>): string {
-  return (c.req.header("cf-connecting-ip") ?? "unknown").slice(0, 64);
+  return (c.req.header("cf-connecting-ip") ?? "").slice(0, 64);
 }
 
 function deferOf(c: Context<AppEnv>): ((p: Promise<unknown>) => void) | undefined {
@@ -38,16 +38,20 @@ export function authDeps(c: Context<AppEnv>, options: AuthRouteOptions): AuthFlo
   // Mail through an HTTP API is sent after the response so its latency cannot tell whether an account exists;
   // the dev mailer is immediate, so tests and local users find the message in the outbox as soon as we answer.
   const deferMail = env.MAIL_API_URL ? deferOf(c) : undefined;
+  const dev = isLocalDev(env);
   return {
     db: c.var.sessions.primary().d1,
     store: options.store,
     sessions: env.USER_SESSIONS,
     checker: options.checker(env),
     limiter: env.RATE_LIMITER,
-    mailer: createMailer(env, c.var.log),
+    // Outside local dev, no MAIL_API_URL means no mailer at all (the flows answer 503), never the dev mailer:
+    // it logs links and codes.
+    mailer: env.MAIL_API_URL || dev ? createMailer(env, c.var.log) : null,
     log: c.var.log,
     client: { ip: clientIp(c), userAgent: (c.req.header("user-agent") ?? "").slice(0, 512) },
-    appUrl: env.APP_URL ?? new URL(c.req.url).origin,
+    // The Host header is the client's to choose: links built from it could point a victim at an attacker.
+    appUrl: env.APP_URL ?? (dev ? new URL(c.req.url).origin : null),
     appName: env.APP_NAME ?? options.appName ?? "Edgebase",
     auth: c.var.auth ?? null,
     onSessionsEnded: onSessionsEnded ? (ref) => onSessionsEnded(env, ref) : undefined,

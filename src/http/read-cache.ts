@@ -4,7 +4,7 @@ import { type CacheableRead, type Loaded, type ReadCache, readThrough } from "..
 import type { RecordDeps } from "../records/deps";
 import { ifMatchSatisfied } from "../records/record-json";
 import type { AppEnv } from "./context";
-import { deferOf } from "./rule-context";
+import { deferOf } from "./record-deps";
 
 export type { Loaded, ReadCache } from "../cache/read-cache";
 

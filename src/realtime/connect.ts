@@ -1,7 +1,9 @@
 /** What the Worker decides before forwarding a WebSocket: which hub, who, from where to resume, room rights. */
+
 import { z } from "zod";
 import type { SchemaSnapshot } from "../collections/store";
-import { badRequest, notFound } from "../lib/errors";
+import { notFound } from "../lib/errors";
+import { parseInput } from "../lib/parse-input";
 import { parseFilter } from "../rules/cache";
 import type { RuleContext } from "../rules/context";
 import { evaluateFilter } from "../rules/evaluate";
@@ -47,10 +49,7 @@ export function connectInfo(
   snapshot: SchemaSnapshot,
   options: RealtimeOptions = {},
 ): ConnectInfo & { hubName: string } {
-  const parsed = connectQuerySchema.safeParse(query);
-  if (!parsed.success)
-    throw badRequest(`Invalid realtime query: ${parsed.error.issues[0]?.message ?? "bad value"}.`);
-  const q = parsed.data;
+  const q = parseInput(connectQuerySchema, query, { message: "Invalid realtime query.", root: "query" });
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const base = { auth: ctx.auth, since: q.since, limits, headers: {} };
   if (q.room !== undefined) {

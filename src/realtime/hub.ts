@@ -1,5 +1,6 @@
 /** The realtime hub Durable Object: one per collection shard or room, hibernating WebSockets plus SSE fan-out. */
 import { DurableObject } from "cloudflare:workers";
+import { ruleContext } from "../auth/rule-context";
 import { CollectionStore } from "../collections/store";
 import { randomString } from "../lib/ids";
 import type { AuthRecord } from "../rules/context";
@@ -13,7 +14,6 @@ import { type RenderDeps, recordFor } from "./payload";
 import { CONNECT_HEADER, type ConnectInfo, type ServerMessage, type Subscription } from "./protocol";
 import { type RemoteClient, RemoteSubscriptions } from "./remote-subs";
 import { type HubSockets, handleMessage, leaveAll } from "./socket-messages";
-import { socketContext } from "./subscriber-context";
 import { type UserRef, userRegistryName, userTag } from "./user-ref";
 
 /** Close code for a connection whose user was signed out, revoked or deleted, or whose token expired. */
@@ -219,7 +219,11 @@ export class RealtimeHub extends DurableObject<Cloudflare.Env> implements HubSoc
     headers: Record<string, string>,
   ): Candidate {
     const rule = recordIdOf(sub) === "*" ? event.collection.listRule : event.collection.viewRule;
-    return { ctx: socketContext(auth, sub.headers ?? headers), rule, filter: sub.filter };
+    return {
+      ctx: ruleContext({ auth, headers: sub.headers ?? headers, context: "realtime" }),
+      rule,
+      filter: sub.filter,
+    };
   }
 
   /** D1 access for expand. */

@@ -6,8 +6,9 @@
 import type { Collection } from "../collections/collection";
 import { encodeValue } from "../collections/fields";
 import { NAME_PATTERN } from "../collections/names";
-import { quoteIdent } from "../collections/sql";
-import type { D1Like, SchemaSnapshot } from "../collections/store";
+import type { SchemaSnapshot } from "../collections/store";
+import type { D1Like } from "../db/sql";
+import { quoteIdent } from "../db/sql";
 import { compileText, scopeFor, termSql } from "../records/compile";
 import { parseFilter } from "../rules/cache";
 import type { RuleContext } from "../rules/context";

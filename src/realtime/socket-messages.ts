@@ -1,4 +1,6 @@
 /** Handling of native-protocol client messages on a hub: limits, subscribe/unsubscribe, replay, rooms. */
+
+import { ruleContext } from "../auth/rule-context";
 import { ApiError } from "../lib/errors";
 import { parseExpand, parseFields } from "../records/query-params";
 import { parseFilter } from "../rules/cache";
@@ -10,7 +12,6 @@ import { type Candidate, decideAll, type MatchDeps } from "./match";
 import { type RenderDeps, recordFor } from "./payload";
 import { type ClientMessage, clientMessageSchema, type ServerMessage, type Subscription } from "./protocol";
 import { broadcast, joinRoom, leaveRoom } from "./rooms";
-import { socketContext } from "./subscriber-context";
 import { checkSubscriptionFilter } from "./subscription-filter";
 import { parseTopic, type Topic } from "./topics";
 
@@ -108,7 +109,7 @@ async function subscribe(
       parseFilter(message.filter);
       if (topic.kind === "records") {
         const snapshot = await hub.matchDeps().snapshot();
-        const ctx = socketContext(state.auth, state.headers);
+        const ctx = ruleContext({ auth: state.auth, headers: state.headers, context: "realtime" });
         checkSubscriptionFilter(snapshot, topic.collection, message.filter, ctx);
       }
       sub.filter = message.filter;

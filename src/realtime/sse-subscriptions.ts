@@ -1,7 +1,9 @@
 /** `POST /api/realtime` input: PocketBase's {clientId, subscriptions} with `?options=` per topic, grouped by hub. */
+
 import { z } from "zod";
 import type { SchemaSnapshot } from "../collections/store";
 import { badRequest } from "../lib/errors";
+import { parseInput } from "../lib/parse-input";
 import { parseExpand, parseFields } from "../records/query-params";
 import { parseFilter } from "../rules/cache";
 import type { RuleContext } from "../rules/context";
@@ -27,13 +29,7 @@ const optionsSchema = z.object({
 
 /** Validates the body; a bad one is a 400 naming the field, as PocketBase does. */
 export function parseSetSubscriptions(body: unknown): SetSubscriptionsInput {
-  const parsed = setSubscriptionsSchema.safeParse(body);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  const field = String(issue?.path[0] ?? "clientId");
-  throw badRequest("An error occurred while validating the submitted data.", {
-    [field]: { code: "validation_invalid_value", message: issue?.message ?? "Invalid value." },
-  });
+  return parseInput(setSubscriptionsSchema, body, { root: "clientId" });
 }
 
 /**

@@ -1,5 +1,5 @@
 /** Single-use WebSocket tickets: what a browser puts in the upgrade URL instead of its access token. */
-import { sha256Hex } from "../auth/bytes";
+import { sha256Hex } from "../lib/bytes";
 import { randomString } from "../lib/ids";
 import type { AuthRecord } from "../rules/context";
 

@@ -1,4 +1,5 @@
 /** Realtime topics (`coll/*`, `coll/ID`, `presence/ROOM`, `broadcast/ROOM`) and hub naming with shards. */
+import { fnv1a32 } from "../lib/bytes";
 
 /** Longest topic accepted (PocketBase caps a subscription at 2,500 characters, options included). */
 export const MAX_TOPIC_LENGTH = 300;
@@ -53,11 +54,5 @@ export function hubName(key: HubKey, shard = 0): string {
  */
 export function shardOf(key: string, shards: number): number {
   if (shards <= 1) return 0;
-  // FNV-1a: cheap, stable across isolates and deploys.
-  let h = 0x811c9dc5;
-  for (let i = 0; i < key.length; i++) {
-    h ^= key.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return (h >>> 0) % shards;
+  return fnv1a32(key) % shards;
 }

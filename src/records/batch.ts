@@ -1,7 +1,9 @@
 /** `POST /api/batch`: create/update/upsert/delete requests, each checked with the caller's rules, in ONE D1 batch. */
+
 import { z } from "zod";
-import { quoteIdent } from "../collections/sql";
+import { quoteIdent } from "../db/sql";
 import { ApiError, badRequest } from "../lib/errors";
+import { parseInput } from "../lib/parse-input";
 import type { RuleContext } from "../rules/context";
 import { planCreate } from "./create";
 import { planDelete } from "./delete";
@@ -63,15 +65,7 @@ function parseRequests(input: Record<string, unknown>, maxRequests: number): Bat
       },
     });
   }
-  return list.map((item, i) => {
-    const parsed = requestSchema.safeParse(item);
-    if (!parsed.success) {
-      throw badRequest("Failed to validate the submitted data.", {
-        requests: { [String(i)]: { code: "validation_invalid_value", message: "Invalid batch request." } },
-      });
-    }
-    return parsed.data;
-  });
+  return list.map((item, i) => parseInput(requestSchema, item, { prefix: `requests.${i}` }));
 }
 
 /** Runs a batch: plans every request (reads and rule pre-checks), then commits all writes in one D1 batch. */

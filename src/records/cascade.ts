@@ -2,8 +2,8 @@
 import type { Collection } from "../collections/collection";
 import { decodeValue, encodeValue, isMultiValued, type RelationField } from "../collections/fields";
 import { relationsTo } from "../collections/relations";
-import { quoteIdent } from "../collections/sql";
 import type { SchemaSnapshot } from "../collections/store";
+import { quoteIdent } from "../db/sql";
 import { badRequest } from "../lib/errors";
 import { formatTimestamp } from "../lib/time";
 import { MAX_BOUND_PARAMS } from "../rules/limits";

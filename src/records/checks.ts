@@ -1,8 +1,8 @@
 /** Pre-write checks that need the database: relation targets exist, auth emails are unique case-insensitively. */
 import type { Collection } from "../collections/collection";
 import { decodeValue, type Field } from "../collections/fields";
-import { quoteIdent } from "../collections/sql";
 import type { SchemaSnapshot } from "../collections/store";
+import { quoteIdent } from "../db/sql";
 import { badRequest, type ErrorData } from "../lib/errors";
 import { MAX_BOUND_PARAMS } from "../rules/limits";
 import type { RecordDeps } from "./deps";

@@ -1,7 +1,7 @@
 /** Compiles rules and client filters of a collection to SQL terms, mapping rule-language errors to 400s. */
 import type { Collection } from "../collections/collection";
-import { quoteIdent } from "../collections/sql";
 import type { SchemaSnapshot } from "../collections/store";
+import { quoteIdent } from "../db/sql";
 import { ApiError, badRequest, forbidden } from "../lib/errors";
 import { parseFilter } from "../rules/cache";
 import { type CompiledFilter, compileFilter } from "../rules/compile-sql";

@@ -1,7 +1,7 @@
 /** Creating records: validated values, the createRule checked against the would-be row in the INSERT itself. */
 import type { Collection } from "../collections/collection";
 import { encodeValue, zeroValueOf } from "../collections/fields";
-import { quoteIdent, quoteString } from "../collections/sql";
+import { quoteIdent, quoteString } from "../db/sql";
 import { badRequest, internalError } from "../lib/errors";
 import { MAX_BOUND_PARAMS } from "../rules/limits";
 import { checkEmailUnique, checkRelations } from "./checks";

@@ -1,4 +1,5 @@
 /** Opaque keyset cursors: the last row's sort values and id, bound to the sort they were made for. */
+import { fromBase64Url, toBase64Url, utf8 } from "../lib/bytes";
 import { badRequest } from "../lib/errors";
 
 /** Sort-key values a cursor carries (SQLite scalars). */
@@ -12,21 +13,9 @@ export interface CursorPosition {
   id: string;
 }
 
-function toBase64Url(text: string): string {
-  const bytes = new TextEncoder().encode(text);
-  let binary = "";
-  for (const b of bytes) binary += String.fromCharCode(b);
-  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
-
-function fromBase64Url(token: string): string {
-  const binary = atob(token.replace(/-/g, "+").replace(/_/g, "/"));
-  return new TextDecoder().decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)));
-}
-
 /** Encodes a position as a URL-safe token. Not signed: its values only ever become bound parameters. */
 export function encodeCursor(position: CursorPosition): string {
-  return toBase64Url(JSON.stringify([position.sort, position.values, position.id]));
+  return toBase64Url(utf8(JSON.stringify([position.sort, position.values, position.id])));
 }
 
 /** Throws the 400 of a malformed cursor or one made for another sort. */
@@ -41,9 +30,11 @@ export function invalidCursor(): never {
 
 /** Decodes a cursor made for `sort`; anything else (tampered, other sort, wrong shape) is a 400. */
 export function decodeCursor(token: string, sort: string): CursorPosition {
+  const bytes = fromBase64Url(token);
+  if (!bytes) invalidCursor();
   let parsed: unknown;
   try {
-    parsed = JSON.parse(fromBase64Url(token));
+    parsed = JSON.parse(new TextDecoder().decode(bytes));
   } catch {
     invalidCursor();
   }

@@ -1,5 +1,5 @@
 /** Deleting records: the deleteRule is part of the DELETE's WHERE; cascades run in the same batch. */
-import { quoteIdent } from "../collections/sql";
+import { quoteIdent } from "../db/sql";
 import { notFound } from "../lib/errors";
 import { MAX_BOUND_PARAMS } from "../rules/limits";
 import { planCascade } from "./cascade";

@@ -1,6 +1,7 @@
 /** What every records capability needs: the request's database, the collection store and the caller's context. */
 import type { Collection } from "../collections/collection";
-import type { CollectionStore, D1Like, SchemaSnapshot } from "../collections/store";
+import type { CollectionStore, SchemaSnapshot } from "../collections/store";
+import type { D1Like } from "../db/sql";
 import { notFound } from "../lib/errors";
 import type { RuleContext } from "../rules/context";
 import type { ChangeEvent, ChangeSink } from "./events";

@@ -2,7 +2,7 @@
 import type { Collection } from "../collections/collection";
 import { decodeValue, isMultiValued, type RelationField } from "../collections/fields";
 import { findBackRelation } from "../collections/relations";
-import { quoteIdent } from "../collections/sql";
+import { quoteIdent } from "../db/sql";
 import { badRequest } from "../lib/errors";
 import { MAX_BOUND_PARAMS } from "../rules/limits";
 import { ruleTerm, scopeFor, termSql } from "./compile";

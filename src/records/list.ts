@@ -1,5 +1,5 @@
 /** Listing records: listRule + client filter as WHERE terms, sort, page or cursor, COUNT when wanted, expand. */
-import { quoteIdent } from "../collections/sql";
+import { quoteIdent } from "../db/sql";
 import { badRequest } from "../lib/errors";
 import { MAX_BOUND_PARAMS } from "../rules/limits";
 import { compileText, ruleTerm, scopeFor, termSql } from "./compile";

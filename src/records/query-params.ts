@@ -1,6 +1,8 @@
 /** List/view query parameters: page, perPage, sort, filter, expand, fields, skipTotal, cursor, parsed and bounded. */
+
 import { z } from "zod";
 import { badRequest, type ErrorData, forbidden } from "../lib/errors";
+import { parseInput } from "../lib/parse-input";
 
 /** Default and maximum page sizes (PocketBase's). */
 export const DEFAULT_PER_PAGE = 30;
@@ -179,12 +181,7 @@ export function parseFields(raw: string | undefined): FieldsEntry[] | null {
 
 /** Turns URL query parameters into validated list parameters; bad values are a 400 naming the parameter. */
 export function parseListParams(query: Record<string, string | undefined>): ListParams {
-  const raw = rawListSchema.safeParse(query);
-  if (!raw.success) {
-    const issue = raw.error.issues[0]!;
-    invalid(String(issue.path[0] ?? "query"), issue.message);
-  }
-  const q = raw.data;
+  const q = parseInput(rawListSchema, query, { message: "Invalid query parameters.", root: "query" });
   const cursor = q.cursor && q.cursor !== "" ? q.cursor : null;
   if (cursor !== null && q.page !== undefined && q.page !== "" && q.page !== "1") {
     invalid("cursor", "cursor and page cannot be combined.");

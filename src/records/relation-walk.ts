@@ -2,8 +2,8 @@
 import type { Collection } from "../collections/collection";
 import { type Field, isMultiValued } from "../collections/fields";
 import { findBackRelation, isBackRelationName } from "../collections/relations";
-import { quoteIdent, quoteString } from "../collections/sql";
 import type { SchemaSnapshot } from "../collections/store";
+import { quoteIdent, quoteString } from "../db/sql";
 import type { RuleContext } from "../rules/context";
 import { RuleSyntaxError } from "../rules/errors";
 import type { Resolution, SqlFragment } from "../rules/resolver";

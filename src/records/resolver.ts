@@ -1,5 +1,5 @@
 /** The record FieldResolver: dispatches `@request.*`, `@collection.*` and record paths to the relation walk. */
-import { quoteIdent } from "../collections/sql";
+import { quoteIdent } from "../db/sql";
 import { forbidden } from "../lib/errors";
 import type { IdentifierNode } from "../rules/ast";
 import { RuleSyntaxError } from "../rules/errors";

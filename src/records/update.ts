@@ -1,5 +1,5 @@
 /** Updating records: the updateRule is part of the UPDATE's WHERE; If-Match versions; modifiers; password changes. */
-import { quoteIdent } from "../collections/sql";
+import { quoteIdent } from "../db/sql";
 import { badRequest, conflict, notFound, preconditionFailed } from "../lib/errors";
 import { MAX_BOUND_PARAMS } from "../rules/limits";
 import { checkEmailUnique, checkRelations } from "./checks";

@@ -1,5 +1,5 @@
 /** Viewing one record: the viewRule is part of the SELECT's WHERE; no match is a 404. */
-import { quoteIdent } from "../collections/sql";
+import { quoteIdent } from "../db/sql";
 import { notFound } from "../lib/errors";
 import { MAX_BOUND_PARAMS } from "../rules/limits";
 import { ruleTerm, scopeFor, termSql } from "./compile";

@@ -10,6 +10,7 @@ import {
 } from "../collections/fields";
 import { badRequest, type ErrorData } from "../lib/errors";
 import { newId, randomString } from "../lib/ids";
+import { generateTokenKey } from "../lib/secrets";
 import { formatTimestamp } from "../lib/time";
 import type { RecordDeps } from "./deps";
 import { isSecretField } from "./record-json";
@@ -248,7 +249,8 @@ export function addServerColumns(
       columns.set(field.name, { value: now });
     }
   }
-  if (collection.type === "auth" && (creating || rekey)) columns.set("tokenKey", { value: randomString(50) });
+  if (collection.type === "auth" && (creating || rekey))
+    columns.set("tokenKey", { value: generateTokenKey() });
 }
 
 const SIMPLE_PATTERN = /^\[([^\]]+)\]\{(\d{1,3})\}$/;

@@ -4,8 +4,8 @@ import { authenticateAccessToken, resolveToken, type TokenSubjectLoader } from "
 import { createSessionChecker } from "../../src/auth/session-check";
 import { userSessionsStub } from "../../src/auth/session-routing";
 import { TokenError } from "../../src/auth/token-error";
-import { generateTokenKey, generateTokenSecret } from "../../src/auth/token-keys";
 import { signToken } from "../../src/auth/tokens";
+import { generateTokenKey, generateTokenSecret } from "../../src/lib/secrets";
 
 interface User {
   id: string;
@@ -79,7 +79,7 @@ describe("authenticateAccessToken", () => {
     dir.users.delete(user.id);
     expect(
       await reasonOf(authenticateAccessToken(token, dir.loader, createSessionChecker(env.USER_SESSIONS))),
-    ).toBe("subject");
+    ).toBe("signature");
   });
 
   it("refuses every token issued before a password change (new tokenKey)", async () => {
@@ -96,7 +96,7 @@ describe("authenticateAccessToken", () => {
     const { token } = await signedIn(dir);
     dir.secrets.clear();
     const sessions = createSessionChecker(env.USER_SESSIONS);
-    expect(await reasonOf(authenticateAccessToken(token, dir.loader, sessions))).toBe("subject");
+    expect(await reasonOf(authenticateAccessToken(token, dir.loader, sessions))).toBe("signature");
     expect(await reasonOf(authenticateAccessToken("garbage", dir.loader, sessions))).toBe("malformed");
   });
 });

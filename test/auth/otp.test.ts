@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createOtp, generateOtpCode, hashOtpCode, verifyOtpCode } from "../../src/auth/otp";
-import { generateTokenSecret } from "../../src/auth/token-keys";
+import { generateTokenSecret } from "../../src/lib/secrets";
 
 const key = { otpId: "otp000000000001", secret: generateTokenSecret() };
 

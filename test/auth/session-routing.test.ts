@@ -1,12 +1,12 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { randomToken } from "../../src/auth/bytes";
 import {
   composeRefreshToken,
   parseRefreshToken,
   userSessionsName,
   userSessionsStub,
 } from "../../src/auth/session-routing";
+import { randomToken } from "../../src/lib/bytes";
 
 describe("session routing", () => {
   it("names one object per collection and user", () => {

@@ -1,8 +1,9 @@
 import { base64url, generateKeyPair, SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
 import { TokenError, tokenWwwAuthenticate } from "../../src/auth/token-error";
-import { cachedKeyCount, generateTokenKey, generateTokenSecret, signingKey } from "../../src/auth/token-keys";
+import { cachedKeyCount, signingKey } from "../../src/auth/token-keys";
 import { MAX_TOKEN_LENGTH, peekToken, signToken, verifyToken } from "../../src/auth/tokens";
+import { generateTokenKey, generateTokenSecret } from "../../src/lib/secrets";
 
 const secret = generateTokenSecret();
 const otherSecret = generateTokenSecret();

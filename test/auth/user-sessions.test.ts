@@ -1,9 +1,9 @@
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { sha256Hex } from "../../src/auth/bytes";
 import { MAX_SESSIONS_PER_USER, TOUCH_INTERVAL_MS } from "../../src/auth/session-schema";
 import { UserSessions } from "../../src/auth/user-sessions";
+import { sha256Hex } from "../../src/lib/bytes";
 
 let counter = 0;
 /** A fresh user object per test: storage is shared within a file. */

@@ -1,12 +1,12 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
+import { ruleContext } from "../../src/auth/rule-context";
 import type { Collection } from "../../src/collections/collection";
 import { createCollection } from "../../src/collections/save-collection";
 import { CollectionStore } from "../../src/collections/store";
 import { toHubEvent } from "../../src/realtime/hub-event";
 import { decideAll, decideLocally } from "../../src/realtime/match";
 import { realtimeSink } from "../../src/realtime/publish";
-import { socketContext } from "../../src/realtime/subscriber-context";
 import { change, collectionDef, connectHub, SUPERUSER, user } from "./helpers";
 
 const store = new CollectionStore();
@@ -39,19 +39,21 @@ beforeAll(async () => {
 describe("matching", () => {
   it("decides local rules in JS and asks for SQL only for relation paths", () => {
     const event = toHubEvent(change("create", collectionDef({ name: "c" }), { id: "r", owner: "u1", n: 3 }));
-    const ctx = socketContext(user("u1"), {});
+    const ctx = ruleContext({ auth: user("u1"), context: "realtime" });
     expect(decideLocally(event, { ctx, rule: "owner = @request.auth.id" })).toBe(true);
     expect(decideLocally(event, { ctx, rule: "owner = @request.auth.id", filter: "n > 5" })).toBe(false);
     expect(decideLocally(event, { ctx, rule: "owner.name = 'x'" })).toBe("sql");
     expect(decideLocally(event, { ctx, rule: null })).toBe(false);
-    expect(decideLocally(event, { ctx: socketContext(null, {}), rule: "" })).toBe(true);
+    expect(decideLocally(event, { ctx: ruleContext({ auth: null, context: "realtime" }), rule: "" })).toBe(
+      true,
+    );
   });
 
   it("checks join rules with one batched D1 query against the committed row", async () => {
     const event = toHubEvent(change("create", books, { id: "b1", title: "One", author: "a1" }));
     const deps = { db: env.DB, snapshot: () => store.snapshot(env.DB) };
-    const ann = socketContext(user("ann", { name: "Ann" }), {});
-    const ben = socketContext(user("ben", { name: "Ben" }), {});
+    const ann = ruleContext({ auth: user("ann", { name: "Ann" }), context: "realtime" });
+    const ben = ruleContext({ auth: user("ben", { name: "Ben" }), context: "realtime" });
     const result = await decideAll(
       event,
       [

@@ -1,9 +1,8 @@
 /** Reading and writing auth records for the flows: identity lookup, the token subject loader, rendering, rekeying. */
 import type { AuthCollection } from "../../collections/collection";
-import { SUPERUSERS } from "../../collections/names";
-import { quoteIdent } from "../../collections/sql";
-import type { D1Like } from "../../collections/store";
+import { type D1Like, quoteIdent } from "../../db/sql";
 import { newId } from "../../lib/ids";
+import { generateTokenKey } from "../../lib/secrets";
 import { formatTimestamp } from "../../lib/time";
 import type { CollectionRef, RecordDeps } from "../../records/deps";
 import { noopChangeSink } from "../../records/events";
@@ -11,9 +10,8 @@ import type { ViewParams } from "../../records/query-params";
 import { decodeRow } from "../../records/record-json";
 import { renderRecords } from "../../records/render";
 import type { AuthRecord, RuleContext } from "../../rules/context";
-import { guestContext } from "../../rules/context";
 import type { TokenSubjectLoader } from "../authenticate";
-import { generateTokenKey } from "../token-keys";
+import { ruleContext } from "../rule-context";
 import type { AuthFlowDeps } from "./deps";
 
 /** A stored auth record row (every column, secrets included: never return it as is). */
@@ -112,7 +110,7 @@ export function subjectLoader(deps: Pick<AuthFlowDeps, "db" | "store">): TokenSu
 
 /** The rule context of `auth` acting on its own behalf (auth responses, authRule checks). */
 export function selfContext(auth: AuthRecord, overrides: Partial<RuleContext> = {}): RuleContext {
-  return guestContext({ auth, isSuperuser: auth.collectionName === SUPERUSERS, ...overrides });
+  return { ...ruleContext({ auth }), ...overrides };
 }
 
 /** Records deps over the flow's database for rendering and rule checks (no writes go through them). */

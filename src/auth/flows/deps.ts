@@ -1,7 +1,8 @@
 /** What the auth flows need (ports wired by http/ and app.ts), and the lookups every flow shares. */
 import type { AuthCollection } from "../../collections/collection";
-import type { CollectionStore, D1Like } from "../../collections/store";
-import { notFound } from "../../lib/errors";
+import type { CollectionStore } from "../../collections/store";
+import type { D1Like } from "../../db/sql";
+import { ApiError, notFound } from "../../lib/errors";
 import type { Logger } from "../../observability/logger";
 import type { ChangeSink } from "../../records/events";
 import type { AuthRecord } from "../../rules/context";
@@ -25,11 +26,12 @@ export interface AuthFlowDeps {
   /** The isolate's session checker (revocations drop its cache at once). */
   checker: SessionChecker;
   limiter: DurableObjectNamespace<RateLimiter>;
-  mailer: Mailer;
+  /** Null when mail is not configured (outside local dev without MAIL_API_URL): see {@link mailSetup}. */
+  mailer: Mailer | null;
   log: Logger;
   client: ClientInfo;
-  /** Base URL of the app, for links in emails. */
-  appUrl: string;
+  /** Base URL of the app, for links in emails; null when APP_URL is unset outside local dev. */
+  appUrl: string | null;
   /** Shown in emails. */
   appName: string;
   /** The caller (null for guests). */
@@ -63,4 +65,22 @@ export async function runLater(
   });
   if (deps.defer) deps.defer(guarded);
   else await guarded;
+}
+
+/**
+ * The mailer and the links' base URL, or a 503 when either is missing. Called before any account lookup, so
+ * the answer is the same whether the account exists; the log says what to configure.
+ */
+export function mailSetup(
+  deps: Pick<AuthFlowDeps, "mailer" | "appUrl" | "log">,
+  options: { links: boolean } = { links: true },
+): { mailer: Mailer; appUrl: string } {
+  const appUrl = deps.appUrl ?? (options.links ? null : "");
+  if (deps.mailer && appUrl !== null) return { mailer: deps.mailer, appUrl };
+  const missing = [deps.mailer ? "" : "MAIL_API_URL", appUrl !== null ? "" : "APP_URL"].filter(Boolean);
+  deps.log.error("email is not configured: the request was refused", { missing });
+  throw new ApiError(
+    503,
+    `Sending email is not configured on this server (missing ${missing.join(" and ")}).`,
+  );
 }

@@ -1,15 +1,17 @@
 /** Email change: the signed-in user asks, a link goes to the NEW address, confirming with the password switches. */
 import { z } from "zod";
 import { badRequest, unauthorized } from "../../lib/errors";
+import { parseInput } from "../../lib/parse-input";
 import { actionUrl, emailChangeEmail } from "../mail-templates";
 import { verifyPassword } from "../password";
 import { AUTH_RATE_LIMITS } from "../rate-limit";
 import { signToken } from "../tokens";
 import { findByEmail, readAuthRow, updateAuthRow } from "./auth-records";
-import { type AuthFlowDeps, findAuthCollection, runLater } from "./deps";
+import { type AuthFlowDeps, findAuthCollection, mailSetup, runLater } from "./deps";
 import { resolveEmailToken, throttleEmail } from "./email-links";
-import { MAX_BODY_TOKEN_LENGTH, MAX_IDENTITY_LENGTH, MAX_PASSWORD_INPUT_LENGTH, parseInput } from "./input";
+import { MAX_BODY_TOKEN_LENGTH, MAX_IDENTITY_LENGTH, MAX_PASSWORD_INPUT_LENGTH } from "./input";
 import { endAllSessions } from "./issue";
+import { throttlePasswordCheck } from "./throttle";
 
 const requestSchema = z.object({ newEmail: z.email().max(MAX_IDENTITY_LENGTH) });
 const confirmSchema = z.object({
@@ -27,7 +29,8 @@ function emailTaken(): never {
 export async function requestEmailChange(deps: AuthFlowDeps, collectionIdOrName: string, input: unknown) {
   const collection = await findAuthCollection(deps, collectionIdOrName);
   if (!deps.auth || deps.auth.collectionId !== collection.id) throw unauthorized();
-  const { newEmail } = parseInput(requestSchema, input);
+  const mail = mailSetup(deps);
+  const { newEmail } = parseInput(requestSchema, input ?? {});
   const limits = AUTH_RATE_LIMITS;
   await throttleEmail(
     deps,
@@ -49,9 +52,9 @@ export async function requestEmailChange(deps: AuthFlowDeps, collectionIdOrName:
       ttlSeconds: collection.emailChangeToken.duration,
     },
   );
-  const link = actionUrl(deps.appUrl, "confirm-email-change", token);
+  const link = actionUrl(mail.appUrl, "confirm-email-change", token);
   await runLater(deps, "email change email", () =>
-    deps.mailer.send(emailChangeEmail({ appName: deps.appName }, { to: newEmail, link })),
+    mail.mailer.send(emailChangeEmail({ appName: deps.appName }, { to: newEmail, link })),
   );
 }
 
@@ -61,8 +64,9 @@ export async function requestEmailChange(deps: AuthFlowDeps, collectionIdOrName:
  */
 export async function confirmEmailChange(deps: AuthFlowDeps, collectionIdOrName: string, input: unknown) {
   const collection = await findAuthCollection(deps, collectionIdOrName);
-  const body = parseInput(confirmSchema, input);
+  const body = parseInput(confirmSchema, input ?? {});
   const { claims, row } = await resolveEmailToken(deps, collection, body.token, "emailChange");
+  await throttlePasswordCheck(deps, collection.id, row.id);
   const check = await verifyPassword(body.password, String(row.password ?? ""));
   if (!check.ok) {
     throw badRequest("Failed to validate the submitted data.", {

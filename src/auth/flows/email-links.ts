@@ -2,6 +2,9 @@
 import { z } from "zod";
 import type { AuthCollection } from "../../collections/collection";
 import { badRequest, type ErrorData } from "../../lib/errors";
+import { newId } from "../../lib/ids";
+import { parseInput } from "../../lib/parse-input";
+import { generateTokenKey } from "../../lib/secrets";
 import { resolveToken } from "../authenticate";
 import { actionUrl, passwordResetEmail, verificationEmail } from "../mail-templates";
 import { hashPassword, passwordPolicyError } from "../password";
@@ -9,8 +12,8 @@ import { AUTH_RATE_LIMITS, type RateLimitRule } from "../rate-limit";
 import { TokenError } from "../token-error";
 import { signToken, type TokenType } from "../tokens";
 import { type AuthRow, findByEmail, subjectLoader, updateAuthRow } from "./auth-records";
-import { type AuthFlowDeps, findAuthCollection, runLater } from "./deps";
-import { MAX_BODY_TOKEN_LENGTH, MAX_IDENTITY_LENGTH, MAX_PASSWORD_INPUT_LENGTH, parseInput } from "./input";
+import { type AuthFlowDeps, findAuthCollection, mailSetup, runLater } from "./deps";
+import { MAX_BODY_TOKEN_LENGTH, MAX_IDENTITY_LENGTH, MAX_PASSWORD_INPUT_LENGTH } from "./input";
 import { endAllSessions } from "./issue";
 import { throttle } from "./throttle";
 
@@ -60,6 +63,14 @@ export async function resolveEmailToken<T extends Exclude<TokenType, "auth" | "f
   }
 }
 
+/**
+ * A stand-in record for an address with no (eligible) account: request-* endpoints sign its token and build
+ * its link exactly as for a real one, then send nothing, so answer and timing do not reveal the account.
+ */
+function decoyRow(email: string): AuthRow {
+  return { id: newId(), email, tokenKey: generateTokenKey(), password: "" };
+}
+
 /** A token of `type` for `row`, lasting the collection's configured duration for that type. */
 export function emailToken(
   collection: AuthCollection,
@@ -77,7 +88,8 @@ export function emailToken(
 /** `request-verification`: emails a verification link to an unverified account. Always 204-worthy. */
 export async function requestVerification(deps: AuthFlowDeps, collectionIdOrName: string, input: unknown) {
   const collection = await findAuthCollection(deps, collectionIdOrName);
-  const { email } = parseInput(emailSchema, input);
+  const mail = mailSetup(deps);
+  const { email } = parseInput(emailSchema, input ?? {});
   const limits = AUTH_RATE_LIMITS;
   await throttleEmail(
     deps,
@@ -87,19 +99,20 @@ export async function requestVerification(deps: AuthFlowDeps, collectionIdOrName
     limits.verificationPerAccount,
     limits.passwordResetPerIp,
   );
-  const row = await findByEmail(deps.db, collection, email);
-  if (!row || row.verified === 1 || row.verified === true) return;
-  const token = await emailToken(collection, row, "verification");
-  const link = actionUrl(deps.appUrl, "confirm-verification", token);
+  const found = await findByEmail(deps.db, collection, email);
+  const row = found && !(found.verified === 1 || found.verified === true) ? found : undefined;
+  const token = await emailToken(collection, row ?? decoyRow(email), "verification");
+  const link = actionUrl(mail.appUrl, "confirm-verification", token);
+  if (!row) return;
   await runLater(deps, "verification email", () =>
-    deps.mailer.send(verificationEmail({ appName: deps.appName }, { to: String(row.email), link })),
+    mail.mailer.send(verificationEmail({ appName: deps.appName }, { to: String(row.email), link })),
   );
 }
 
 /** `confirm-verification`: marks the record verified. */
 export async function confirmVerification(deps: AuthFlowDeps, collectionIdOrName: string, input: unknown) {
   const collection = await findAuthCollection(deps, collectionIdOrName);
-  const { token } = parseInput(tokenSchema, input);
+  const { token } = parseInput(tokenSchema, input ?? {});
   const { row } = await resolveEmailToken(deps, collection, token, "verification");
   if (row.verified === 1 || row.verified === true) return;
   await updateAuthRow(deps.db, collection, row.id, { verified: true });
@@ -108,7 +121,8 @@ export async function confirmVerification(deps: AuthFlowDeps, collectionIdOrName
 /** `request-password-reset`: emails a reset link when the account exists. Always 204-worthy. */
 export async function requestPasswordReset(deps: AuthFlowDeps, collectionIdOrName: string, input: unknown) {
   const collection = await findAuthCollection(deps, collectionIdOrName);
-  const { email } = parseInput(emailSchema, input);
+  const mail = mailSetup(deps);
+  const { email } = parseInput(emailSchema, input ?? {});
   const limits = AUTH_RATE_LIMITS;
   await throttleEmail(
     deps,
@@ -119,11 +133,11 @@ export async function requestPasswordReset(deps: AuthFlowDeps, collectionIdOrNam
     limits.passwordResetPerIp,
   );
   const row = await findByEmail(deps.db, collection, email);
+  const token = await emailToken(collection, row ?? decoyRow(email), "passwordReset");
+  const link = actionUrl(mail.appUrl, "confirm-password-reset", token);
   if (!row) return;
-  const token = await emailToken(collection, row, "passwordReset");
-  const link = actionUrl(deps.appUrl, "confirm-password-reset", token);
   await runLater(deps, "password reset email", () =>
-    deps.mailer.send(passwordResetEmail({ appName: deps.appName }, { to: String(row.email), link })),
+    mail.mailer.send(passwordResetEmail({ appName: deps.appName }, { to: String(row.email), link })),
   );
 }
 
@@ -154,7 +168,7 @@ export function newPasswordErrors(
  */
 export async function confirmPasswordReset(deps: AuthFlowDeps, collectionIdOrName: string, input: unknown) {
   const collection = await findAuthCollection(deps, collectionIdOrName);
-  const body = parseInput(resetSchema, input);
+  const body = parseInput(resetSchema, input ?? {});
   const { row } = await resolveEmailToken(deps, collection, body.token, "passwordReset");
   const errors = newPasswordErrors(collection, body.password, body.passwordConfirm);
   if (errors) throw badRequest("Failed to validate the submitted data.", errors);

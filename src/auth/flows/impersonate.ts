@@ -2,10 +2,10 @@
 import { z } from "zod";
 import { SUPERUSERS } from "../../collections/names";
 import { forbidden, notFound, unauthorized } from "../../lib/errors";
+import { parseInput } from "../../lib/parse-input";
 import type { ViewParams } from "../../records/query-params";
 import { readAuthRow } from "./auth-records";
 import { type AuthFlowDeps, findAuthCollection } from "./deps";
-import { parseInput } from "./input";
 import { type AuthResponse, issueAuth } from "./issue";
 
 const impersonateSchema = z.object({
@@ -33,7 +33,7 @@ export async function impersonate(
   if (!deps.auth) throw unauthorized();
   if (deps.auth.collectionName !== SUPERUSERS) throw forbidden("Only superusers can perform this action.");
   const collection = await findAuthCollection(deps, collectionIdOrName);
-  const { duration } = parseInput(impersonateSchema, input);
+  const { duration } = parseInput(impersonateSchema, input ?? {});
   const row = await readAuthRow(deps.db, collection, id);
   if (!row) throw notFound();
   return issueAuth(deps, collection, row, params, {

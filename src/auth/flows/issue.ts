@@ -6,6 +6,7 @@ import type { ViewParams } from "../../records/query-params";
 import { readAccessible } from "../../records/view";
 import type { SessionRef } from "../session-check";
 import { composeRefreshToken, userSessionsStub } from "../session-routing";
+import { keyFingerprint } from "../token-keys";
 import { signToken } from "../tokens";
 import { type AuthRow, recordDepsFor, renderOwnRecord, selfContext, toAuthRecord } from "./auth-records";
 import type { AuthFlowDeps } from "./deps";
@@ -71,10 +72,15 @@ export async function issueAuth(
   if (!options.skipAuthRule) await assertAuthRule(deps, collection, row);
   const refreshable = options.refreshable ?? true;
   const stub = userSessionsStub(deps.sessions, collection.id, row.id);
+  // An impersonation session is not the impersonated user's device: it says so (and by whom) instead of
+  // carrying the superuser's IP and user agent into that user's session list.
   const session = await stub.createSession({
-    ip: deps.client.ip,
-    userAgent: refreshable ? deps.client.userAgent : `impersonation (${deps.client.userAgent})`.slice(0, 512),
+    ip: refreshable ? deps.client.ip : "",
+    userAgent: refreshable
+      ? deps.client.userAgent
+      : `impersonation by ${deps.auth?.collectionName}/${deps.auth?.id}`,
     ttl: options.ttlSeconds,
+    keyId: await keyFingerprint(collection.tokenSecret, String(row.tokenKey)),
   });
   const token = await signAccessToken(collection, row, session.sessionId, {
     refreshable,

@@ -1,18 +1,21 @@
 /** `request-otp` / `auth-with-otp`: an emailed one-time code signs in; codes live hashed in the `_otps` table. */
 import { z } from "zod";
 import type { AuthCollection } from "../../collections/collection";
-import type { D1Like } from "../../collections/store";
+import type { D1Like } from "../../db/sql";
+import { randomToken } from "../../lib/bytes";
 import { badRequest } from "../../lib/errors";
 import { newId } from "../../lib/ids";
+import { parseInput } from "../../lib/parse-input";
 import type { ViewParams } from "../../records/query-params";
 import { otpEmail } from "../mail-templates";
 import { createOtp, OTP_MAX_LENGTH, OTP_MIN_LENGTH, verifyOtpCode } from "../otp";
+import { hashPassword } from "../password";
 import { AUTH_RATE_LIMITS } from "../rate-limit";
 import { findByEmail, readAuthRow, updateAuthRow } from "./auth-records";
-import { type AuthFlowDeps, findAuthCollection, runLater } from "./deps";
+import { type AuthFlowDeps, findAuthCollection, mailSetup, runLater } from "./deps";
 import { throttleEmail } from "./email-links";
-import { MAX_IDENTITY_LENGTH, parseInput } from "./input";
-import { type AuthResponse, issueAuth } from "./issue";
+import { MAX_IDENTITY_LENGTH } from "./input";
+import { type AuthResponse, endAllSessions, issueAuth } from "./issue";
 import { throttle } from "./throttle";
 
 /** Wrong codes tolerated per OTP before it is deleted (the per-OTP rate limit also applies). */
@@ -79,16 +82,20 @@ export async function requestOtp(
 ): Promise<{ otpId: string }> {
   const collection = await findAuthCollection(deps, collectionIdOrName);
   if (!collection.otp.enabled) otpDisabled();
-  const { email } = parseInput(requestSchema, input);
+  const { mailer } = mailSetup(deps, { links: false });
+  const { email } = parseInput(requestSchema, input ?? {});
   const limits = AUTH_RATE_LIMITS;
   await throttleEmail(deps, "otp", collection.id, email, limits.otpPerAccount, limits.otpPerIp);
   const row = await findByEmail(deps.db, collection, email);
-  if (!row) return { otpId: newId() };
-  const to = String(row.email);
-  const { otpId, code } = await storeOtp(deps.db, collection, row.id, to);
-  await runLater(deps, "otp email", () =>
-    deps.mailer.send(otpEmail({ appName: deps.appName }, { to, code, ttlSeconds: collection.otp.duration })),
-  );
+  // Unknown emails take the same path (an OTP row for a record id that exists nowhere, so it never signs
+  // in) minus the mail, which is sent after the response anyway: the answer and its timing match.
+  const to = row ? String(row.email) : email;
+  const { otpId, code } = await storeOtp(deps.db, collection, row?.id ?? newId(), to);
+  if (row) {
+    await runLater(deps, "otp email", () =>
+      mailer.send(otpEmail({ appName: deps.appName }, { to, code, ttlSeconds: collection.otp.duration })),
+    );
+  }
   return { otpId };
 }
 
@@ -101,7 +108,7 @@ export async function authWithOtp(
 ): Promise<AuthResponse> {
   const collection = await findAuthCollection(deps, collectionIdOrName);
   if (!collection.otp.enabled) otpDisabled();
-  const body = parseInput(signInSchema, input);
+  const body = parseInput(signInSchema, input ?? {});
   const limits = AUTH_RATE_LIMITS;
   await throttle(
     deps,
@@ -134,7 +141,13 @@ export async function authWithOtp(
   if (!row) invalidOtp();
   const proven = String(row.email ?? "").toLowerCase() === otp.sentTo.toLowerCase();
   if (proven && !(row.verified === 1 || row.verified === true)) {
-    row = (await updateAuthRow(deps.db, collection, row.id, { verified: true })) ?? row;
+    // First proof of the address: whoever pre-registered it (account pre-hijacking) may hold its password
+    // and sessions. Nobody proved that password, so it becomes an unusable random one (a reset sets a new
+    // one), the record is re-keyed and every other session ends before this one starts.
+    const password = await hashPassword(randomToken());
+    row =
+      (await updateAuthRow(deps.db, collection, row.id, { verified: true, password, rekey: true })) ?? row;
+    await endAllSessions(deps, { collectionId: collection.id, userId: row.id });
   }
   return issueAuth(deps, collection, row, params);
 }

@@ -1,12 +1,13 @@
 /** `auth-with-password`: throttled, enumeration-safe password sign-in that starts a session. */
 import { z } from "zod";
 import { badRequest } from "../../lib/errors";
+import { parseInput } from "../../lib/parse-input";
 import type { ViewParams } from "../../records/query-params";
 import { dummyVerify, hashPassword, verifyPassword } from "../password";
 import { AUTH_RATE_LIMITS } from "../rate-limit";
 import { findByIdentity, updateAuthRow } from "./auth-records";
 import { type AuthFlowDeps, findAuthCollection } from "./deps";
-import { MAX_IDENTITY_LENGTH, MAX_PASSWORD_INPUT_LENGTH, parseInput } from "./input";
+import { MAX_IDENTITY_LENGTH, MAX_PASSWORD_INPUT_LENGTH } from "./input";
 import { type AuthResponse, issueAuth } from "./issue";
 import { throttle } from "./throttle";
 
@@ -36,7 +37,7 @@ export async function authWithPassword(
   if (!collection.passwordAuth.enabled) {
     throw badRequest("The collection is not configured to allow password authentication.");
   }
-  const body = parseInput(passwordSignInSchema, input);
+  const body = parseInput(passwordSignInSchema, input ?? {});
   const limits = AUTH_RATE_LIMITS;
   const account = `${collection.id}/${body.identity.toLowerCase()}`;
   await throttle(deps, "signIn", account, limits.signInPerAccount, limits.signInPerIp);

@@ -1,12 +1,13 @@
 /** `auth-refresh`: PocketBase style (the current token renews itself) or Edgebase rotation (a refresh token). */
 import { z } from "zod";
 import { forbidden, unauthorized } from "../../lib/errors";
+import { parseInput } from "../../lib/parse-input";
 import type { ViewParams } from "../../records/query-params";
 import { composeRefreshToken, parseRefreshToken, userSessionsStub } from "../session-routing";
+import { keyFingerprint } from "../token-keys";
 import type { TokenClaims } from "../tokens";
 import { readAuthRow, renderOwnRecord } from "./auth-records";
 import { type AuthFlowDeps, findAuthCollection } from "./deps";
-import { parseInput } from "./input";
 import { type AuthResponse, assertAuthRule, signAccessToken } from "./issue";
 
 /** The optional body of `auth-refresh`: `{refreshToken}` selects the rotation flow. */
@@ -26,14 +27,16 @@ export async function authRefresh(
   current: TokenClaims<"auth"> | null,
 ): Promise<AuthResponse> {
   const collection = await findAuthCollection(deps, collectionIdOrName);
-  const body = parseInput(refreshSchema, input);
+  const body = parseInput(refreshSchema, input ?? {});
   if (body.refreshToken !== undefined) {
     const parts = parseRefreshToken(body.refreshToken);
     if (!parts || parts.collectionId !== collection.id) throw unauthorized();
     const row = await readAuthRow(deps.db, collection, parts.userId);
     if (!row) throw unauthorized();
     const stub = userSessionsStub(deps.sessions, collection.id, row.id);
-    const rotated = await stub.refresh(parts.token, { ip: deps.client.ip, userAgent: deps.client.userAgent });
+    const keyId = await keyFingerprint(collection.tokenSecret, String(row.tokenKey));
+    const client = { ip: deps.client.ip, userAgent: deps.client.userAgent };
+    const rotated = await stub.refresh(parts.token, client, keyId);
     if (!rotated.ok) {
       if (rotated.reason === "reused")
         deps.log.warn("refresh token reuse: session revoked", { userId: row.id });

@@ -2,9 +2,11 @@
 import { notFound, unauthorized } from "../../lib/errors";
 import { isValidId } from "../../lib/ids";
 import { userSessionsStub } from "../session-routing";
+import { keyFingerprint } from "../token-keys";
 import type { TokenClaims } from "../tokens";
 import type { SessionInfo } from "../user-sessions";
-import type { AuthFlowDeps } from "./deps";
+import { readAuthRow } from "./auth-records";
+import { type AuthFlowDeps, findAuthCollection } from "./deps";
 import { notifySessionsEnded } from "./issue";
 
 /** A session in the list, flagged when it is the one the request came with. */
@@ -21,7 +23,12 @@ export async function listOwnSessions(
   current: TokenClaims<"auth"> | null,
 ): Promise<{ items: SessionListItem[] }> {
   const me = requireSession(current);
-  const sessions = await userSessionsStub(deps.sessions, me.collectionId, me.sub).listSessions();
+  // The caller's verified token proves its record's current keys: sessions of older keys are over.
+  const collection = await findAuthCollection(deps, me.collectionId);
+  const row = await readAuthRow(deps.db, collection, me.sub);
+  if (!row) throw unauthorized();
+  const keyId = await keyFingerprint(collection.tokenSecret, String(row.tokenKey));
+  const sessions = await userSessionsStub(deps.sessions, me.collectionId, me.sub).listSessions(keyId);
   return { items: sessions.map((s) => ({ ...s, current: s.id === me.sid })) };
 }
 

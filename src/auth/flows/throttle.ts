@@ -1,10 +1,20 @@
 /** Per-IP and per-account throttling of one auth action (each key in its own RateLimiter object). */
-import { enforceRateLimit, type RateLimitRule, rateLimitKey } from "../rate-limit";
+import {
+  ACCOUNT_CEILING_FACTOR,
+  AUTH_RATE_LIMITS,
+  enforceRateLimit,
+  ipBucket,
+  type RateLimitRule,
+  rateLimitKey,
+} from "../rate-limit";
 import type { AuthFlowDeps } from "./deps";
 
 /**
- * Counts one attempt of `scope` for the client's IP and for `account` (normalized by the caller, e.g. a
- * lower-cased `<collectionId>/<email>`); throws 429 with Retry-After when either limit is reached.
+ * Counts one attempt of `scope` for `account` (normalized by the caller, e.g. a lower-cased
+ * `<collectionId>/<email>`) and throws 429 with Retry-After when a limit is reached:
+ * - per client IP bucket (`perIp`; skipped when the request has no client IP, see {@link ipBucket});
+ * - per (account, IP bucket) pair (`perAccount`): a guesser elsewhere cannot lock the owner out;
+ * - per account over all IPs, {@link ACCOUNT_CEILING_FACTOR} times looser: the distributed-guessing ceiling.
  */
 export async function throttle(
   deps: Pick<AuthFlowDeps, "limiter" | "client">,
@@ -13,6 +23,39 @@ export async function throttle(
   perAccount: RateLimitRule,
   perIp: RateLimitRule,
 ): Promise<void> {
-  await enforceRateLimit(deps.limiter, await rateLimitKey(`${scope}:ip`, deps.client.ip), perIp);
-  await enforceRateLimit(deps.limiter, await rateLimitKey(`${scope}:account`, account), perAccount);
+  const ip = ipBucket(deps.client.ip);
+  if (ip !== null) await enforceRateLimit(deps.limiter, await rateLimitKey(`${scope}:ip`, ip), perIp);
+  const pair = `${account}|${ip ?? "no-ip"}`;
+  await enforceRateLimit(deps.limiter, await rateLimitKey(`${scope}:account-ip`, pair), perAccount);
+  const ceiling = {
+    limit: perAccount.limit * ACCOUNT_CEILING_FACTOR,
+    windowSeconds: perAccount.windowSeconds,
+  };
+  await enforceRateLimit(deps.limiter, await rateLimitKey(`${scope}:account`, account), ceiling);
+}
+
+/**
+ * Throttles a check of a signed-in record's current password (`oldPassword` on update, the password of
+ * `confirm-email-change`) like a sign-in: a stolen session must not become an unlimited password oracle.
+ */
+export function throttlePasswordCheck(
+  deps: Pick<AuthFlowDeps, "limiter" | "client">,
+  collectionId: string,
+  recordId: string,
+): Promise<void> {
+  const limits = AUTH_RATE_LIMITS;
+  return throttle(
+    deps,
+    "passwordCheck",
+    `${collectionId}/${recordId}`,
+    limits.signInPerAccount,
+    limits.signInPerIp,
+  );
+}
+
+/** Throttles sign-ups (record creates in auth collections by non-superusers) per client IP bucket. */
+export async function throttleSignUp(deps: Pick<AuthFlowDeps, "limiter" | "client">): Promise<void> {
+  const ip = ipBucket(deps.client.ip);
+  if (ip === null) return;
+  await enforceRateLimit(deps.limiter, await rateLimitKey("signUp:ip", ip), AUTH_RATE_LIMITS.signUpPerIp);
 }

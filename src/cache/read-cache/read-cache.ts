@@ -1,5 +1,5 @@
 /** The app's read cache: settings, the isolate's edge cache and fill budget, and serving a read through them. */
-import type { D1Like } from "../../collections/store";
+import type { D1Like } from "../../db/sql";
 import type { Logger } from "../../observability/logger";
 import { findCollection, type RecordDeps } from "../../records/deps";
 import { createEdgeCache, type EdgeCache } from "../edge-cache";

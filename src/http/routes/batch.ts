@@ -1,14 +1,18 @@
 /** `POST /api/batch`: many record writes, all or nothing. */
 import type { Hono } from "hono";
-import { runBatch } from "../../records/batch";
+import { ruleContext } from "../../auth/rule-context";
+import { MAX_BATCH_REQUESTS, runBatch } from "../../records/batch";
+import { batchWrites, throttleRecordWrite } from "../auth-throttles";
 import type { AppEnv } from "../context";
 import { readRecordBody } from "../record-body";
-import { buildRuleContext, type RecordRouteOptions, recordDeps } from "../rule-context";
+import { type RecordRouteOptions, recordDeps } from "../record-deps";
 
 /** Mounts the batch route. */
 export function batchRoutes(app: Hono<AppEnv>, options: RecordRouteOptions): void {
   app.post("/api/batch", async (c) => {
     const input = await readRecordBody(c);
+    for (const write of batchWrites(input, MAX_BATCH_REQUESTS))
+      await throttleRecordWrite(c, options.store, write);
     const { ctx: _ctx, ...base } = recordDeps(c, options);
     const outer = c.req.raw.headers;
     const responses = await runBatch(
@@ -16,7 +20,7 @@ export function batchRoutes(app: Hono<AppEnv>, options: RecordRouteOptions): voi
       (request, query) => {
         const headers = new Headers(outer);
         for (const [name, value] of Object.entries(request.headers ?? {})) headers.set(name, value);
-        return buildRuleContext({
+        return ruleContext({
           auth: c.var.auth ?? null,
           method: request.method,
           headers,

@@ -19,7 +19,7 @@ import {
 import { readJsonObject } from "../body";
 import type { AppEnv } from "../context";
 import { requireSuperuser } from "../middleware/require-superuser";
-import { deferOf } from "../rule-context";
+import { deferOf } from "../record-deps";
 
 /** Answers a collection's JSON with its ETag (the version `PATCH` with `If-Match` expects). */
 async function withEtag(c: Context<AppEnv>, collection: PublicCollection): Promise<Response> {

@@ -2,6 +2,7 @@
 import type { Context, Hono } from "hono";
 import { authWithPassword } from "../../auth/flows/password-sign-in";
 import { authRefresh } from "../../auth/flows/refresh";
+import { ruleContext } from "../../auth/rule-context";
 import { SUPERUSERS } from "../../collections/names";
 import type { CallerClass, GraphqlContext, GraphqlRequest } from "../../graphql";
 import type { GraphqlLimits } from "../../graphql/limits";
@@ -10,7 +11,7 @@ import { errorFields } from "../../observability/logger";
 import type { ViewParams } from "../../records/query-params";
 import { type AuthRouteOptions, authDeps } from "../auth-deps";
 import type { AppEnv } from "../context";
-import { buildRuleContext, type RecordRouteOptions, recordDeps } from "../rule-context";
+import { type RecordRouteOptions, recordDeps } from "../record-deps";
 
 /** What the GraphQL routes are built with (from app.ts). */
 export interface GraphqlRouteOptions {
@@ -30,7 +31,7 @@ function graphqlContext(c: Context<AppEnv>, options: GraphqlRouteOptions): Graph
   return {
     base,
     contextOf: (method, body, query) =>
-      buildRuleContext({ auth, method, headers: c.req.raw.headers, query, body }),
+      ruleContext({ auth, method, headers: c.req.raw.headers, query, body }),
     maxBatchRequests: options.records.batch?.maxRequests,
     auth: {
       withPassword: (collection, input) =>

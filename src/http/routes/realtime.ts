@@ -1,5 +1,6 @@
 /** Realtime routes: the native WebSocket (`/api/realtime/ws`) and PocketBase's SSE (`GET`/`POST /api/realtime`). */
 import type { Hono } from "hono";
+import { ruleContext } from "../../auth/rule-context";
 import type { CollectionStore } from "../../collections/store";
 import { ApiError, forbidden, notFound, unauthorized } from "../../lib/errors";
 import { randomString } from "../../lib/ids";
@@ -7,12 +8,10 @@ import { CLIENT_ID_HEADER } from "../../realtime/client";
 import { connectInfo, ipBucket, type RealtimeOptions } from "../../realtime/connect";
 import { CONNECT_HEADER } from "../../realtime/protocol";
 import { groupSubscriptions, parseSetSubscriptions } from "../../realtime/sse-subscriptions";
-import { socketContext } from "../../realtime/subscriber-context";
 import { issueTicket, redeemTicket } from "../../realtime/ticket-exchange";
 import { TICKET_TTL_SECONDS } from "../../realtime/tickets";
 import { readJsonObject } from "../body";
 import type { AppEnv } from "../context";
-import { buildRuleContext } from "../rule-context";
 
 /** What the realtime routes are built with. */
 export interface RealtimeRouteOptions extends RealtimeOptions {
@@ -36,9 +35,9 @@ export function realtimeRoutes(app: Hono<AppEnv>, options: RealtimeRouteOptions)
       if (!grant) throw unauthorized("The realtime ticket is invalid, expired or already used.");
       ({ auth, tokenExp } = grant);
     }
-    const ctx = buildRuleContext({ auth, method: "GET", headers: c.req.raw.headers, query: {}, body: {} });
+    const ctx = ruleContext({ auth, headers: c.req.raw.headers, context: "realtime" });
     const snapshot = await options.store.snapshotWith(c.var.d1, [c.req.query("collection")]);
-    const info = connectInfo(c.req.query(), { ...ctx, context: "realtime" }, snapshot, options);
+    const info = connectInfo(c.req.query(), ctx, snapshot, options);
     info.tokenExp = tokenExp;
     info.ip = ipBucket(c.req.header("cf-connecting-ip"));
     const headers = new Headers(c.req.raw.headers);
@@ -70,7 +69,7 @@ export function realtimeRoutes(app: Hono<AppEnv>, options: RealtimeRouteOptions)
     const input = parseSetSubscriptions(await readJsonObject(c));
     const names = input.subscriptions.map((t) => t.slice(0, t.indexOf("/")));
     const snapshot = await options.store.snapshotWith(c.var.d1, names);
-    const ctx = socketContext(c.var.auth ?? null, {});
+    const ctx = ruleContext({ auth: c.var.auth ?? null, context: "realtime" });
     const groups = groupSubscriptions(snapshot, input, ctx, options.shards);
     const ns = c.env.REALTIME_CLIENT;
     const result = await ns

@@ -7,10 +7,11 @@ import { parseListParams, parseViewParams } from "../../records/query-params";
 import { hashEtag } from "../../records/record-json";
 import { updateRecord } from "../../records/update";
 import { viewRecord } from "../../records/view";
+import { throttleRecordWrite } from "../auth-throttles";
 import type { AppEnv } from "../context";
 import { type Loaded, type ReadCache, serveRead } from "../read-cache";
 import { readRecordBody } from "../record-body";
-import { type RecordRouteOptions, recordDeps } from "../rule-context";
+import { type RecordRouteOptions, recordDeps } from "../record-deps";
 
 const BASE = "/api/collections/:collection/records";
 
@@ -45,6 +46,7 @@ export function recordRoutes(app: Hono<AppEnv>, options: RecordRouteOptions, rea
   app.post(BASE, async (c) => {
     const params = parseViewParams(c.req.query());
     const body = await readRecordBody(c);
+    await throttleRecordWrite(c, options.store, { collection: c.req.param("collection"), body });
     const result = await createRecord(recordDeps(c, options, body), c.req.param("collection"), body, params);
     c.header("ETag", result.etag);
     return c.json(result.record as object, 201);
@@ -53,6 +55,8 @@ export function recordRoutes(app: Hono<AppEnv>, options: RecordRouteOptions, rea
   app.patch(`${BASE}/:id`, async (c) => {
     const params = parseViewParams(c.req.query());
     const body = await readRecordBody(c);
+    const [collection, id] = [c.req.param("collection"), c.req.param("id")];
+    await throttleRecordWrite(c, options.store, { collection, id, body });
     const deps = recordDeps(c, options, body);
     const result = await updateRecord(deps, c.req.param("collection"), c.req.param("id"), body, params, {
       ifMatch: c.req.header("if-match") ?? null,

@@ -8,10 +8,10 @@ import {
   FIELD_TYPES,
   type Field,
   getCollection,
-  quoteIdent,
   validateValue,
   validateValues,
 } from "../../../src/collections";
+import { quoteIdent } from "../../../src/db/sql";
 import { apiError, deps } from "../helpers";
 
 const d = deps();

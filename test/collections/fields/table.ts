@@ -7,10 +7,10 @@ import {
   encodeValue,
   type Field,
   fieldSchema,
-  quoteIdent,
   validateValue,
   zeroValueOf,
 } from "../../../src/collections";
+import { quoteIdent } from "../../../src/db/sql";
 
 /** A field definition parsed like a stored one (defaults filled in), named `f` unless given a name. */
 export function defineField(def: Record<string, unknown>): Field {

@@ -91,10 +91,13 @@ describe("password reset", () => {
     expect((await signIn("carol@example.com", "users", "brand new pass")).token).toBeTruthy();
   });
 
-  it("throttles reset requests per account with 429", async () => {
+  it("throttles reset requests per account and client IP with 429", async () => {
     const statuses: number[] = [];
+    const ip = freshIp();
     for (let i = 0; i < 6; i++)
-      statuses.push((await post("request-password-reset", { email: "x@example.com" })).status);
+      statuses.push(
+        (await post("request-password-reset", { email: "x@example.com" }, { "cf-connecting-ip": ip })).status,
+      );
     expect(statuses).toEqual([204, 204, 204, 204, 204, 429]);
   });
 });

@@ -86,10 +86,13 @@ describe("OTP sign-in", () => {
     expect(late.status).not.toBe(200);
   });
 
-  it("throttles OTP requests per account", async () => {
+  it("throttles OTP requests per account and client IP", async () => {
     const statuses: number[] = [];
+    const ip = freshIp();
     for (let i = 0; i < 6; i++)
-      statuses.push((await post("request-otp", { email: "spam@example.com" })).status);
+      statuses.push(
+        (await post("request-otp", { email: "spam@example.com" }, { "cf-connecting-ip": ip })).status,
+      );
     expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
   });
 });
@@ -115,5 +118,24 @@ describe("impersonate", () => {
     expect(view.status).toBe(200);
     const renew = await post("auth-refresh", {}, { authorization: body.token });
     expect(renew.status).toBe(403);
+  });
+
+  it("the impersonation session says so in the user's list, not the superuser's IP and user agent", async () => {
+    const id = await signUp("dora@example.com");
+    const res = await post(
+      `impersonate/${id}`,
+      {},
+      {
+        authorization: su,
+        "cf-connecting-ip": "198.51.100.99",
+        "user-agent": "superuser-browser/1.0",
+      },
+    );
+    expect(res.status).toBe(200);
+    const { token } = (await res.json()) as Json;
+    const list = await authed(token, "/api/sessions");
+    const [session] = ((await list.json()) as Json).items;
+    expect(session.ip).toBe("");
+    expect(session.userAgent).toMatch(/^impersonation by _superusers\/[a-z0-9]+$/);
   });
 });

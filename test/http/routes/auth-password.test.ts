@@ -51,16 +51,17 @@ describe("auth-with-password", () => {
     expect(base.status).toBe(404);
   });
 
-  it("throttles per account with 429 and Retry-After", async () => {
+  it("throttles per account and client IP with 429 and Retry-After", async () => {
     await signUp("carol@example.com");
     const statuses: number[] = [];
     let retryAfter: string | null = null;
+    const ip = freshIp();
     for (let i = 0; i < 12; i++) {
       const res = await apiJson(
         "POST",
         "/api/collections/users/auth-with-password",
         { identity: "carol@example.com", password: "wrong password" },
-        { "cf-connecting-ip": freshIp() },
+        { "cf-connecting-ip": ip },
       );
       statuses.push(res.status);
       if (res.status === 429) retryAfter = res.headers.get("retry-after");

@@ -277,3 +277,23 @@ describe("guests on public routes", () => {
     expect(sessions.status).toBe(401);
   });
 });
+
+describe("no token oracle (issue 13, finding 11)", () => {
+  it("a forged token says the same for a real record id as for an unknown one", async () => {
+    const forge = (sub: string) =>
+      new SignJWT({ type: "auth", collectionId: USERS, sid: "s1", refreshable: true })
+        .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+        .setSubject(sub)
+        .setIssuedAt()
+        .setExpirationTime("1h")
+        .sign(new TextEncoder().encode("an attacker's own key, not the collection secret"));
+    const reasons: (string | null)[] = [];
+    for (const sub of [ann.id, "nosuchrecord000"]) {
+      const res = await authed(await forge(sub), "/api/collections/users/auth-methods");
+      expect(res.status).toBe(200);
+      reasons.push(res.headers.get("www-authenticate"));
+    }
+    expect(reasons[0]).toContain("The token signature is invalid.");
+    expect(reasons[1]).toBe(reasons[0]);
+  });
+});

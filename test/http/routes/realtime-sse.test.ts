@@ -119,7 +119,7 @@ describe("PocketBase-compatible SSE", () => {
     expect(await missing.json()).toMatchObject({ status: 404, message: "Missing or invalid client id." });
     const bad = await apiJson("POST", "/api/realtime", { subscriptions: [] });
     expect(bad.status).toBe(400);
-    expect(await bad.json()).toMatchObject({ data: { clientId: { code: "validation_invalid_value" } } });
+    expect(await bad.json()).toMatchObject({ data: { clientId: { code: "validation_required" } } });
     const { clientId, frames } = await connect();
     const badFilter = encodeURIComponent(JSON.stringify({ query: { filter: "n >" } }));
     expect(

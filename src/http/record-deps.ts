@@ -1,40 +1,10 @@
-/** Builds the RuleContext (`@request.*`) and the records capabilities' deps from a Hono request. */
+/** Builds the records capabilities' deps (with the request's RuleContext) from a Hono request. */
 import type { Context } from "hono";
-import { SUPERUSERS } from "../collections/names";
+import { ruleContext } from "../auth/rule-context";
 import type { CollectionStore } from "../collections/store";
 import type { RecordDeps } from "../records/deps";
 import type { ChangeSink } from "../records/events";
-import type { AuthRecord, RuleContext } from "../rules/context";
 import type { AppEnv } from "./context";
-
-/** PocketBase's header naming for `@request.headers.*`: lower case, `-` turned into `_`. */
-export function ruleHeaders(headers: Headers): Record<string, string> {
-  const out: Record<string, string> = {};
-  headers.forEach((value, name) => {
-    out[name.toLowerCase().replaceAll("-", "_")] = value;
-  });
-  return out;
-}
-
-/** The RuleContext of a request (or of one request of a batch, which passes its own parts). */
-export function buildRuleContext(parts: {
-  auth: AuthRecord | null;
-  method: string;
-  headers: Headers;
-  query: Record<string, string>;
-  body: Record<string, unknown>;
-}): RuleContext {
-  return {
-    auth: parts.auth,
-    isSuperuser: parts.auth?.collectionName === SUPERUSERS,
-    method: parts.method.toUpperCase(),
-    headers: ruleHeaders(parts.headers),
-    query: parts.query,
-    body: parts.body,
-    context: "default",
-    now: new Date(),
-  };
-}
 
 /** What the records routes are built with (from app.ts). */
 export interface RecordRouteOptions {
@@ -54,7 +24,7 @@ export function recordDeps(
   options: RecordRouteOptions,
   body: Record<string, unknown> = {},
 ): RecordDeps {
-  const ctx = buildRuleContext({
+  const ctx = ruleContext({
     auth: c.var.auth ?? null,
     method: c.req.method,
     headers: c.req.raw.headers,

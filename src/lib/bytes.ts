@@ -1,4 +1,4 @@
-/** Byte helpers for auth secrets: base64url, SHA-256, HMAC and constant-time comparison (WebCrypto only). */
+/** Byte and hash helpers, one home each: base64/base64url, SHA-256, HMAC, constant-time compare, FNV-1a. */
 
 const encoder = new TextEncoder();
 
@@ -28,6 +28,13 @@ export function toBase64Url(bytes: Uint8Array): string {
   return toBase64(bytes).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
 
+/** Decodes URL-safe base64 (padding optional); returns undefined on malformed input instead of throwing. */
+export function fromBase64Url(value: string): Uint8Array<ArrayBuffer> | undefined {
+  if (!/^[A-Za-z0-9_-]*$/.test(value) || value.length % 4 === 1) return undefined;
+  const standard = value.replace(/-/g, "+").replace(/_/g, "/");
+  return fromBase64(standard.padEnd(standard.length + ((4 - (standard.length % 4)) % 4), "="));
+}
+
 /** `length` bytes of WebCrypto randomness. */
 export function randomBytes(length: number): Uint8Array<ArrayBuffer> {
   return crypto.getRandomValues(new Uint8Array(length));
@@ -45,9 +52,22 @@ export function toHex(bytes: Uint8Array): string {
   return out;
 }
 
-/** SHA-256 of a string, as lower-case hex. */
+/** SHA-256 of a string (its UTF-8 bytes), as lower-case hex (64 characters). */
 export async function sha256Hex(value: string): Promise<string> {
   return toHex(new Uint8Array(await crypto.subtle.digest("SHA-256", utf8(value))));
+}
+
+/**
+ * 32-bit FNV-1a of a string's UTF-16 code units, unsigned. Not a secure hash: for stable, cheap spreading
+ * (shard choice, deterministic ids) that must agree across isolates and deploys.
+ */
+export function fnv1a32(value: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < value.length; i++) {
+    h ^= value.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
 }
 
 /** HMAC-SHA256 of `message` under `key`, as lower-case hex (keyed hashes of short secrets such as OTP codes). */

@@ -1,0 +1,100 @@
+/** Account pre-hijacking (issue 13, finding 14) and request-* enumeration (finding 17) through HTTP. */
+import { env } from "cloudflare:workers";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { clearDevOutbox, readDevOutbox } from "../../../src/auth/mailer";
+import { apiJson } from "../../helpers/request";
+import { authed, createSuperuser, freshIp, type Json, PASSWORD, signIn, signUp } from "./auth-helpers";
+
+const post = (path: string, body: unknown) =>
+  apiJson("POST", `/api/collections/users/${path}`, body, { "cf-connecting-ip": freshIp() });
+
+function lastCodeTo(to: string): string {
+  const mail = readDevOutbox()
+    .filter((m) => m.to === to)
+    .at(-1);
+  return /one-time password is: ([0-9]+)/.exec(mail?.text ?? "")?.[1] ?? "";
+}
+
+async function otpRows(): Promise<number> {
+  return (await env.DB.prepare("SELECT COUNT(*) AS n FROM _otps").first<{ n: number }>())?.n ?? 0;
+}
+
+beforeAll(async () => {
+  await createSuperuser("hijack-admin@example.com");
+  const su = (await signIn("hijack-admin@example.com", "_superusers")).token;
+  const res = await authed(su, "/api/collections/users", {
+    method: "PATCH",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ otp: { enabled: true, duration: 180, length: 8 } }),
+  });
+  expect(res.status).toBe(200);
+});
+
+afterEach(() => vi.restoreAllMocks());
+
+describe("pre-registered unverified account, then the owner signs in with OTP", () => {
+  it("the squatter's password and sessions stop working; the owner's OTP session works", async () => {
+    // The squatter registers the victim's address with a password of their choosing and signs in.
+    await signUp("victim@example.com");
+    const squatter = await signIn("victim@example.com");
+    clearDevOutbox();
+    const requested = await post("request-otp", { email: "victim@example.com" });
+    const { otpId } = (await requested.json()) as Json;
+    const owner = await post("auth-with-otp", { otpId, password: lastCodeTo("victim@example.com") });
+    expect(owner.status).toBe(200);
+    const ownerBody = (await owner.json()) as Json;
+    expect(ownerBody.record.verified).toBe(true);
+
+    const again = await post("auth-with-password", { identity: "victim@example.com", password: PASSWORD });
+    expect(again.status).toBe(400);
+    expect((await authed(squatter.token, "/api/sessions")).status).toBe(401);
+    expect((await apiJson("POST", "/api/collections/users/auth-refresh", squatter)).status).toBe(401);
+    const mine = await authed(ownerBody.token, "/api/sessions");
+    expect(mine.status).toBe(200);
+    expect(((await mine.json()) as Json).items).toHaveLength(1);
+  });
+
+  it("a verified account keeps its password through an OTP sign-in", async () => {
+    await signUp("verified@example.com");
+    await env.DB.prepare("UPDATE users SET verified = 1 WHERE email = ?").bind("verified@example.com").run();
+    clearDevOutbox();
+    const { otpId } = (await (await post("request-otp", { email: "verified@example.com" })).json()) as Json;
+    expect(
+      (await post("auth-with-otp", { otpId, password: lastCodeTo("verified@example.com") })).status,
+    ).toBe(200);
+    const password = await post("auth-with-password", {
+      identity: "verified@example.com",
+      password: PASSWORD,
+    });
+    expect(password.status).toBe(200);
+  });
+});
+
+describe("request-* do the same work whether the account exists", () => {
+  it("request-otp stores an OTP for unknown addresses too, which never signs in", async () => {
+    await signUp("real-otp@example.com");
+    const before = await otpRows();
+    const known = await post("request-otp", { email: "real-otp@example.com" });
+    const unknown = await post("request-otp", { email: "ghost-otp@example.com" });
+    expect(known.status).toBe(200);
+    expect(unknown.status).toBe(200);
+    expect(await otpRows()).toBe(before + 2);
+    const { otpId } = (await unknown.json()) as Json;
+    const guess = await post("auth-with-otp", { otpId, password: "12345678" });
+    expect(guess.status).toBe(400);
+    expect(((await guess.json()) as Json).data.password.code).toBe("validation_invalid_otp");
+  });
+
+  it.each(["request-password-reset", "request-verification"])(
+    "%s signs a token for known and unknown addresses alike",
+    async (path) => {
+      await signUp(`real-${path}@example.com`);
+      const signs = vi.spyOn(crypto.subtle, "sign");
+      expect((await post(path, { email: `real-${path}@example.com` })).status).toBe(204);
+      const known = signs.mock.calls.length;
+      expect((await post(path, { email: `ghost-${path}@example.com` })).status).toBe(204);
+      expect(known).toBeGreaterThan(0);
+      expect(signs.mock.calls.length - known).toBe(known);
+    },
+  );
+});
