@@ -93,7 +93,7 @@ export async function runBatch(
     }
   }
   try {
-    const outcomes = await runPlans({ ...base, ctx: contextOf(requests[0] as BatchRequest, {}) }, plans);
+    const outcomes = await runPlans(base, plans);
     return outcomes.map((o) => ({ status: o.status, body: o.body }));
   } catch (err) {
     if (err instanceof PlanError) throw err.index === undefined ? err.error : failure(err.index, err.error);

@@ -5,6 +5,9 @@ import { emitChanges, type RecordDeps } from "./deps";
 import type { ChangeEvent } from "./events";
 import { guardStatement, guardTag, uniqueError } from "./guard";
 
+/** What running a plan needs: the database, and where committed changes go. */
+export type WriteDeps = Pick<RecordDeps, "db" | "changes" | "defer">;
+
 /** Marks where a plan needs a guard: the batch aborts when the statement before it changed no rows. */
 export const GUARD = Symbol("guard");
 
@@ -57,7 +60,7 @@ export class PlanError extends Error {
 }
 
 /** Runs plans in one D1 batch; throws PlanError when a guard or a constraint aborted it (nothing committed). */
-export async function runPlans(deps: RecordDeps, plans: readonly WritePlan[]): Promise<WriteOutcome[]> {
+export async function runPlans(deps: WriteDeps, plans: readonly WritePlan[]): Promise<WriteOutcome[]> {
   const statements: D1PreparedStatement[] = [];
   const ranges: [number, number][] = [];
   plans.forEach((plan, i) => {
@@ -108,7 +111,7 @@ function firstPlanOf(err: unknown, plans: readonly WritePlan[]): number | undefi
 }
 
 /** Runs a single plan, surfacing its client error directly. */
-export async function runPlan(deps: RecordDeps, plan: WritePlan): Promise<WriteOutcome> {
+export async function runPlan(deps: WriteDeps, plan: WritePlan): Promise<WriteOutcome> {
   try {
     const [outcome] = await runPlans(deps, [plan]);
     return outcome as WriteOutcome;

@@ -134,7 +134,7 @@ export async function authWithOtp(
   if (!row) invalidOtp();
   const proven = String(row.email ?? "").toLowerCase() === otp.sentTo.toLowerCase();
   if (proven && !(row.verified === 1 || row.verified === true)) {
-    row = (await updateAuthRow(deps.db, collection, row.id, { verified: true })) ?? row;
+    row = (await updateAuthRow(deps, collection, row.id, { verified: true })) ?? row;
   }
   return issueAuth(deps, collection, row, params);
 }
