@@ -11,7 +11,7 @@ import { type BatchState, batchKey, GUARD, readBack, runPlan, type WritePlan } f
 import type { ViewParams } from "./query-params";
 import { decodeRow, etagOf } from "./record-json";
 import { renderRecords } from "./render";
-import { addServerColumns, type ColumnValue, prepareValues, withTypedBody } from "./write-values";
+import { addServerColumns, type ColumnValue, prepareValues, withRequestBody } from "./write-values";
 
 /** A created or updated record as returned to the client. */
 export interface WrittenRecord {
@@ -54,10 +54,10 @@ export async function planCreate(
 ): Promise<WritePlan> {
   const { collection } = ref;
   if (collection.type === "view") readOnly(collection);
-  const deps = withTypedBody(input, collection, body);
+  const values = prepareValues(input, collection, body);
+  const deps = withRequestBody(input, values.body);
   const scope = scopeFor(ref.snapshot, collection, deps.ctx);
   const rule = ruleTerm(collection.createRule, scope);
-  const values = prepareValues(deps, collection, body);
   await setPassword(deps, values.columns, values.password);
   addServerColumns(collection, values.columns, true, false);
   const id = String((values.columns.get("id") as { value: string }).value);

@@ -4,6 +4,8 @@ import { type ApiError, badRequest } from "../lib/errors";
 
 const GUARD_PREFIX = "edgebase_guard_";
 const GUARD_ERROR = /bad JSON path: '?edgebase_guard_(\d+)/;
+const CHECK_PREFIX = "edgebase_check_";
+const CHECK_ERROR = /bad JSON path: '?edgebase_check_([a-z_]+?)__([A-Za-z0-9_]+)/;
 const UNIQUE_ERROR = /UNIQUE constraint failed: ([^:]+?)(?::\s*SQLITE_|$)/;
 
 /**
@@ -21,6 +23,34 @@ export function guardStatement(db: D1Database | D1DatabaseSession, tag: number):
 export function guardTag(err: unknown): number | undefined {
   const match = GUARD_ERROR.exec(err instanceof Error ? err.message : String(err));
   return match ? Number(match[1]) : undefined;
+}
+
+/** Why an atomic column operation refused its result (see records/column-sql.ts). */
+export type CheckKind = "min" | "max" | "required" | "too_many" | "not_enough";
+
+const CHECK_ERRORS: Record<CheckKind, { code: string; message: string }> = {
+  min: { code: "validation_min_number_constraint", message: "The result is below the field's minimum." },
+  max: { code: "validation_max_number_constraint", message: "The result is above the field's maximum." },
+  required: { code: "validation_required", message: "Cannot be blank." },
+  too_many: { code: "validation_too_many_values", message: "The result has more values than allowed." },
+  not_enough: { code: "validation_not_enough_values", message: "The result has fewer values than required." },
+};
+
+/**
+ * An SQL expression that fails its statement (aborting the batch) with an error naming `kind` and `fieldName`,
+ * the same invalid-JSON-path trick as {@link guardStatement}. Field names are identifiers, safe to inline.
+ */
+export function checkFailure(kind: CheckKind, fieldName: string): string {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(fieldName)) throw new TypeError(`invalid field name ${fieldName}`);
+  return `json_extract('{}', '${CHECK_PREFIX}${kind}__${fieldName}')`;
+}
+
+/** The 400 of a failed column check, or undefined when `err` is not one. */
+export function checkError(err: unknown): ApiError | undefined {
+  const match = CHECK_ERROR.exec(err instanceof Error ? err.message : String(err));
+  const error = match ? CHECK_ERRORS[match[1] as CheckKind] : undefined;
+  if (!match || !error) return undefined;
+  return badRequest("Failed to validate the submitted data.", { [match[2] as string]: error }, err);
 }
 
 /**

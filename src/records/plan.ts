@@ -3,7 +3,7 @@ import type { Collection } from "../collections/collection";
 import { ApiError, badRequest } from "../lib/errors";
 import { emitChanges, type RecordDeps } from "./deps";
 import type { ChangeEvent } from "./events";
-import { guardStatement, guardTag, uniqueError } from "./guard";
+import { checkError, guardStatement, guardTag, uniqueError } from "./guard";
 
 /** What running a plan needs: the database, and where committed changes go. */
 export type WriteDeps = Pick<RecordDeps, "db" | "changes" | "defer">;
@@ -75,6 +75,8 @@ export async function runPlans(deps: WriteDeps, plans: readonly WritePlan[]): Pr
     const tag = guardTag(err);
     const plan = tag === undefined ? undefined : plans[tag];
     if (plan) throw new PlanError(tag, plan.rejected());
+    const check = checkError(err);
+    if (check) throw new PlanError(undefined, check);
     const unique = uniqueError(
       err,
       plans.flatMap((p) => [p.collection, ...(p.touches ?? [])]),
