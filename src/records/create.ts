@@ -11,6 +11,7 @@ import { type BatchState, batchKey, GUARD, readBack, runPlan, type WritePlan } f
 import type { ViewParams } from "./query-params";
 import { decodeRow, etagOf } from "./record-json";
 import { renderRecords } from "./render";
+import { withReplan } from "./replan";
 import { addServerColumns, type ColumnValue, prepareValues, withRequestBody } from "./write-values";
 
 /** A created or updated record as returned to the client. */
@@ -91,6 +92,7 @@ export async function planCreate(
   state?.rows.set(batchKey(collection.id, id), pending);
   return {
     collection,
+    schemaVersion: ref.snapshot.version,
     statements: [
       deps.db.prepare(sql).bind(...bind),
       GUARD,
@@ -117,7 +119,13 @@ export async function createRecord(
   body: Record<string, unknown>,
   params: ViewParams,
 ): Promise<WrittenRecord> {
-  const ref = await findCollection(deps, collectionName);
-  const outcome = await runPlan(deps, await planCreate(deps, ref, body, params));
-  return { record: outcome.body, etag: outcome.etag ?? "" };
+  return withReplan(
+    deps,
+    async () => {
+      const ref = await findCollection(deps, collectionName);
+      const outcome = await runPlan(deps, await planCreate(deps, ref, body, params));
+      return { record: outcome.body, etag: outcome.etag ?? "" };
+    },
+    { retryConflicts: false },
+  );
 }

@@ -1,5 +1,6 @@
 /** Batch guards and constraint errors: how a rejected write aborts its whole D1 batch, and how we tell why. */
 import type { Collection } from "../collections/collection";
+import { SCHEMA_VERSION_KEY } from "../collections/store";
 import { type ApiError, badRequest } from "../lib/errors";
 
 const GUARD_PREFIX = "edgebase_guard_";
@@ -17,6 +18,28 @@ export function guardStatement(db: D1Database | D1DatabaseSession, tag: number):
   return db.prepare(
     `SELECT CASE WHEN changes() = 0 THEN json_extract('{}', '${GUARD_PREFIX}${Math.trunc(tag)}') ELSE 1 END AS ok`,
   );
+}
+
+const SCHEMA_GUARD = "edgebase_stale_schema";
+
+/**
+ * A statement that aborts the batch when D1's schema version is not `version` (the one the writes were planned
+ * with): a concurrent schema change removed or renamed what the plan names, or changed its rules.
+ */
+export function schemaGuardStatement(
+  db: D1Database | D1DatabaseSession,
+  version: string,
+): D1PreparedStatement {
+  return db
+    .prepare(
+      `SELECT CASE WHEN (SELECT value FROM _params WHERE key = ?) IS NOT ? THEN json_extract('{}', '${SCHEMA_GUARD}') ELSE 1 END AS ok`,
+    )
+    .bind(SCHEMA_VERSION_KEY, version === "" ? null : version);
+}
+
+/** True when a batch was aborted by {@link schemaGuardStatement}. */
+export function isSchemaGuardError(err: unknown): boolean {
+  return (err instanceof Error ? err.message : String(err)).includes(`bad JSON path: '${SCHEMA_GUARD}'`);
 }
 
 /** The tag of the guard that aborted a batch, or undefined for any other error. */

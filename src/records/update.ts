@@ -1,7 +1,7 @@
 /** Updating records: the updateRule is part of the UPDATE's WHERE; If-Match versions; modifiers; password changes. */
 import type { Collection } from "../collections/collection";
 import { quoteIdent } from "../collections/sql";
-import { ApiError, badRequest, conflict, notFound, preconditionFailed } from "../lib/errors";
+import { badRequest, conflict, notFound, preconditionFailed } from "../lib/errors";
 import { MAX_BOUND_PARAMS } from "../rules/limits";
 import { checkEmailUnique, checkRelations } from "./checks";
 import { setExpression } from "./column-sql";
@@ -12,6 +12,7 @@ import { type BatchState, batchKey, GUARD, readBack, runPlan, type WritePlan } f
 import type { ViewParams } from "./query-params";
 import { decodeRow, etagOf, ifMatchSatisfied } from "./record-json";
 import { renderRecords } from "./render";
+import { withReplan } from "./replan";
 import { readAccessible } from "./view";
 import {
   addServerColumns,
@@ -186,6 +187,7 @@ export async function planUpdate(
   statements.push(deps.db.prepare(`SELECT * FROM ${table} WHERE id = ?`).bind(id));
   return {
     collection,
+    schemaVersion: ref.snapshot.version,
     statements,
     rejected: () => notFound(),
     // The row changed between the read and the write: still visible means a concurrent update, not the rule.
@@ -244,9 +246,6 @@ function versionLock(
   return { terms, params };
 }
 
-/** How many times a write without If-Match is planned again after a concurrent change got in between. */
-export const MAX_WRITE_ATTEMPTS = 3;
-
 /** PATCH …/records/{id}: re-planned on a concurrent change (rules re-checked) unless If-Match was sent. */
 export async function updateRecord(
   deps: RecordDeps,
@@ -256,14 +255,13 @@ export async function updateRecord(
   params: ViewParams,
   options: WriteOptions = {},
 ): Promise<WrittenRecord> {
-  for (let attempt = 1; ; attempt++) {
-    const ref = await findCollection(deps, collectionName);
-    try {
+  return withReplan(
+    deps,
+    async () => {
+      const ref = await findCollection(deps, collectionName);
       const outcome = await runPlan(deps, await planUpdate(deps, ref, id, body, params, options));
       return { record: outcome.body, etag: outcome.etag ?? "" };
-    } catch (error) {
-      const retry = !options.ifMatch && error instanceof ApiError && error.status === 409;
-      if (!retry || attempt >= MAX_WRITE_ATTEMPTS) throw error;
-    }
-  }
+    },
+    { retryConflicts: !options.ifMatch },
+  );
 }
