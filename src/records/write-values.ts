@@ -306,7 +306,8 @@ function checkPassword(
       return { error: { password: { code: "validation_required", message: "Cannot be blank." } } };
     return {};
   }
-  const result = validateValue({ ...field, required: true } as Field, raw);
+  // Blank was handled above; the field itself is passed so its compiled schema is reused.
+  const result = validateValue(field, raw);
   if (!result.ok) return { error: { password: result.error } };
   if (body.passwordConfirm !== raw) {
     return {
