@@ -112,9 +112,6 @@ export function createEdgebase(options: EdgebaseOptions = {}): Hono<AppEnv> {
     checker ??= createSessionChecker(e.USER_SESSIONS);
     return checker;
   };
-  app.use("/api/*", superuserBootstrap(collectionStore));
-  if (options.authenticate) app.use("*", authenticate(options.authenticate));
-  else app.use("*", tokenAuth({ store: collectionStore, checker: checkerOf }));
   const realtime = options.realtime === false ? undefined : (options.realtime ?? {});
   // The binding is looked up per event, so building the app (at module load) touches no binding.
   const live =
@@ -128,11 +125,16 @@ export function createEdgebase(options: EdgebaseOptions = {}): Hono<AppEnv> {
   // The generation sink goes first: its bump is synchronous, so this isolate's next read sees the write.
   const bumps = readCache && generationSink(() => readCache.edge()?.generations);
   const sinks = [bumps, options.changes, live, endSessions].filter((s): s is ChangeSink => s !== undefined);
+  const changes = sinks.length === 0 ? noopChangeSink : fanOutSink(...sinks);
+  app.use("/api/*", superuserBootstrap(collectionStore, changes));
+  if (options.authenticate) app.use("*", authenticate(options.authenticate));
+  else app.use("*", tokenAuth({ store: collectionStore, checker: checkerOf }));
 
   const authOptions: AuthRouteOptions = {
     store: collectionStore,
     checker: checkerOf,
     onSessionsEnded: realtime ? (e, ref) => deauthorizeUser(e.REALTIME_USER, ref) : undefined,
+    changes,
   };
 
   healthRoutes(app);
@@ -145,7 +147,7 @@ export function createEdgebase(options: EdgebaseOptions = {}): Hono<AppEnv> {
   if (realtime) realtimeRoutes(app, { ...realtime, store: collectionStore });
   const recordOptions: RecordRouteOptions = {
     store: collectionStore,
-    changes: sinks.length === 0 ? noopChangeSink : fanOutSink(...sinks),
+    changes,
     hashPassword,
     verifyPassword: async (plain, stored) => (await verifyPassword(plain, stored)).ok,
     batch: options.batch,

@@ -4,6 +4,7 @@ import type { AuthFlowDeps } from "../auth/flows/deps";
 import { createMailer } from "../auth/mailer";
 import type { SessionChecker } from "../auth/session-check";
 import type { CollectionStore } from "../collections/store";
+import type { ChangeSink } from "../records/events";
 import { type EnvWithAuth, isLocalDev } from "./auth-env";
 import type { AppEnv } from "./context";
 
@@ -13,6 +14,8 @@ export interface AuthRouteOptions {
   checker: (env: Cloudflare.Env) => SessionChecker;
   /** Realtime de-authorization of a user whose sessions ended (absent when realtime is not mounted). */
   onSessionsEnded?: (env: Cloudflare.Env, ref: { collectionId: string; userId: string }) => Promise<unknown>;
+  /** Receives the record changes the auth flows make (the same sink as the records routes). */
+  changes: ChangeSink;
   /** Shown in emails. Default "Edgebase". */
   appName?: string;
 }
@@ -55,6 +58,8 @@ export function authDeps(c: Context<AppEnv>, options: AuthRouteOptions): AuthFlo
     appName: env.APP_NAME ?? options.appName ?? "Edgebase",
     auth: c.var.auth ?? null,
     onSessionsEnded: onSessionsEnded ? (ref) => onSessionsEnded(env, ref) : undefined,
+    changes: options.changes,
     defer: deferMail,
+    waitUntil: deferOf(c),
   };
 }

@@ -10,6 +10,7 @@ import { planDelete } from "./delete";
 import { findCollection, type RecordDeps } from "./deps";
 import { type BatchState, batchKey, PlanError, runPlans, type WritePlan } from "./plan";
 import { parseViewParams } from "./query-params";
+import { withReplan } from "./replan";
 import { planUpdate } from "./update";
 
 /** Default maximum number of requests in one batch. */
@@ -76,6 +77,15 @@ export async function runBatch(
   maxRequests = DEFAULT_MAX_BATCH_REQUESTS,
 ): Promise<BatchResponse[]> {
   const requests = parseRequests(input, Math.min(maxRequests, MAX_BATCH_REQUESTS));
+  // A batch planned from a stale schema is planned again whole, on the fresh one.
+  return withReplan(base, () => planAndRun(base, contextOf, requests), { retryConflicts: false });
+}
+
+async function planAndRun(
+  base: Omit<RecordDeps, "ctx">,
+  contextOf: BatchContextFactory,
+  requests: BatchRequest[],
+): Promise<BatchResponse[]> {
   const state: BatchState = { created: new Set(), rows: new Map() };
   const plans: WritePlan[] = [];
   for (const [i, request] of requests.entries()) {
@@ -87,7 +97,7 @@ export async function runBatch(
     }
   }
   try {
-    const outcomes = await runPlans({ ...base, ctx: contextOf(requests[0] as BatchRequest, {}) }, plans);
+    const outcomes = await runPlans(base, plans);
     return outcomes.map((o) => ({ status: o.status, body: o.body }));
   } catch (err) {
     if (err instanceof PlanError) throw err.index === undefined ? err.error : failure(err.index, err.error);

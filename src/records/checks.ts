@@ -21,8 +21,10 @@ export async function checkRelations(
   const errors: ErrorData = {};
   for (const field of collection.fields) {
     const column = columns.get(field.name);
-    if (field.type !== "relation" || !column || !("value" in column)) continue;
-    const decoded = decodeValue(field, column.value);
+    if (field.type !== "relation" || !column || "increment" in column) continue;
+    // A list modifier adds only its own items (removing needs no target); a value names every id it holds.
+    const decoded =
+      "value" in column ? decodeValue(field, column.value) : column.list === "remove" ? [] : column.items;
     const ids = (Array.isArray(decoded) ? decoded : [decoded]).map(String).filter((id) => id !== "");
     const target = snapshot.find(field.collectionId);
     if (ids.length === 0) continue;

@@ -11,7 +11,8 @@ import { type BatchState, batchKey, GUARD, readBack, runPlan, type WritePlan } f
 import type { ViewParams } from "./query-params";
 import { decodeRow, etagOf } from "./record-json";
 import { renderRecords } from "./render";
-import { addServerColumns, type ColumnValue, prepareValues, withTypedBody } from "./write-values";
+import { withReplan } from "./replan";
+import { addServerColumns, type ColumnValue, prepareValues, withRequestBody } from "./write-values";
 
 /** A created or updated record as returned to the client. */
 export interface WrittenRecord {
@@ -54,10 +55,10 @@ export async function planCreate(
 ): Promise<WritePlan> {
   const { collection } = ref;
   if (collection.type === "view") readOnly(collection);
-  const deps = withTypedBody(input, collection, body);
+  const values = prepareValues(input, collection, body);
+  const deps = withRequestBody(input, values.body);
   const scope = scopeFor(ref.snapshot, collection, deps.ctx);
   const rule = ruleTerm(collection.createRule, scope);
-  const values = prepareValues(deps, collection, body);
   await setPassword(deps, values.columns, values.password);
   addServerColumns(collection, values.columns, true, false);
   const id = String((values.columns.get("id") as { value: string }).value);
@@ -91,6 +92,7 @@ export async function planCreate(
   state?.rows.set(batchKey(collection.id, id), pending);
   return {
     collection,
+    schemaVersion: ref.snapshot.version,
     statements: [
       deps.db.prepare(sql).bind(...bind),
       GUARD,
@@ -117,7 +119,13 @@ export async function createRecord(
   body: Record<string, unknown>,
   params: ViewParams,
 ): Promise<WrittenRecord> {
-  const ref = await findCollection(deps, collectionName);
-  const outcome = await runPlan(deps, await planCreate(deps, ref, body, params));
-  return { record: outcome.body, etag: outcome.etag ?? "" };
+  return withReplan(
+    deps,
+    async () => {
+      const ref = await findCollection(deps, collectionName);
+      const outcome = await runPlan(deps, await planCreate(deps, ref, body, params));
+      return { record: outcome.body, etag: outcome.etag ?? "" };
+    },
+    { retryConflicts: false },
+  );
 }

@@ -8,6 +8,7 @@ import { readOnly } from "./create";
 import { type CollectionRef, findCollection, type RecordDeps } from "./deps";
 import { type BatchState, batchKey, GUARD, runPlan, type WritePlan } from "./plan";
 import { decodeRow } from "./record-json";
+import { withReplan } from "./replan";
 import { readTarget, type WriteOptions } from "./update";
 
 /** Plans the delete of record `id` and its cascade. */
@@ -32,6 +33,7 @@ export async function planDelete(
   const sql = `DELETE FROM ${quoteIdent(collection.name)} AS ${a} WHERE ${a}.id = ?${term ? ` AND ${term.sql}` : ""}`;
   return {
     collection,
+    schemaVersion: ref.snapshot.version,
     touches: cascade.touches,
     statements: [deps.db.prepare(sql).bind(id, ...(term?.params ?? [])), GUARD, ...cascade.statements],
     rejected: () => notFound(),
@@ -52,6 +54,12 @@ export async function deleteRecord(
   id: string,
   options: WriteOptions = {},
 ): Promise<void> {
-  const ref: CollectionRef = await findCollection(deps, collectionName);
-  await runPlan(deps, await planDelete(deps, ref, id, options));
+  await withReplan(
+    deps,
+    async () => {
+      const ref: CollectionRef = await findCollection(deps, collectionName);
+      await runPlan(deps, await planDelete(deps, ref, id, options));
+    },
+    { retryConflicts: false },
+  );
 }

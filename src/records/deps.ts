@@ -43,7 +43,7 @@ export async function findCollection(
 }
 
 /** Sends committed changes to the sink without delaying the response; sink failures never reach the client. */
-export function emitChanges(deps: RecordDeps, events: ChangeEvent[]): void {
+export function emitChanges(deps: Pick<RecordDeps, "changes" | "defer">, events: ChangeEvent[]): void {
   if (events.length === 0) return;
   const sent = deps.changes.emit(events).catch(() => {});
   if (deps.defer) deps.defer(sent);

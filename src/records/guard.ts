@@ -1,9 +1,12 @@
 /** Batch guards and constraint errors: how a rejected write aborts its whole D1 batch, and how we tell why. */
 import type { Collection } from "../collections/collection";
+import { SCHEMA_VERSION_KEY } from "../collections/store";
 import { type ApiError, badRequest } from "../lib/errors";
 
 const GUARD_PREFIX = "edgebase_guard_";
 const GUARD_ERROR = /bad JSON path: '?edgebase_guard_(\d+)/;
+const CHECK_PREFIX = "edgebase_check_";
+const CHECK_ERROR = /bad JSON path: '?edgebase_check_([a-z_]+?)__([A-Za-z0-9_]+)/;
 const UNIQUE_ERROR = /UNIQUE constraint failed: ([^:]+?)(?::\s*SQLITE_|$)/;
 
 /**
@@ -17,10 +20,60 @@ export function guardStatement(db: D1Database | D1DatabaseSession, tag: number):
   );
 }
 
+const SCHEMA_GUARD = "edgebase_stale_schema";
+
+/**
+ * A statement that aborts the batch when D1's schema version is not `version` (the one the writes were planned
+ * with): a concurrent schema change removed or renamed what the plan names, or changed its rules.
+ */
+export function schemaGuardStatement(
+  db: D1Database | D1DatabaseSession,
+  version: string,
+): D1PreparedStatement {
+  return db
+    .prepare(
+      `SELECT CASE WHEN (SELECT value FROM _params WHERE key = ?) IS NOT ? THEN json_extract('{}', '${SCHEMA_GUARD}') ELSE 1 END AS ok`,
+    )
+    .bind(SCHEMA_VERSION_KEY, version === "" ? null : version);
+}
+
+/** True when a batch was aborted by {@link schemaGuardStatement}. */
+export function isSchemaGuardError(err: unknown): boolean {
+  return (err instanceof Error ? err.message : String(err)).includes(`bad JSON path: '${SCHEMA_GUARD}'`);
+}
+
 /** The tag of the guard that aborted a batch, or undefined for any other error. */
 export function guardTag(err: unknown): number | undefined {
   const match = GUARD_ERROR.exec(err instanceof Error ? err.message : String(err));
   return match ? Number(match[1]) : undefined;
+}
+
+/** Why an atomic column operation refused its result (see records/column-sql.ts). */
+export type CheckKind = "min" | "max" | "required" | "too_many" | "not_enough";
+
+const CHECK_ERRORS: Record<CheckKind, { code: string; message: string }> = {
+  min: { code: "validation_min_number_constraint", message: "The result is below the field's minimum." },
+  max: { code: "validation_max_number_constraint", message: "The result is above the field's maximum." },
+  required: { code: "validation_required", message: "Cannot be blank." },
+  too_many: { code: "validation_too_many_values", message: "The result has more values than allowed." },
+  not_enough: { code: "validation_not_enough_values", message: "The result has fewer values than required." },
+};
+
+/**
+ * An SQL expression that fails its statement (aborting the batch) with an error naming `kind` and `fieldName`,
+ * the same invalid-JSON-path trick as {@link guardStatement}. Field names are identifiers, safe to inline.
+ */
+export function checkFailure(kind: CheckKind, fieldName: string): string {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(fieldName)) throw new TypeError(`invalid field name ${fieldName}`);
+  return `json_extract('{}', '${CHECK_PREFIX}${kind}__${fieldName}')`;
+}
+
+/** The 400 of a failed column check, or undefined when `err` is not one. */
+export function checkError(err: unknown): ApiError | undefined {
+  const match = CHECK_ERROR.exec(err instanceof Error ? err.message : String(err));
+  const error = match ? CHECK_ERRORS[match[1] as CheckKind] : undefined;
+  if (!match || !error) return undefined;
+  return badRequest("Failed to validate the submitted data.", { [match[2] as string]: error }, err);
 }
 
 /**

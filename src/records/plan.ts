@@ -3,7 +3,17 @@ import type { Collection } from "../collections/collection";
 import { ApiError, badRequest } from "../lib/errors";
 import { emitChanges, type RecordDeps } from "./deps";
 import type { ChangeEvent } from "./events";
-import { guardStatement, guardTag, uniqueError } from "./guard";
+import {
+  checkError,
+  guardStatement,
+  guardTag,
+  isSchemaGuardError,
+  schemaGuardStatement,
+  uniqueError,
+} from "./guard";
+
+/** What running a plan needs: the database, and where committed changes go. */
+export type WriteDeps = Pick<RecordDeps, "db" | "changes" | "defer">;
 
 /** Marks where a plan needs a guard: the batch aborts when the statement before it changed no rows. */
 export const GUARD = Symbol("guard");
@@ -22,6 +32,8 @@ export interface WritePlan {
   /** Other collections the statements write (cascades), for naming fields in constraint errors. */
   touches?: readonly Collection[];
   statements: (D1PreparedStatement | typeof GUARD)[];
+  /** The schema version of the snapshot the plan was built from; the batch aborts if D1's differs. */
+  schemaVersion?: string;
   /** The error the caller gets when this plan's guard fires (its rule did not match). */
   rejected: () => ApiError;
   /** A closer look after the guard fired alone (e.g. a concurrent change rather than the rule): its error. */
@@ -45,6 +57,11 @@ export function batchKey(collectionId: string, id: string): string {
   return `${collectionId}:${id}`;
 }
 
+/** The batch's schema guard fired: a plan was built from a schema snapshot older than D1's (re-plan it). */
+export class StaleSchemaError extends Error {
+  override name = "StaleSchemaError";
+}
+
 /** A failed run: which plan (when known) and the client error. */
 export class PlanError extends Error {
   override name = "PlanError";
@@ -57,8 +74,10 @@ export class PlanError extends Error {
 }
 
 /** Runs plans in one D1 batch; throws PlanError when a guard or a constraint aborted it (nothing committed). */
-export async function runPlans(deps: RecordDeps, plans: readonly WritePlan[]): Promise<WriteOutcome[]> {
-  const statements: D1PreparedStatement[] = [];
+export async function runPlans(deps: WriteDeps, plans: readonly WritePlan[]): Promise<WriteOutcome[]> {
+  // Guards first, in the same transaction: no statement runs against a schema other than its plan's.
+  const versions = new Set(plans.flatMap((p) => (p.schemaVersion === undefined ? [] : [p.schemaVersion])));
+  const statements: D1PreparedStatement[] = [...versions].map((v) => schemaGuardStatement(deps.db, v));
   const ranges: [number, number][] = [];
   plans.forEach((plan, i) => {
     const start = statements.length;
@@ -69,9 +88,13 @@ export async function runPlans(deps: RecordDeps, plans: readonly WritePlan[]): P
   try {
     results = await deps.db.batch<Record<string, unknown>>(statements);
   } catch (err) {
+    if (isSchemaGuardError(err))
+      throw new StaleSchemaError("The schema changed since the write was planned.");
     const tag = guardTag(err);
     const plan = tag === undefined ? undefined : plans[tag];
     if (plan) throw new PlanError(tag, plan.rejected());
+    const check = checkError(err);
+    if (check) throw new PlanError(undefined, check);
     const unique = uniqueError(
       err,
       plans.flatMap((p) => [p.collection, ...(p.touches ?? [])]),
@@ -108,7 +131,7 @@ function firstPlanOf(err: unknown, plans: readonly WritePlan[]): number | undefi
 }
 
 /** Runs a single plan, surfacing its client error directly. */
-export async function runPlan(deps: RecordDeps, plan: WritePlan): Promise<WriteOutcome> {
+export async function runPlan(deps: WriteDeps, plan: WritePlan): Promise<WriteOutcome> {
   try {
     const [outcome] = await runPlans(deps, [plan]);
     return outcome as WriteOutcome;

@@ -1,8 +1,10 @@
 /** Updating records: the updateRule is part of the UPDATE's WHERE; If-Match versions; modifiers; password changes. */
+import type { Collection } from "../collections/collection";
 import { quoteIdent } from "../db/sql";
 import { badRequest, conflict, notFound, preconditionFailed } from "../lib/errors";
 import { MAX_BOUND_PARAMS } from "../rules/limits";
 import { checkEmailUnique, checkRelations } from "./checks";
+import { setExpression } from "./column-sql";
 import { ruleTerm, scopeFor, termSql } from "./compile";
 import { readOnly, setPassword, type WrittenRecord } from "./create";
 import { type CollectionRef, findCollection, type RecordDeps } from "./deps";
@@ -10,8 +12,18 @@ import { type BatchState, batchKey, GUARD, readBack, runPlan, type WritePlan } f
 import type { ViewParams } from "./query-params";
 import { decodeRow, etagOf, ifMatchSatisfied } from "./record-json";
 import { renderRecords } from "./render";
+import { withReplan } from "./replan";
 import { readAccessible } from "./view";
-import { addServerColumns, type ColumnValue, prepareValues, withTypedBody } from "./write-values";
+import {
+  addServerColumns,
+  assertValid,
+  checkReadonly,
+  checkRowSize,
+  collectWrites,
+  resolveWrites,
+  type WriteValues,
+  withRequestBody,
+} from "./write-values";
 
 /** Options of an update or delete. */
 export interface WriteOptions {
@@ -44,19 +56,61 @@ export async function canManage(deps: RecordDeps, ref: CollectionRef, id: string
   return (await readAccessible(deps, ref, id, collection.manageRule)) !== undefined;
 }
 
-/** The stored row after an update's columns apply (what a later request of the same batch will find). */
-function afterUpdate(
-  current: Record<string, unknown>,
-  columns: Map<string, ColumnValue>,
-): Record<string, unknown> {
+/** The stored row once an update applies (what a later request of the same batch will find). */
+function afterUpdate(current: Record<string, unknown>, values: WriteValues): Record<string, unknown> {
   const row = { ...current };
-  for (const [name, column] of columns) {
-    row[name] = "value" in column ? column.value : Number(row[name] ?? 0) + column.increment;
+  for (const [name, column] of values.columns) {
+    row[name] = "value" in column ? column.value : values.resolved.get(name);
   }
   return row;
 }
 
-/** Plans an update of record `id`. */
+/** True when a rule reads the request body (its result then depends on values computed from the stored row). */
+function readsBody(rule: string | null): boolean {
+  return rule?.includes("@request.body") === true;
+}
+
+/** The stored row by id, no rule applied (modifiers resolve against it before the rule sees `@request.body`). */
+async function readRow(deps: RecordDeps, ref: CollectionRef, id: string) {
+  const row = await deps.db
+    .prepare(`SELECT * FROM ${quoteIdent(ref.collection.name)} WHERE id = ?`)
+    .bind(id)
+    .first<Record<string, unknown>>();
+  if (!row) throw notFound();
+  return row;
+}
+
+/** A non-superuser's auth checks: the email changes only through its flow; a new password needs the old one. */
+async function checkAuthChange(
+  deps: RecordDeps,
+  body: Record<string, unknown>,
+  values: WriteValues,
+  current: Record<string, unknown>,
+) {
+  const email = values.columns.get("email");
+  if (email && "value" in email && email.value !== current.email) {
+    throw badRequest("Failed to validate the submitted data.", {
+      email: { code: "validation_readonly", message: "Use the email change flow to change the email." },
+    });
+  }
+  if (values.password !== undefined && deps.verifyPassword) {
+    const old = typeof body.oldPassword === "string" ? body.oldPassword : "";
+    if (!(await deps.verifyPassword(old, String(current.password ?? "")))) {
+      throw badRequest("Failed to validate the submitted data.", {
+        oldPassword: { code: "validation_invalid_old_password", message: "Missing or invalid old password." },
+      });
+    }
+  }
+}
+
+/**
+ * Plans an update of record `id`. `@request.body` holds what the write resolves to (modifiers applied). Plain
+ * values, increments and single list modifiers need no version of the row: the rule is part of the UPDATE and
+ * the modifiers are atomic SQL, so concurrent writes all apply (last writer wins). The row's version is
+ * checked only when the write depends on it: If-Match (412 when stale), values computed from the stored row,
+ * a rule reading a body computed from it, or a password change checked against the old password (409 when
+ * stale, which {@link updateRecord} re-plans).
+ */
 export async function planUpdate(
   input: RecordDeps,
   ref: CollectionRef,
@@ -68,32 +122,19 @@ export async function planUpdate(
 ): Promise<WritePlan> {
   const { collection } = ref;
   if (collection.type === "view") readOnly(collection);
-  const deps = withTypedBody(input, collection, body);
   // A record written earlier in the same batch is not in the database yet: its rule is checked by the UPDATE.
-  const current =
-    state?.rows.get(batchKey(collection.id, id)) ??
-    (await readTarget(deps, ref, id, collection.updateRule, options));
-  const manager = await canManage(deps, ref, id);
-  const values = prepareValues(deps, collection, body, current, manager);
-  if (collection.type === "auth" && !deps.ctx.isSuperuser && !manager) {
-    const email = values.columns.get("email");
-    if (email && "value" in email && email.value !== current.email) {
-      throw badRequest("Failed to validate the submitted data.", {
-        email: { code: "validation_readonly", message: "Use the email change flow to change the email." },
-      });
-    }
-    if (values.password !== undefined && deps.verifyPassword) {
-      const old = typeof body.oldPassword === "string" ? body.oldPassword : "";
-      if (!(await deps.verifyPassword(old, String(current.password ?? "")))) {
-        throw badRequest("Failed to validate the submitted data.", {
-          oldPassword: {
-            code: "validation_invalid_old_password",
-            message: "Missing or invalid old password.",
-          },
-        });
-      }
-    }
-  }
+  const pending = state?.rows.get(batchKey(collection.id, id));
+  const manager = await canManage(input, ref, id);
+  const request = collectWrites(input, collection, body, false, manager);
+  const seed = pending ?? (request.modifiers ? await readRow(input, ref, id) : undefined);
+  const values = resolveWrites(collection, body, request, seed, false);
+  const deps = withRequestBody(input, values.body);
+  const current = pending ?? (await readTarget(deps, ref, id, collection.updateRule, options));
+  checkReadonly(collection, request, current, values.errors);
+  if (!seed) checkRowSize(values.resolved, current, values.errors);
+  assertValid(values);
+  const guarded = collection.type === "auth" && !deps.ctx.isSuperuser && !manager;
+  if (guarded) await checkAuthChange(deps, body, values, current);
   await setPassword(deps, values.columns, values.password);
   addServerColumns(collection, values.columns, false, values.password !== undefined);
   await checkRelations(deps, ref.snapshot, collection, values.columns, state);
@@ -104,48 +145,58 @@ export async function planUpdate(
   const sets: string[] = [];
   const bind: unknown[] = [];
   for (const [name, column] of values.columns) {
-    if ("value" in column) {
-      sets.push(`${quoteIdent(name)} = ?`);
-      bind.push(column.value);
-    } else {
-      sets.push(`${quoteIdent(name)} = ${quoteIdent(name)} + ?`);
-      bind.push(column.increment);
-    }
+    const field = collection.fields.find((f) => f.name === name);
+    if (!field) continue;
+    const expr = setExpression(field, column, a);
+    sets.push(`${quoteIdent(name)} = ${expr.sql}`);
+    bind.push(...expr.params);
   }
   const where = [`${a}.id = ?`];
   bind.push(id);
-  const versions = collection.fields.filter((f) => f.type === "autodate" && f.onUpdate).length;
-  const rule = ruleTerm(collection.updateRule, scope, Math.max(1, MAX_BOUND_PARAMS - bind.length - versions));
+  const locked = options.ifMatch
+    ? current
+    : values.fromCurrent || (request.modifiers && readsBody(collection.updateRule))
+      ? (seed ?? current)
+      : undefined;
+  const lock = versionLock(
+    collection,
+    values,
+    locked,
+    guarded && values.password !== undefined ? current : undefined,
+  );
+  const rule = ruleTerm(
+    collection.updateRule,
+    scope,
+    Math.max(1, MAX_BOUND_PARAMS - bind.length - lock.params.length),
+  );
   if (rule) {
     const term = termSql(rule, scope);
     where.push(term.sql);
     bind.push(...term.params);
   }
-  // Optimistic lock: the row must still be the version the values were computed from.
-  for (const field of collection.fields) {
-    if (field.type === "autodate" && field.onUpdate) {
-      where.push(`${a}.${quoteIdent(field.name)} IS ?`);
-      bind.push(current[field.name] ?? null);
-    }
-  }
+  where.push(...lock.terms.map((t) => `${a}.${t}`));
+  bind.push(...lock.params);
   if (bind.length > MAX_BOUND_PARAMS) throw badRequest("The update has too many values for one statement.");
   const table = quoteIdent(collection.name);
   const sql =
     sets.length > 0 ? `UPDATE ${table} AS ${a} SET ${sets.join(", ")} WHERE ${where.join(" AND ")}` : null;
-  state?.rows.set(batchKey(collection.id, id), afterUpdate(current, values.columns));
+  state?.rows.set(batchKey(collection.id, id), afterUpdate(current, values));
   const statements: WritePlan["statements"] = [];
   if (sql) statements.push(deps.db.prepare(sql).bind(...bind), GUARD);
   const readIndex = statements.length;
   statements.push(deps.db.prepare(`SELECT * FROM ${table} WHERE id = ?`).bind(id));
   return {
     collection,
+    schemaVersion: ref.snapshot.version,
     statements,
     rejected: () => notFound(),
     // The row changed between the read and the write: still visible means a concurrent update, not the rule.
-    explain: async () =>
-      (await readAccessible(deps, ref, id, collection.updateRule))
-        ? conflict("The record was modified by another request; try again.")
-        : notFound(),
+    explain: async () => {
+      if (!(await readAccessible(deps, ref, id, collection.updateRule))) return notFound();
+      return options.ifMatch
+        ? preconditionFailed()
+        : conflict("The record was modified by another request; try again.");
+    },
     async finish(results) {
       const row = readBack(results, readIndex);
       const [record] = await renderRecords(deps, ref, [row], params);
@@ -167,7 +218,35 @@ export async function planUpdate(
   };
 }
 
-/** PATCH …/records/{id}. */
+/**
+ * WHERE terms (column names, quoted, without alias) that hold only while the row is still `row`'s version: its
+ * onUpdate autodates and the columns this write sets (a same-millisecond write still changes one of them).
+ * `password` pins the stored hash an old password was checked against.
+ */
+function versionLock(
+  collection: Collection,
+  values: WriteValues,
+  row: Record<string, unknown> | undefined,
+  password: Record<string, unknown> | undefined,
+): { terms: string[]; params: unknown[] } {
+  const terms: string[] = [];
+  const params: unknown[] = [];
+  const pin = (name: string, value: unknown) => {
+    terms.push(`${quoteIdent(name)} IS ?`);
+    params.push(value ?? null);
+  };
+  if (row) {
+    for (const field of collection.fields) {
+      const server = field.type === "autodate" || field.name === "tokenKey" || field.name === "password";
+      if ((field.type === "autodate" && field.onUpdate) || (!server && values.columns.has(field.name)))
+        pin(field.name, row[field.name]);
+    }
+  }
+  if (password) pin("password", password.password);
+  return { terms, params };
+}
+
+/** PATCH …/records/{id}: re-planned on a concurrent change (rules re-checked) unless If-Match was sent. */
 export async function updateRecord(
   deps: RecordDeps,
   collectionName: string,
@@ -176,7 +255,13 @@ export async function updateRecord(
   params: ViewParams,
   options: WriteOptions = {},
 ): Promise<WrittenRecord> {
-  const ref = await findCollection(deps, collectionName);
-  const outcome = await runPlan(deps, await planUpdate(deps, ref, id, body, params, options));
-  return { record: outcome.body, etag: outcome.etag ?? "" };
+  return withReplan(
+    deps,
+    async () => {
+      const ref = await findCollection(deps, collectionName);
+      const outcome = await runPlan(deps, await planUpdate(deps, ref, id, body, params, options));
+      return { record: outcome.body, etag: outcome.etag ?? "" };
+    },
+    { retryConflicts: !options.ifMatch },
+  );
 }

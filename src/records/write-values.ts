@@ -1,18 +1,12 @@
-/** Write bodies to column values: mass-assignment guards, modifiers, validation, autodates, ids, passwords. */
+/** Write bodies to column values: mass-assignment guards, modifiers, `@request.body`, validation, autodates, ids. */
 import type { Collection } from "../collections/collection";
-import {
-  decodeValue,
-  encodeValue,
-  type Field,
-  isMultiValued,
-  type SqlValue,
-  validateValue,
-} from "../collections/fields";
+import { decodeValue, encodeValue, type Field, type SqlValue, validateValue } from "../collections/fields";
 import { badRequest, type ErrorData } from "../lib/errors";
 import { newId, randomString } from "../lib/ids";
 import { generateTokenKey } from "../lib/secrets";
 import { formatTimestamp } from "../lib/time";
 import type { RecordDeps } from "./deps";
+import { isModifierKey, parseKey } from "./modifiers";
 import { isSecretField } from "./record-json";
 
 /** Keys of a returned record that clients commonly send back; they are ignored rather than refused. */
@@ -22,62 +16,76 @@ const AUTH_EXTRA_KEYS = new Set(["passwordConfirm", "oldPassword"]);
 /** Longest body key accepted (anything longer cannot be a field or modifier). */
 const MAX_KEY_LENGTH = 120;
 
-/** A set column: its encoded value, or an SQL increment of the current value (`n+` / `n-`). */
-export type ColumnValue = { value: SqlValue } | { increment: number };
+/** A list modifier of a multi-valued field. */
+export type ListMode = "prepend" | "append" | "remove";
 
-/** The columns a write sets, and the decoded record the write produces (for rules' would-be row and events). */
+/**
+ * A set column: its encoded value, or an operation on the stored value done atomically in SQL: an increment
+ * (`n+` / `n-`) or a list modifier (`tags+`, `+tags`, `tags-`), so concurrent modifiers never conflict.
+ */
+export type ColumnValue = { value: SqlValue } | { increment: number } | { list: ListMode; items: string[] };
+
+/** What a body asks of each field, before it meets the stored row. */
+export interface WriteRequest {
+  /** Per field name: the plain value (when sent), the increment, and the list modifiers in order. */
+  fields: Map<string, PendingField>;
+  /** Field errors found in the keys alone (unknown fields, hidden fields, refused modifiers). */
+  errors: ErrorData;
+  /** A non-manager's `verified` value and a sent `id`: checked against the stored row. */
+  readonly: { verified?: unknown; id?: unknown };
+  /** True when some key is a modifier (the values then depend on the stored row). */
+  modifiers: boolean;
+}
+
+interface PendingField {
+  field: Field;
+  set?: { raw: unknown };
+  add: number;
+  ops: { mode: ListMode; items: string[] }[];
+}
+
+/** The columns a write sets, `@request.body` as rules see it, and the field errors found. */
 export interface WriteValues {
   columns: Map<string, ColumnValue>;
   /** Plain-text password to hash (auth collections), when one was submitted. */
   password?: string;
-}
-
-/** What a body key means: the field and how the value applies. */
-interface Target {
-  field: Field;
-  mode: "set" | "prepend" | "append" | "remove" | "add" | "subtract";
-}
-
-function parseKey(collection: Collection, key: string): Target | undefined {
-  const find = (name: string) => collection.fields.find((f) => f.name === name);
-  const exact = find(key);
-  if (exact) return { field: exact, mode: "set" };
-  if (key.startsWith("+")) {
-    const field = find(key.slice(1));
-    return field && isMultiValued(field) ? { field, mode: "prepend" } : undefined;
-  }
-  const base = find(key.slice(0, -1));
-  if (!base) return undefined;
-  if (key.endsWith("+")) return { field: base, mode: base.type === "number" ? "add" : "append" };
-  if (key.endsWith("-")) return { field: base, mode: base.type === "number" ? "subtract" : "remove" };
-  return undefined;
+  /**
+   * `@request.body` for rules: the submitted keys, with each field the body touches holding the value the write
+   * resolves to (modifiers applied, typed by field), so `{"role+": …}` cannot slip past a rule on `role`.
+   */
+  body: Record<string, unknown>;
+  /** The encoded value each written field resolves to against the row the values were computed from. */
+  resolved: Map<string, SqlValue>;
+  /** True when a column's value was computed in JS from the stored row (so it needs that row's version). */
+  fromCurrent: boolean;
+  errors: ErrorData;
 }
 
 function fail(errors: ErrorData): never {
   throw badRequest("Failed to validate the submitted data.", errors);
 }
 
+/** Throws the 400 of a write's field errors, if any. */
+export function assertValid(values: Pick<WriteValues, "errors">): void {
+  if (Object.keys(values.errors).length > 0) fail(values.errors);
+}
+
 /**
- * Validates a create (`current` undefined) or update body against the collection. Unknown keys, system and
- * autodate fields, hidden fields (non-superusers) and secrets are refused or ignored as PocketBase does;
- * `manager` (the caller passes the auth collection's manageRule for this record) may change `verified`;
- * modifiers apply to `current`. Every error names its field.
+ * Reads a create or update body's keys: unknown keys, system and autodate fields, hidden fields
+ * (non-superusers), secrets and modifiers on fields that take none are refused or ignored as PocketBase does;
+ * `manager` (the auth collection's manageRule matched) may change `verified`. Nothing here reads the stored row.
  */
-export function prepareValues(
-  deps: RecordDeps,
+export function collectWrites(
+  deps: Pick<RecordDeps, "ctx">,
   collection: Collection,
   body: Record<string, unknown>,
-  current?: Record<string, unknown>,
+  creating: boolean,
   manager = false,
-): WriteValues {
-  const errors: ErrorData = {};
+): WriteRequest {
+  const request: WriteRequest = { fields: new Map(), errors: {}, readonly: {}, modifiers: false };
+  const { errors } = request;
   const isAuth = collection.type === "auth";
   const superuser = deps.ctx.isSuperuser;
-  const submitted = new Map<string, { field: Field; value: unknown }>();
-  const increments = new Map<string, number>();
-  const decodedCurrent = (f: Field) =>
-    current ? decodeValue(f, current[f.name]) : decodeValue(f, undefined);
-
   for (const [key, raw] of Object.entries(body)) {
     if (IGNORED_KEYS.has(key) || (isAuth && AUTH_EXTRA_KEYS.has(key))) continue;
     const target = key.length <= MAX_KEY_LENGTH ? parseKey(collection, key) : undefined;
@@ -85,12 +93,15 @@ export function prepareValues(
       errors[key.slice(0, MAX_KEY_LENGTH)] = { code: "validation_unknown_field", message: "Unknown field." };
       continue;
     }
+    if (!("field" in target)) {
+      errors[key] = target;
+      continue;
+    }
     const { field, mode } = target;
     if (field.type === "autodate") continue;
-    if (field.name === "id") {
-      if (current && raw !== current.id)
-        errors.id = { code: "validation_readonly", message: "The id cannot be changed." };
-      if (current) continue;
+    if (field.name === "id" && !creating) {
+      request.readonly.id = raw;
+      continue;
     }
     if (isAuth && field.name === "tokenKey" && !superuser) {
       errors.tokenKey = { code: "validation_readonly", message: "Cannot be set." };
@@ -104,46 +115,77 @@ export function prepareValues(
       continue;
     }
     if (isAuth && field.name === "verified" && !superuser && !manager) {
-      const now = current ? decodedCurrent(field) : false;
-      if (Boolean(raw) !== now && raw !== String(now)) {
-        errors.verified = { code: "validation_readonly", message: "Only superusers can change this field." };
-      }
+      if (creating) checkVerified(raw, false, errors);
+      else request.readonly.verified = raw;
       continue;
     }
+    const pending = request.fields.get(field.name) ?? { field, add: 0, ops: [] };
+    request.fields.set(field.name, pending);
+    if (mode === "set") {
+      pending.set = { raw };
+      continue;
+    }
+    request.modifiers = true;
     if (mode === "add" || mode === "subtract") {
       const n = typeof raw === "number" ? raw : Number(raw);
-      if (!Number.isFinite(n)) {
+      if (!Number.isFinite(n) || raw === "" || raw === null) {
         errors[key] = { code: "validation_invalid_number", message: "Must be a number." };
         continue;
       }
-      increments.set(field.name, (increments.get(field.name) ?? 0) + (mode === "add" ? n : -n));
+      pending.add += mode === "add" ? n : -n;
       continue;
     }
-    const prior = submitted.get(field.name)?.value ?? decodedCurrent(field);
-    submitted.set(field.name, { field, value: applyModifier(mode, prior, raw) });
+    pending.ops.push({ mode, items: (Array.isArray(raw) ? raw : [raw]).map(String) });
   }
+  return request;
+}
 
+/** The one list modifier a field's value can apply atomically (several modes need the stored list: JS). */
+function atomicList(pending: PendingField): { list: ListMode; items: string[] } | undefined {
+  const [first] = pending.ops;
+  if (!first || pending.set || pending.ops.some((op) => op.mode !== first.mode)) return undefined;
+  return { list: first.mode, items: [...new Set(pending.ops.flatMap((op) => op.items))] };
+}
+
+/**
+ * Resolves a collected write against `current` (the stored row; undefined on create, when every field is
+ * filled): modifiers applied, each value validated ONCE, `@request.body` built from the results. On update, a
+ * lone increment or list modifier becomes an atomic SQL column; its resolved value still feeds rules.
+ * Errors are returned, not thrown, so an update can check its rule (404) before answering 400.
+ */
+export function resolveWrites(
+  collection: Collection,
+  body: Record<string, unknown>,
+  request: WriteRequest,
+  current: Record<string, unknown> | undefined,
+  creating: boolean,
+): WriteValues {
+  const errors: ErrorData = { ...request.errors };
+  const isAuth = collection.type === "auth";
   const columns = new Map<string, ColumnValue>();
+  const resolved = new Map<string, SqlValue>();
+  const typedBody: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(body))
+    if (!isModifierKey(collection, key)) typedBody[key] = value;
   let password: string | undefined;
+  let fromCurrent = false;
+  const stored = (f: Field) => decodeValue(f, current?.[f.name]);
   for (const field of collection.fields) {
     if (field.type === "autodate") continue;
-    const entry = submitted.get(field.name);
-    const increment = increments.get(field.name);
-    if (current && !entry && increment === undefined) continue;
+    const pending = request.fields.get(field.name);
+    if (!creating && !pending) continue;
     if (isAuth && field.name === "password") {
-      const result = checkPassword(field, body, current === undefined);
+      const result = checkPassword(field, body, creating);
       if ("error" in result) Object.assign(errors, result.error);
       else password = result.password;
       continue;
     }
     if (isSecretField(collection, field)) continue;
-    let value = entry ? entry.value : current ? decodedCurrent(field) : undefined;
-    if (increment !== undefined) {
-      const base = entry ? Number(entry.value) : Number(decodedCurrent(field));
-      value = base + increment;
-    }
+    let value: unknown = pending?.set ? pending.set.raw : creating ? undefined : stored(field);
+    for (const op of pending?.ops ?? []) value = applyModifier(op.mode, value, op.items);
+    if (pending && pending.add !== 0) value = Number(value ?? 0) + pending.add;
     if (
-      !current &&
+      creating &&
       field.type === "text" &&
       field.autogeneratePattern &&
       (value === undefined || value === "")
@@ -155,37 +197,78 @@ export function prepareValues(
       errors[field.name] = result.error;
       continue;
     }
-    if (increment !== undefined && !entry && current) columns.set(field.name, { increment });
-    else columns.set(field.name, { value: encodeValue(field, result.value) });
+    if (pending) typedBody[field.name] = result.value;
+    const encoded = encodeValue(field, result.value);
+    resolved.set(field.name, encoded);
+    const list = !creating && pending ? atomicList(pending) : undefined;
+    if (!creating && pending && !pending.set && pending.ops.length === 0 && pending.add !== 0) {
+      columns.set(field.name, { increment: pending.add });
+    } else if (list) {
+      columns.set(field.name, list);
+    } else {
+      columns.set(field.name, { value: encoded });
+      if (!creating && pending && !pending.set) fromCurrent = true;
+    }
   }
-  if (Object.keys(errors).length === 0) checkRowSize(columns, current, errors);
-  if (Object.keys(errors).length > 0) fail(errors);
-  return { columns, password };
+  if (Object.keys(errors).length === 0) checkRowSize(resolved, current, errors);
+  return { columns, password, body: typedBody, resolved, fromCurrent, errors };
+}
+
+/** The deps with `@request.body` set to a write's resolved body. */
+export function withRequestBody<D extends Pick<RecordDeps, "ctx">>(
+  deps: D,
+  body: Record<string, unknown>,
+): D {
+  return { ...deps, ctx: { ...deps.ctx, body } };
+}
+
+/** Checks the readonly values a non-manager sent (`id`, `verified`) against the stored row. */
+export function checkReadonly(
+  collection: Collection,
+  request: WriteRequest,
+  current: Record<string, unknown>,
+  errors: ErrorData,
+): void {
+  const { id, verified } = request.readonly;
+  if (id !== undefined && id !== current.id) {
+    errors.id = { code: "validation_readonly", message: "The id cannot be changed." };
+  }
+  const field = collection.fields.find((f) => f.name === "verified");
+  if (verified !== undefined && field) checkVerified(verified, decodeValue(field, current.verified), errors);
+}
+
+/** A non-manager may send `verified` only with its stored value. */
+function checkVerified(sent: unknown, stored: unknown, errors: ErrorData): void {
+  if (Boolean(sent) !== stored && sent !== String(stored)) {
+    errors.verified = { code: "validation_readonly", message: "Only superusers can change this field." };
+  }
 }
 
 /**
- * The deps with `@request.body` typed as PocketBase types it: values of known fields cast by their field type
- * (a form's "7" for a number field is 7), so rules compare numbers with numbers whatever the body encoding.
+ * Validates a create (`current` undefined) or update body against the collection in one step, throwing the
+ * 400 of any field error (see {@link collectWrites} and {@link resolveWrites}).
  */
-export function withTypedBody(
-  deps: RecordDeps,
+export function prepareValues(
+  deps: Pick<RecordDeps, "ctx">,
   collection: Collection,
   body: Record<string, unknown>,
-): RecordDeps {
-  const typed: Record<string, unknown> = { ...body };
-  for (const field of collection.fields) {
-    if (!Object.hasOwn(body, field.name) || field.type === "password") continue;
-    const result = validateValue({ ...field, required: false } as Field, body[field.name]);
-    if (result.ok) typed[field.name] = result.value;
-  }
-  return { ...deps, ctx: { ...deps.ctx, body: typed } };
+  current?: Record<string, unknown>,
+  manager = false,
+): WriteValues {
+  const creating = current === undefined;
+  const request = collectWrites(deps, collection, body, creating, manager);
+  const values = resolveWrites(collection, body, request, current, creating);
+  if (current) checkReadonly(collection, request, current, values.errors);
+  assertValid(values);
+  return values;
 }
 
 /** D1 refuses rows over 2 MB (the local runtime does not): keep a margin for the columns we add. */
 export const MAX_ROW_BYTES = 1_900_000;
 
-function checkRowSize(
-  columns: Map<string, ColumnValue>,
+/** Adds the row-size error when the written values with the rest of `current` exceed {@link MAX_ROW_BYTES}. */
+export function checkRowSize(
+  columns: Map<string, SqlValue>,
   current: Record<string, unknown> | undefined,
   errors: ErrorData,
 ): void {
@@ -193,7 +276,7 @@ function checkRowSize(
   let total = 0;
   let largest: [string, number] = ["", -1];
   for (const [name, column] of columns) {
-    const size = "value" in column ? bytes(column.value) : 8;
+    const size = bytes(column);
     total += size;
     if (size > largest[1]) largest = [name, size];
   }
@@ -206,10 +289,8 @@ function checkRowSize(
   }
 }
 
-function applyModifier(mode: Target["mode"], prior: unknown, raw: unknown): unknown {
-  if (mode === "set") return raw;
+function applyModifier(mode: ListMode, prior: unknown, items: string[]): unknown {
   const list = Array.isArray(prior) ? prior.map(String) : prior ? [String(prior)] : [];
-  const items = (Array.isArray(raw) ? raw : [raw]).map(String);
   if (mode === "prepend") return [...items, ...list];
   if (mode === "append") return [...list, ...items];
   return list.filter((v) => !items.includes(v));
@@ -226,7 +307,8 @@ function checkPassword(
       return { error: { password: { code: "validation_required", message: "Cannot be blank." } } };
     return {};
   }
-  const result = validateValue({ ...field, required: true } as Field, raw);
+  // Blank was handled above; the field itself is passed so its compiled schema is reused.
+  const result = validateValue(field, raw);
   if (!result.ok) return { error: { password: result.error } };
   if (body.passwordConfirm !== raw) {
     return {

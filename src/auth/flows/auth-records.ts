@@ -1,14 +1,13 @@
 /** Reading and writing auth records for the flows: identity lookup, the token subject loader, rendering, rekeying. */
 import type { AuthCollection } from "../../collections/collection";
 import { type D1Like, quoteIdent } from "../../db/sql";
-import { newId } from "../../lib/ids";
 import { generateTokenKey } from "../../lib/secrets";
-import { formatTimestamp } from "../../lib/time";
 import type { CollectionRef, RecordDeps } from "../../records/deps";
 import { noopChangeSink } from "../../records/events";
 import type { ViewParams } from "../../records/query-params";
 import { decodeRow } from "../../records/record-json";
 import { renderRecords } from "../../records/render";
+import { internalInsertAuthRecord, internalUpdateSystemColumns } from "../../records/system-write";
 import type { AuthRecord, RuleContext } from "../../rules/context";
 import type { TokenSubjectLoader } from "../authenticate";
 import { ruleContext } from "../rule-context";
@@ -113,7 +112,7 @@ export function selfContext(auth: AuthRecord, overrides: Partial<RuleContext> = 
   return { ...ruleContext({ auth }), ...overrides };
 }
 
-/** Records deps over the flow's database for rendering and rule checks (no writes go through them). */
+/** Records deps over the flow's database for rendering and rule checks (flows write through updateAuthRow). */
 export function recordDepsFor(deps: Pick<AuthFlowDeps, "db" | "store">, ctx: RuleContext): RecordDeps {
   return { db: deps.db, store: deps.store, ctx, changes: noopChangeSink };
 }
@@ -134,63 +133,51 @@ export async function renderOwnRecord(
 
 /** Columns a flow sets on an auth record; `rekey` replaces the tokenKey (every older token stops verifying). */
 export interface AuthRowChanges {
+  /** A password hash. */
   password?: string;
   email?: string;
   verified?: boolean;
   rekey?: boolean;
 }
 
-/** Updates an auth record's credentials columns and `updated`, returning the new row. */
+/** The records engine's write deps of a flow: its database and the app's change sink. */
+function writeDepsOf(deps: Pick<AuthFlowDeps, "db" | "changes" | "waitUntil">) {
+  return { db: deps.db, changes: deps.changes, defer: deps.waitUntil };
+}
+
+/**
+ * Updates an auth record's credential columns through the records engine's internal write (so realtime, the
+ * read cache and the session sink see it), returning the new row. A new password with a new tokenKey ends the
+ * user's sessions; a rehash alone does not.
+ */
 export async function updateAuthRow(
-  db: D1Like,
+  deps: Pick<AuthFlowDeps, "db" | "changes" | "waitUntil">,
   collection: AuthCollection,
   id: string,
   changes: AuthRowChanges,
 ): Promise<AuthRow | undefined> {
-  const sets: string[] = [];
-  const bind: unknown[] = [];
-  const set = (name: string, value: unknown) => {
-    sets.push(`${quoteIdent(name)} = ?`);
-    bind.push(value);
-  };
-  if (changes.password !== undefined) set("password", changes.password);
-  if (changes.email !== undefined) set("email", changes.email);
-  if (changes.verified !== undefined) set("verified", changes.verified ? 1 : 0);
-  if (changes.rekey) set("tokenKey", generateTokenKey());
-  if (collection.fields.some((f) => f.name === "updated" && f.type === "autodate"))
-    set("updated", formatTimestamp());
-  if (sets.length === 0) return readAuthRow(db, collection, id);
-  const table = quoteIdent(collection.name);
-  const [, read] = await db.batch<AuthRow>([
-    db.prepare(`UPDATE ${table} SET ${sets.join(", ")} WHERE id = ?`).bind(...bind, id),
-    db.prepare(`SELECT * FROM ${table} WHERE id = ?`).bind(id),
-  ]);
-  return read?.results[0];
+  const { rekey, ...columns } = changes;
+  const row = await internalUpdateSystemColumns(
+    writeDepsOf(deps),
+    collection,
+    id,
+    { ...columns, tokenKey: rekey ? generateTokenKey() : undefined },
+    { endsSessions: rekey === true && changes.password !== undefined },
+  );
+  return row as AuthRow | undefined;
 }
 
-/** Inserts a new auth record with only system values (superuser bootstrap). */
+/** Inserts a new auth record with only system values (superuser bootstrap), through the internal write. */
 export async function insertAuthRow(
-  db: D1Like,
+  deps: Pick<AuthFlowDeps, "db" | "changes" | "waitUntil">,
   collection: AuthCollection,
   values: { email: string; passwordHash: string; verified: boolean },
 ): Promise<string> {
-  const id = newId();
-  const now = formatTimestamp();
-  const columns: Record<string, unknown> = {
-    id,
+  const row = await internalInsertAuthRecord(writeDepsOf(deps), collection, {
     email: values.email,
     password: values.passwordHash,
+    verified: values.verified,
     tokenKey: generateTokenKey(),
-    verified: values.verified ? 1 : 0,
-    emailVisibility: 0,
-  };
-  for (const f of collection.fields) if (f.type === "autodate") columns[f.name] = now;
-  const names = Object.keys(columns).filter((n) => collection.fields.some((f) => f.name === n));
-  await db
-    .prepare(
-      `INSERT INTO ${quoteIdent(collection.name)} (${names.map(quoteIdent).join(", ")}) VALUES (${names.map(() => "?").join(", ")})`,
-    )
-    .bind(...names.map((n) => columns[n]))
-    .run();
-  return id;
+  });
+  return row.id;
 }

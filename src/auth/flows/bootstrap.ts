@@ -13,7 +13,7 @@ export type BootstrapOutcome = "created" | "exists";
  * breaks the policy is refused (RangeError), so a typo in a secret does not create a weak account.
  */
 export async function ensureSuperuser(
-  deps: Pick<AuthFlowDeps, "db" | "store">,
+  deps: Pick<AuthFlowDeps, "db" | "store" | "changes" | "waitUntil">,
   email: string,
   password: string,
 ): Promise<BootstrapOutcome> {
@@ -26,7 +26,7 @@ export async function ensureSuperuser(
   const policy = passwordPolicyError(password);
   if (policy) throw new RangeError(`EDGEBASE_SUPERUSER_PASSWORD: ${policy.message}`);
   try {
-    await insertAuthRow(deps.db, collection, {
+    await insertAuthRow(deps, collection, {
       email: normalized,
       passwordHash: await hashPassword(password),
       verified: true,

@@ -38,10 +38,15 @@ export interface AuthFlowDeps {
   auth: AuthRecord | null;
   /** Called after a user's sessions ended (realtime de-authorization). Failures are logged, never surfaced. */
   onSessionsEnded?: (ref: { collectionId: string; userId: string }) => Promise<unknown>;
-  /** Receives record changes the flows make (verified, email), like any records write. */
-  changes?: ChangeSink;
+  /**
+   * The app's ChangeSink (realtime, read-cache bumps, session revocation): the flows' writes of `verified`,
+   * `email`, `password` and `tokenKey` go through the records engine and reach it like any other write.
+   */
+  changes: ChangeSink;
   /** Runs a promise after the response (mail sending), when the platform offers it. */
   defer?: (promise: Promise<unknown>) => void;
+  /** Keeps a promise alive after the response (change delivery): the request's `waitUntil`, when there is one. */
+  waitUntil?: (promise: Promise<unknown>) => void;
 }
 
 /** Finds an auth collection by id or name (404 for missing or non-auth collections, as PocketBase does). */

@@ -75,6 +75,6 @@ export async function confirmEmailChange(deps: AuthFlowDeps, collectionIdOrName:
   }
   const holder = await findByEmail(deps.db, collection, claims.newEmail);
   if (holder && holder.id !== row.id) emailTaken();
-  await updateAuthRow(deps.db, collection, row.id, { email: claims.newEmail, verified: true, rekey: true });
+  await updateAuthRow(deps, collection, row.id, { email: claims.newEmail, verified: true, rekey: true });
   await endAllSessions(deps, { collectionId: collection.id, userId: row.id });
 }

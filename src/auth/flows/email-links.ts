@@ -115,7 +115,7 @@ export async function confirmVerification(deps: AuthFlowDeps, collectionIdOrName
   const { token } = parseInput(tokenSchema, input ?? {});
   const { row } = await resolveEmailToken(deps, collection, token, "verification");
   if (row.verified === 1 || row.verified === true) return;
-  await updateAuthRow(deps.db, collection, row.id, { verified: true });
+  await updateAuthRow(deps, collection, row.id, { verified: true });
 }
 
 /** `request-password-reset`: emails a reset link when the account exists. Always 204-worthy. */
@@ -173,6 +173,6 @@ export async function confirmPasswordReset(deps: AuthFlowDeps, collectionIdOrNam
   const errors = newPasswordErrors(collection, body.password, body.passwordConfirm);
   if (errors) throw badRequest("Failed to validate the submitted data.", errors);
   const password = await hashPassword(body.password);
-  await updateAuthRow(deps.db, collection, row.id, { password, verified: true, rekey: true });
+  await updateAuthRow(deps, collection, row.id, { password, verified: true, rekey: true });
   await endAllSessions(deps, { collectionId: collection.id, userId: row.id });
 }

@@ -145,8 +145,7 @@ export async function authWithOtp(
     // and sessions. Nobody proved that password, so it becomes an unusable random one (a reset sets a new
     // one), the record is re-keyed and every other session ends before this one starts.
     const password = await hashPassword(randomToken());
-    row =
-      (await updateAuthRow(deps.db, collection, row.id, { verified: true, password, rekey: true })) ?? row;
+    row = (await updateAuthRow(deps, collection, row.id, { verified: true, password, rekey: true })) ?? row;
     await endAllSessions(deps, { collectionId: collection.id, userId: row.id });
   }
   return issueAuth(deps, collection, row, params);

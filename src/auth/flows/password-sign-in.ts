@@ -49,7 +49,7 @@ export async function authWithPassword(
   const check = await verifyPassword(body.password, String(row.password ?? ""));
   if (!check.ok) throw signInFailed();
   const current = check.needsRehash
-    ? ((await updateAuthRow(deps.db, collection, row.id, { password: await hashPassword(body.password) })) ??
+    ? ((await updateAuthRow(deps, collection, row.id, { password: await hashPassword(body.password) })) ??
       row)
     : row;
   return issueAuth(deps, collection, current, params);

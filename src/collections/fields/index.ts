@@ -131,9 +131,23 @@ export function decodeValue(field: Field, value: unknown): unknown {
 /** The result of validating one submitted value. */
 export type ValueResult = { ok: true; value: unknown } | { ok: false; error: FieldError };
 
+// Field definitions are immutable parts of a schema snapshot: each one's value schema (zod, RegExps) is built
+// once and dropped with its snapshot.
+const valueSchemas = new WeakMap<Field, z.ZodType<unknown>>();
+
+/** The value schema of a field, built once per field definition object. */
+function valueSchemaOf(field: Field): z.ZodType<unknown> {
+  let schema = valueSchemas.get(field);
+  if (!schema) {
+    schema = fieldTypeOf(field).valueSchema(field) as z.ZodType<unknown>;
+    valueSchemas.set(field, schema);
+  }
+  return schema;
+}
+
 /** Normalizes and validates a submitted value for a field; the error carries a `validation_*` code. */
 export function validateValue(field: Field, value: unknown): ValueResult {
-  const parsed = fieldTypeOf(field).valueSchema(field).safeParse(value);
+  const parsed = valueSchemaOf(field).safeParse(value);
   if (parsed.success) return { ok: true, value: parsed.data };
   return { ok: false, error: issueToFieldError(parsed.error.issues[0]) };
 }

@@ -3,6 +3,7 @@ import type { MiddlewareHandler } from "hono";
 import { ensureSuperuser } from "../../auth/flows/bootstrap";
 import type { CollectionStore } from "../../collections/store";
 import { errorFields } from "../../observability/logger";
+import type { ChangeSink } from "../../records/events";
 import type { EnvWithAuth } from "../auth-env";
 import type { AppEnv } from "../context";
 
@@ -13,7 +14,7 @@ import type { AppEnv } from "../context";
  * concurrent first requests are fine. A failure is logged and retried on the next request; it never fails
  * the request itself.
  */
-export function superuserBootstrap(store: CollectionStore): MiddlewareHandler<AppEnv> {
+export function superuserBootstrap(store: CollectionStore, changes: ChangeSink): MiddlewareHandler<AppEnv> {
   let doneFor: string | undefined;
   return async (c, next) => {
     const env = c.env as EnvWithAuth;
@@ -23,7 +24,7 @@ export function superuserBootstrap(store: CollectionStore): MiddlewareHandler<Ap
     if (email && password && doneFor !== key) {
       const db = c.var.sessions.primary().d1;
       try {
-        const outcome = await ensureSuperuser({ db, store }, email, password);
+        const outcome = await ensureSuperuser({ db, store, changes }, email, password);
         doneFor = key;
         if (outcome === "created")
           c.var.log.info("superuser created from EDGEBASE_SUPERUSER_EMAIL", { email });
