@@ -50,7 +50,10 @@ describe("If-Match under contention", () => {
     const final = (await (await api(path)).json()) as { n: number };
     const seen = JSON.stringify(Object.fromEntries(statuses));
     // A PATCH whose version is stale is a 412, never a 409 or a 5xx: its precondition is what failed.
-    expect([...statuses.keys()].every((s) => s === 412 || (s >= 200 && s < 300)), seen).toBe(true);
+    expect(
+      [...statuses.keys()].every((s) => s === 412 || (s >= 200 && s < 300)),
+      seen,
+    ).toBe(true);
     expect([...winners.values()].every((count) => count === 1)).toBe(true);
     expect(acked).toBeGreaterThan(0);
     expect(final.n).toBe(acked);
