@@ -3,6 +3,7 @@
  * half WebSocket), alternating A B, B A, … so machine drift hits both arms alike; ratios are medians of the
  * per-round ratios, as in the bench.
  */
+import { machine } from "../lib/machine.mjs";
 import { median } from "../lib/stats.mjs";
 import { createClient, Recorder } from "./client.mjs";
 import { runMixed } from "./mixed.mjs";
@@ -18,6 +19,7 @@ import { openSubscribers } from "./subscribers.mjs";
 export async function runFanoutComparison(base, shared, o) {
   /** @type {{ arm: string, throughput: number, p50: number, p99: number, fivexx: number }[][]} */
   const rounds = [];
+  const loadAtStart = machine().loadavg;
   for (let round = 0; round < o.rounds; round++) {
     const order = round % 2 === 0 ? [0, o.subscribers] : [o.subscribers, 0];
     const pair = [];
@@ -72,5 +74,7 @@ export async function runFanoutComparison(base, shared, o) {
   console.log(
     `| ratio with / without | ${ratio("throughput").toFixed(2)}× | ${ratio("p50").toFixed(2)}× | ${ratio("p99").toFixed(2)}× |`,
   );
+  // The machine may be shared: its load says how far to trust the ratio.
+  console.log(`load average at start ${loadAtStart.join(", ")}, at end ${machine().loadavg.join(", ")}`);
   return rounds;
 }

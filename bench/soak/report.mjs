@@ -1,5 +1,6 @@
 /** The soak's report: per-operation table, realtime and memory summaries, and the failed checks (exit code). */
 import { summarize } from "../lib/latency.mjs";
+import { machine } from "../lib/machine.mjs";
 import { secondHalfGrowth } from "../lib/rss.mjs";
 
 /**
@@ -96,7 +97,9 @@ export function printReport(r) {
     );
   for (const o of r.ops) for (const e of o.errors) line(`  ${o.op}: ${e}`);
   const total = r.ops.reduce((a, o) => a + o.count, 0);
-  line(`\n${total} requests in ${r.seconds.toFixed(0)} s (${(total / r.seconds).toFixed(0)}/s)`);
+  line(
+    `\n${total} requests in ${r.seconds.toFixed(0)} s (${(total / r.seconds).toFixed(0)}/s); load average now ${machine().loadavg.join(", ")}`,
+  );
   if (r.integrity.counter) {
     const c = r.integrity.counter;
     line(
