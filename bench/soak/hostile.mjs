@@ -13,7 +13,7 @@ import { sleep } from "./subscribers.mjs";
 
 /**
  * @param {SoakDeps} deps
- * @param {{ seed: number, schemaRounds: number }} options
+ * @param {{ seed: number, schemaRounds: number, schemaSeconds: number }} options
  * @returns {Promise<{ schemaEdits: SchemaEdits, sameDelete: Record<string, number> }>}
  */
 export async function runHostile(deps, options) {
@@ -107,8 +107,9 @@ export async function runHostile(deps, options) {
     );
   }
 
-  // 4. Schema changes under writes: `extra` removed and re-added while 12 writers create, update and filter on it.
-  const deadline = performance.now() + 60_000;
+  // 4. Schema changes under writes: `extra` removed and re-added while 12 writers create, update and filter on
+  // it, for `schemaRounds` rounds or `schemaSeconds`, whichever ends first.
+  const deadline = performance.now() + options.schemaSeconds * 1000;
   let editing = true;
   const stop = () => !editing || performance.now() >= deadline;
   const writers = Promise.all(

@@ -10,14 +10,14 @@ import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { AUTH_RATE_LIMITS, rateLimitKey } from "../../src/auth/rate-limit";
 import { userSessionsStub } from "../../src/auth/session-routing";
+import { propertyRuns } from "../helpers/property-runs";
 import { apiJson, BASE } from "../helpers/request";
 import { freshIp, type Json, PASSWORD, signUp } from "../http/routes/auth-helpers";
 import { hubStub, openCollection, TestSocket } from "../realtime/helpers";
 
 const USERS = "_pb_users_auth_";
 const LIMIT = AUTH_RATE_LIMITS.signInPerAccount.limit;
-const RUNS = Number(env.ROBUSTNESS_RUNS || 12);
-const SEED = env.ROBUSTNESS_SEED ? Number(env.ROBUSTNESS_SEED) : 24_013;
+const RUNS = propertyRuns(12, 24_013);
 
 interface Session {
   sid: string;
@@ -214,8 +214,8 @@ describe("evictions at random points lose no acknowledged state", () => {
           real.socket.ws.close(1000);
         }
       }),
-      { numRuns: RUNS, seed: SEED },
+      RUNS,
     );
-    expect(steps).toBeGreaterThan(RUNS * 5);
+    expect(steps).toBeGreaterThan(RUNS.numRuns * 5);
   }, 120_000);
 });

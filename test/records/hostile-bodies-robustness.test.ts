@@ -3,16 +3,14 @@
  * is never a 5xx and every error has the one error shape. Fixed seed in `npm test`; `ROBUSTNESS_RUNS` and
  * `ROBUSTNESS_SEED` run it longer or replay a run (vitest.config.ts).
  */
-import { env } from "cloudflare:workers";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
+import { propertyRuns } from "../helpers/property-runs";
 import { asUser, buildWorld, type World } from "./fixtures";
 import { call, type Json, request, SUPERUSER } from "./harness";
 
-const RUNS = Number(env.ROBUSTNESS_RUNS || 0);
-const SEED = env.ROBUSTNESS_SEED ? Number(env.ROBUSTNESS_SEED) : 13_024;
-/** Runs of one property: the default keeps `npm test` short, ROBUSTNESS_RUNS raises it. */
-const runs = (fallback: number) => ({ numRuns: RUNS || fallback, seed: SEED });
+/** Runs of one property: the default keeps `npm test` short, ROBUSTNESS_RUNS multiplies it. */
+const runs = (fallback: number) => propertyRuns(fallback, 13_024);
 
 let w: World;
 beforeAll(async () => {

@@ -4,17 +4,15 @@
  * Every frame is answered with `subscribed`/`unsubscribed` or the error message shape, the hub never fails
  * (no 1011 close), and it still answers afterwards. Fixed seed; `ROBUSTNESS_RUNS` runs it longer.
  */
-import { env, exports } from "cloudflare:workers";
+import { exports } from "cloudflare:workers";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
+import { propertyRuns } from "../helpers/property-runs";
 import { apiJson, BASE } from "../helpers/request";
 import { signIn, signUp } from "../http/routes/auth-helpers";
 import { type Msg, TestSocket } from "../realtime/helpers";
 import { filterText } from "../rules/generators";
 import { buildWorld, type World } from "./fixtures";
-
-const RUNS = Number(env.ROBUSTNESS_RUNS || 0);
-const SEED = env.ROBUSTNESS_SEED ? Number(env.ROBUSTNESS_SEED) : 13_025;
 
 let w: World;
 let token = "";
@@ -191,7 +189,7 @@ describe("hostile realtime subscriptions", () => {
           }
         },
       ),
-      { numRuns: RUNS || 60, seed: SEED },
+      propertyRuns(60, 13_025),
     );
     expect(kinds).toContain("subscribed");
     expect(kinds).toContain("error");
