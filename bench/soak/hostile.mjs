@@ -127,6 +127,10 @@ export async function runHostile(deps, options) {
     await sleep(150);
     await editField(deps, "add");
     await sleep(150);
+    await editField(deps, "rename");
+    await sleep(150);
+    await editField(deps, "rename back");
+    await sleep(150);
   }
   editing = false;
   await writers;
@@ -137,17 +141,25 @@ export async function runHostile(deps, options) {
 }
 
 /**
- * Removes or re-adds the `extra` field of posts (superuser, from a fresh read, no precondition).
+ * Removes, re-adds or renames (keeping its id and data) the `extra` field of posts, as the superuser, from a
+ * fresh read and without a precondition.
  * @param {SoakDeps} deps
- * @param {"remove" | "add"} action
+ * @param {"remove" | "add" | "rename" | "rename back"} action
  */
 async function editField(deps, action) {
   const { client, fx } = deps;
   const got = await client.call("schema-read", "GET", "/api/collections/posts", { token: fx.superToken });
   if (got.status !== 200) return;
-  const fields = /** @type {any[]} */ (got.body.fields).filter((f) => f.name !== "extra");
-  if (action === "add") fields.push({ name: "extra", type: "text" });
-  await client.call(`schema-${action}-field`, "PATCH", "/api/collections/posts", {
+  /** @type {any[]} */
+  const current = got.body.fields;
+  const [from, to] = action === "rename" ? ["extra", "extra_renamed"] : ["extra_renamed", "extra"];
+  const fields =
+    action === "remove"
+      ? current.filter((f) => f.name !== "extra")
+      : action === "add"
+        ? [...current, { name: "extra", type: "text" }]
+        : current.map((f) => (f.name === from ? { ...f, name: to } : f));
+  await client.call(`schema-${action.replace(" ", "-")}-field`, "PATCH", "/api/collections/posts", {
     body: { fields },
     token: fx.superToken,
   });
