@@ -79,7 +79,8 @@ export async function openSse(base, o) {
         const event = /^event:(.*)$/m.exec(block)?.[1]?.trim();
         const data = /^data:(.*)$/m.exec(block)?.[1];
         if (!event || data === undefined) continue;
-        const parsed = JSON.parse(data);
+        const parsed = parseOr(data, s);
+        if (!parsed) continue;
         if (event === "PB_CONNECT") gotClientId(parsed.clientId);
         else if (event === "posts/*") record(s, parsed.action, parsed.record, o.failTitles);
       }
@@ -145,7 +146,8 @@ export async function openWs(base, o) {
       socket.addEventListener("message", (e) => {
         const text = String(e.data);
         if (text === "pong") return;
-        const msg = JSON.parse(text);
+        const msg = parseOr(text, s);
+        if (!msg) return;
         if (typeof msg.seq === "number" && msg.type !== "subscribed") lastSeq = Math.max(lastSeq, msg.seq);
         if (msg.type === "subscribed") {
           if (lastSeq < 0) lastSeq = msg.seq;
@@ -180,6 +182,20 @@ export async function openWs(base, o) {
       await loop;
     },
   };
+}
+
+/**
+ * Parses a frame; an unparseable one is recorded as the subscriber's error (never thrown: it would end the run).
+ * @param {string} text
+ * @param {Seen} s
+ */
+function parseOr(text, s) {
+  try {
+    return JSON.parse(text);
+  } catch {
+    if (s.errors.length < 20) s.errors.push(`unparseable frame: ${text.slice(0, 80)}`);
+    return null;
+  }
 }
 
 /** @param {number} ms */
