@@ -138,7 +138,9 @@ export async function openWs(base, o) {
           }),
         ),
       );
-      socket.addEventListener("error", () => reject(new Error(`${o.name}: socket error`)));
+      socket.addEventListener("error", (e) =>
+        reject(new Error(`${o.name}: socket error ${/** @type {any} */ (e).message ?? ""}`.trim())),
+      );
       socket.addEventListener("close", (e) => {
         if (!stopped && socket === ws && s.errors.length < 20)
           s.errors.push(`closed by the server: ${e.code} ${e.reason}`);
