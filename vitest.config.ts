@@ -29,6 +29,10 @@ export default defineConfig(async () => ({
                 // `RULES_PROPERTY_RUNS=2000 npm test -- test/rules` runs the rules property tests longer (seed: RULES_PROPERTY_SEED).
                 RULES_PROPERTY_RUNS: process.env.RULES_PROPERTY_RUNS ?? "",
                 RULES_PROPERTY_SEED: process.env.RULES_PROPERTY_SEED ?? "",
+                // `ROBUSTNESS_RUNS=10 npm test -- test/faults test/records test/rules/robustness.test.ts` runs the
+                // hostile-input and fault model tests 10× longer (seed: ROBUSTNESS_SEED); see test/helpers/property-runs.ts.
+                ROBUSTNESS_RUNS: process.env.ROBUSTNESS_RUNS ?? "",
+                ROBUSTNESS_SEED: process.env.ROBUSTNESS_SEED ?? "",
               },
             },
           }),

@@ -7,5 +7,9 @@ declare namespace Cloudflare {
     RULES_PROPERTY_RUNS: string;
     /** Replays a rules property test run with this fast-check seed. */
     RULES_PROPERTY_SEED: string;
+    /** Multiplier of the hostile-input and fault model property tests' runs (empty: 1); see vitest.config.ts. */
+    ROBUSTNESS_RUNS: string;
+    /** Replays a hostile-input or fault model run with this fast-check seed. */
+    ROBUSTNESS_SEED: string;
   }
 }

@@ -10,6 +10,7 @@ export const ENTRIES = /** @type {const} */ ({
   deploy: "src/index.ts",
   edgebase: "bench/workers/edgebase.ts",
   "edgebase-cached": "bench/workers/edgebase-cached.ts",
+  "edgebase-soak": "bench/workers/edgebase-soak.ts",
   baseline: "bench/baseline/index.ts",
   hello: "bench/workers/hello.ts",
   broadcast: "bench/baseline-broadcast/index.ts",
@@ -30,7 +31,7 @@ export function buildBundle(name) {
   rmSync(dir, { recursive: true, force: true });
   const started = performance.now();
   const args = [WRANGLER, "deploy", ENTRIES[name], "--dry-run", "--outdir", dir];
-  if (name !== "deploy" && name !== "edgebase" && name !== "edgebase-cached")
+  if (name !== "deploy" && name !== "edgebase" && name !== "edgebase-cached" && name !== "edgebase-soak")
     args.push("--config", bindingFreeConfig(name));
   // process.execPath is the pinned Node 22 when run through `npm run bench`; wrangler refuses older ones.
   const result = spawnSync(process.execPath, args, {

@@ -87,7 +87,7 @@ FROM seq`;
  * Statements of the system migrations (migrations/NNNN_name.sql, drizzle's breakpoint-separated format).
  * @returns {string[]}
  */
-function migrationStatements() {
+export function migrationStatements() {
   const dir = join(ROOT, "migrations");
   return readdirSync(dir)
     .filter((f) => /^\d{4}_.*\.sql$/.test(f))

@@ -84,7 +84,9 @@ export function workerOptions(kind, scriptPath, dataset) {
 /**
  * Starts one workerd with the given Workers (the first also answers Miniflare's own URL) on persisted state.
  * @param {import("miniflare").V4WorkerOptions[]} workers
- * @param {{ persist?: boolean }} [options] persist: keep D1 data in bench/.build/state (default true)
+ * @param {{ persist?: boolean | string, onLog?: (log: { level: string, message: string }) => void }} [options]
+ *   persist: keep D1 data in bench/.build/state (default true), in memory (false) or in the given directory;
+ *   onLog: receives workerd's log lines (Miniflare prints them otherwise)
  * @returns {Promise<Server>}
  */
 export async function startServer(workers, options = {}) {
@@ -92,7 +94,10 @@ export async function startServer(workers, options = {}) {
   const mf = new Miniflare(
     convertV4MiniflareOptions({
       workers,
-      ...(options.persist === false ? {} : { resourcePersistencePath: STATE_DIR }),
+      ...(options.persist === false
+        ? {}
+        : { resourcePersistencePath: typeof options.persist === "string" ? options.persist : STATE_DIR }),
+      ...(options.onLog ? { handleStructuredLogs: options.onLog } : {}),
     }),
   );
   await mf.ready;

@@ -11,6 +11,7 @@ import {
   RuleError,
   resolveRequestValue,
 } from "../../src/rules";
+import { propertyRuns } from "../helpers/property-runs";
 import { filterText } from "./generators";
 
 const HOSTILE = [
@@ -232,7 +233,7 @@ describe("hostile and random filters", () => {
       [random, 2000],
       [wrapped, 500],
     ] as const) {
-      fc.assert(fc.property(arbitrary, check), { numRuns });
+      fc.assert(fc.property(arbitrary, check), propertyRuns(numRuns, 13_013));
     }
     expect(checked).toBeGreaterThanOrEqual(10_000);
     // Everything that compiled must also run on D1 (a 400 for bad input, never a 500).

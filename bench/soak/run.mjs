@@ -1,0 +1,156 @@
+#!/usr/bin/env node
+/**
+ * `npm run soak [-- --minutes N]`: builds Edgebase as deployed, serves it from one workerd on fresh in-memory
+ * state, runs the mixed load with realtime subscribers, then the hostile phase, checks what was acknowledged,
+ * and exits non-zero on any 5xx, lost update, leak, integrity error, 409 without If-Match, lost If-Match
+ * schema edit or memory that keeps growing. `-- --fanout` instead measures the mix with and without 40
+ * subscribers side by side (the BENCHMARKS.md mixed-load row).
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { buildBundle } from "../lib/build.mjs";
+import { BUILD_DIR } from "../lib/config.mjs";
+import { commitInfo, machine } from "../lib/machine.mjs";
+import { sampleRss } from "../lib/rss.mjs";
+import { createClient, Recorder } from "./client.mjs";
+import { runFanoutComparison } from "./fanout.mjs";
+import { runHostile } from "./hostile.mjs";
+import { Ledger } from "./ledger.mjs";
+import { runMixed } from "./mixed.mjs";
+import { failures, memoryRows, operationRows, printReport } from "./report.mjs";
+import { startSoakServer } from "./server.mjs";
+import { setUp } from "./setup.mjs";
+import { openSubscribers, sleep } from "./subscribers.mjs";
+import { checkIntegrity, checkRealtime } from "./verify.mjs";
+
+const { values: args } = parseArgs({
+  options: {
+    minutes: { type: "string", default: "2" },
+    "in-flight": { type: "string", default: "24" },
+    subscribers: { type: "string", default: "40" },
+    seed: { type: "string", default: "24" },
+    fanout: { type: "boolean", default: false },
+    "fanout-rounds": { type: "string", default: "2" },
+    "fanout-seconds": { type: "string", default: "20" },
+  },
+});
+const minutes = Number(args.minutes);
+const inFlight = Number(args["in-flight"]);
+const seed = Number(args.seed);
+if (!(minutes > 0 && minutes <= 120)) throw new Error("--minutes must be in (0, 120]");
+// The budget covers the load (not the build): the hostile phase gets about a third of it (its schema step is
+// cut at that; its bursts are bounded in count), the mix the rest (at least 30 s).
+const hostileSeconds = Math.min(120, Math.max(20, minutes * 20));
+const mixedSeconds = Math.max(30, minutes * 60 - hostileSeconds);
+const started = performance.now();
+const log = (/** @type {string} */ msg) =>
+  console.log(`[${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${msg}`);
+
+log("building the Worker with wrangler --dry-run");
+let bundle;
+try {
+  bundle = buildBundle("edgebase-soak");
+} catch (error) {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+}
+/** @type {string[]} */
+const logs = [];
+const server = await startSoakServer(bundle.main, (line) => {
+  if (logs.length < 10_000) logs.push(line);
+});
+const rss = sampleRss(2_000);
+const recorder = new Recorder();
+const client = createClient(server.url, recorder);
+const ledger = new Ledger();
+const clock = () => performance.now();
+let exitCode = 1;
+try {
+  const fx = await setUp(client, Math.max(inFlight, 20));
+  const deps = { client, ledger, fx, clock };
+  if (args.fanout) {
+    await runFanoutComparison(
+      server.url,
+      { ledger, fx, clock },
+      {
+        rounds: Number(args["fanout-rounds"]),
+        seconds: Number(args["fanout-seconds"]),
+        inFlight,
+        subscribers: 40,
+        seed,
+        log,
+      },
+    );
+    exitCode = 0;
+  } else {
+    log(`opening ${args.subscribers} realtime subscribers`);
+    const subs = await openSubscribers(server.url, Number(args.subscribers), {
+      users: fx.users,
+      failTitles: ledger.failTitles,
+      clock,
+      reconnectEveryMs: 20_000,
+    });
+    log(`mixed phase: ${inFlight} in flight for ${mixedSeconds.toFixed(0)} s`);
+    await runMixed(deps, { inFlight, seconds: mixedSeconds, seed });
+    log("hostile phase");
+    const hostile = await runHostile(deps, { seed, schemaRounds: 10, schemaSeconds: hostileSeconds / 2 });
+    log("settling realtime (5 s), then checking");
+    await sleep(5_000);
+    await Promise.all(subs.map((s) => s.close()));
+    const integrity = await checkIntegrity(deps);
+    rss.stop();
+    const seconds = (performance.now() - started) / 1000;
+    const result = {
+      ops: operationRows(recorder, seconds),
+      recorder,
+      integrity,
+      realtime: checkRealtime(
+        ledger,
+        subs.map((s) => s.seen),
+      ),
+      listLeaks: ledger.listLeaks,
+      memory: memoryRows(rss.samples),
+      schemaEdits: hostile.schemaEdits,
+    };
+    const failed = failures(result);
+    printReport({ ...result, logs, seconds, failed, sameDelete: hostile.sameDelete });
+    const dir = join(BUILD_DIR, "soak");
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, `${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
+    writeFileSync(
+      file,
+      JSON.stringify(
+        {
+          git: commitInfo(),
+          machine: machine(),
+          settings: { minutes, inFlight, subscribers: Number(args.subscribers), seed, mixedSeconds },
+          ops: result.ops.map(({ op, count, statuses, p50, p99, fivexx }) => ({
+            op,
+            count,
+            statuses,
+            p50,
+            p99,
+            fivexx,
+          })),
+          counter: integrity.counter,
+          integrityErrors: integrity.errors,
+          realtime: result.realtime,
+          memory: result.memory,
+          schemaEdits: hostile.schemaEdits,
+          serverErrors: recorder.serverErrors,
+          conflictsWithoutIfMatch: recorder.conflictsWithoutIfMatch.length,
+          failed,
+        },
+        null,
+        1,
+      ),
+    );
+    log(`run file: ${file}`);
+    exitCode = failed.length === 0 ? 0 : 1;
+  }
+} finally {
+  rss.stop();
+  await server.dispose();
+}
+process.exit(exitCode);

@@ -1,0 +1,241 @@
+/**
+ * Realtime subscribers of `posts/*`: PocketBase SSE streams and native WebSockets, guests and signed in. Some
+ * WebSockets reconnect periodically with `since` to prove the event log fills the gap.
+ */
+import { eventKey } from "./ledger.mjs";
+
+/**
+ * What one subscriber saw.
+ * @typedef {{ name: string, kind: "sse" | "ws", viewer: string | null, subscribedAt: number,
+ *   seen: Map<string, number>, leaks: string[], resyncs: number, reconnects: number, errors: string[] }} Seen
+ */
+
+/**
+ * Records one delivered event; flags what this viewer must not receive.
+ * @param {Seen} s
+ * @param {string} action
+ * @param {any} record
+ * @param {Set<string>} failTitles
+ */
+function record(s, action, record, failTitles) {
+  const key = eventKey(action, String(record?.id), String(record?.title));
+  s.seen.set(key, (s.seen.get(key) ?? 0) + 1);
+  const leak =
+    record && "secret" in record
+      ? "hidden field `secret` sent"
+      : failTitles.has(record?.title)
+        ? "row of a failed batch sent"
+        : record?.status !== "published" && record?.owner !== s.viewer
+          ? "someone else's draft sent"
+          : null;
+  if (leak && s.leaks.length < 100) s.leaks.push(`${s.name}: ${leak} (${key})`);
+}
+
+/**
+ * @param {string} name
+ * @param {"sse" | "ws"} kind
+ * @param {string | null} viewer
+ * @returns {Seen}
+ */
+function seen(name, kind, viewer) {
+  return {
+    name,
+    kind,
+    viewer,
+    subscribedAt: Number.POSITIVE_INFINITY,
+    seen: new Map(),
+    leaks: [],
+    resyncs: 0,
+    reconnects: 0,
+    errors: [],
+  };
+}
+
+/**
+ * A PocketBase SSE subscriber: opens the stream, subscribes with its auth, and records events until stopped.
+ * @param {string} base
+ * @param {{ name: string, token: string | null, viewer: string | null, failTitles: Set<string>, clock: () => number }} o
+ */
+export async function openSse(base, o) {
+  const s = seen(o.name, "sse", o.viewer);
+  const abort = new AbortController();
+  const res = await fetch(`${base}/api/realtime`, { signal: abort.signal });
+  if (!res.ok || !res.body) throw new Error(`${o.name}: GET /api/realtime answered ${res.status}`);
+  const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = "";
+  /** @type {(id: string) => void} */
+  let gotClientId = () => {};
+  const clientId = new Promise((resolve) => {
+    gotClientId = resolve;
+  });
+  const pump = (async () => {
+    for (;;) {
+      const { value, done } = await reader.read().catch(() => ({ value: "", done: true }));
+      if (done) return;
+      buffer += value;
+      for (let end = buffer.indexOf("\n\n"); end >= 0; end = buffer.indexOf("\n\n")) {
+        const block = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const event = /^event:(.*)$/m.exec(block)?.[1]?.trim();
+        const data = /^data:(.*)$/m.exec(block)?.[1];
+        if (!event || data === undefined) continue;
+        const parsed = parseOr(data, s);
+        if (!parsed) continue;
+        if (event === "PB_CONNECT") gotClientId(parsed.clientId);
+        else if (event === "posts/*") record(s, parsed.action, parsed.record, o.failTitles);
+      }
+    }
+  })();
+  const id = await Promise.race([
+    clientId,
+    new Promise((_, reject) => setTimeout(() => reject(new Error(`${o.name}: no PB_CONNECT`)), 15_000)),
+  ]);
+  const sub = await fetch(`${base}/api/realtime`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...(o.token ? { authorization: o.token } : {}) },
+    body: JSON.stringify({ clientId: id, subscriptions: ["posts/*"] }),
+  });
+  await sub.arrayBuffer();
+  if (sub.status !== 204 && sub.status !== 200)
+    throw new Error(`${o.name}: subscribe answered ${sub.status}`);
+  s.subscribedAt = o.clock();
+  return {
+    seen: s,
+    close: async () => {
+      abort.abort();
+      await pump;
+    },
+  };
+}
+
+/**
+ * A native WebSocket subscriber; with `reconnectEveryMs` it drops the socket that often, stays away `gapMs`,
+ * and comes back with `since` set to the last sequence number it saw.
+ * @param {string} base
+ * @param {{ name: string, token: string | null, viewer: string | null, failTitles: Set<string>, clock: () => number,
+ *   reconnectEveryMs: number, gapMs: number }} o
+ */
+export async function openWs(base, o) {
+  const s = seen(o.name, "ws", o.viewer);
+  let lastSeq = -1;
+  let stopped = false;
+  /** @type {WebSocket | null} */
+  let ws = null;
+  const connect = () =>
+    new Promise((resolve, reject) => {
+      const params = new URLSearchParams({ collection: "posts" });
+      if (o.token) params.set("token", o.token);
+      if (lastSeq >= 0) params.set("since", String(lastSeq));
+      const socket = new WebSocket(`${base.replace(/^http/, "ws")}/api/realtime/ws?${params}`);
+      ws = socket;
+      const timer = setTimeout(() => reject(new Error(`${o.name}: not subscribed after 15 s`)), 15_000);
+      socket.addEventListener("open", () =>
+        socket.send(
+          JSON.stringify({
+            type: "subscribe",
+            topic: "posts/*",
+            ...(lastSeq >= 0 ? { since: lastSeq } : {}),
+          }),
+        ),
+      );
+      socket.addEventListener("error", (e) =>
+        reject(new Error(`${o.name}: socket error ${/** @type {any} */ (e).message ?? ""}`.trim())),
+      );
+      socket.addEventListener("close", (e) => {
+        if (!stopped && socket === ws && s.errors.length < 20)
+          s.errors.push(`closed by the server: ${e.code} ${e.reason}`);
+      });
+      socket.addEventListener("message", (e) => {
+        const text = String(e.data);
+        if (text === "pong") return;
+        const msg = parseOr(text, s);
+        if (!msg) return;
+        if (typeof msg.seq === "number" && msg.type !== "subscribed") lastSeq = Math.max(lastSeq, msg.seq);
+        if (msg.type === "subscribed") {
+          if (lastSeq < 0) lastSeq = msg.seq;
+          clearTimeout(timer);
+          resolve(undefined);
+        } else if (msg.type === "event") record(s, msg.action, msg.record, o.failTitles);
+        else if (msg.type === "resync") s.resyncs++;
+        else if (msg.type === "error" && s.errors.length < 20)
+          s.errors.push(JSON.stringify(msg).slice(0, 200));
+      });
+    });
+  await connect();
+  s.subscribedAt = o.clock();
+  const loop = (async () => {
+    while (!stopped && o.reconnectEveryMs > 0) {
+      await sleep(o.reconnectEveryMs);
+      if (stopped) return;
+      const old = /** @type {WebSocket | null} */ (ws);
+      ws = null;
+      old?.close(1000, "reconnect");
+      await sleep(o.gapMs);
+      if (stopped) return;
+      s.reconnects++;
+      await connect().catch((error) => s.errors.push(String(error)));
+    }
+  })();
+  return {
+    seen: s,
+    close: async () => {
+      stopped = true;
+      /** @type {WebSocket | null} */ (ws)?.close(1000, "done");
+      await loop;
+    },
+  };
+}
+
+/**
+ * Parses a frame; an unparseable one is recorded as the subscriber's error (never thrown: it would end the run).
+ * @param {string} text
+ * @param {Seen} s
+ */
+function parseOr(text, s) {
+  try {
+    return JSON.parse(text);
+  } catch {
+    if (s.errors.length < 20) s.errors.push(`unparseable frame: ${text.slice(0, 80)}`);
+    return null;
+  }
+}
+
+/** @param {number} ms */
+export function sleep(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * Opens `count` subscribers: half SSE, half WebSocket; in each half, every other one signed in; every other
+ * signed-in or guest WebSocket reconnects with `since`.
+ * @param {string} base
+ * @param {number} count
+ * @param {{ users: import("./setup.mjs").SoakUser[], failTitles: Set<string>, clock: () => number,
+ *   reconnectEveryMs: number }} o
+ */
+export async function openSubscribers(base, count, o) {
+  const subs = [];
+  for (let i = 0; i < count; i++) {
+    const user = i % 2 === 1 ? o.users[Math.floor(i / 2) % o.users.length] : undefined;
+    const common = {
+      token: user?.token ?? null,
+      viewer: user?.id ?? null,
+      failTitles: o.failTitles,
+      clock: o.clock,
+    };
+    if (i < count / 2)
+      subs.push(await openSse(base, { name: `sse-${i}${user ? "-user" : "-guest"}`, ...common }));
+    else {
+      const reconnects = Math.floor(i / 2) % 2 === 0;
+      subs.push(
+        await openWs(base, {
+          name: `ws-${i}${user ? "-user" : "-guest"}${reconnects ? "-since" : ""}`,
+          ...common,
+          reconnectEveryMs: reconnects ? o.reconnectEveryMs : 0,
+          gapMs: 2_000,
+        }),
+      );
+    }
+  }
+  return subs;
+}
