@@ -25,6 +25,11 @@ export interface GraphqlContext {
    */
   contextOf(method: string, body: Record<string, unknown>, query: Record<string, string>): RuleContext;
   auth: AuthPort;
+  /**
+   * Runs before every record write with what REST's routes would throttle (password checks on update,
+   * sign-ups): bound by http/ to the same throttle as REST and batch, so GraphQL is no way around it.
+   */
+  beforeWrite(write: { collection: string; id?: string; body: unknown }): Promise<void>;
   /** Most requests in one `batch` mutation (the REST batch option). */
   maxBatchRequests?: number;
 }

@@ -61,6 +61,7 @@ export function createResolver(collection: string): Resolver<{ data: unknown }> 
   return async (_parent, args, context, info) => {
     const body = bodyOf(args.data);
     const params = parseViewParams({ expand: expandOf(info, []) });
+    await context.beforeWrite({ collection, body });
     return (await createRecord(recordDepsOf(context, "POST", body), collection, body, params)).record;
   };
 }
@@ -72,6 +73,7 @@ export function updateResolver(
   return async (_parent, args, context, info) => {
     const body = bodyOf(args.data);
     const params = parseViewParams({ expand: expandOf(info, []) });
+    await context.beforeWrite({ collection, id: args.id, body });
     const deps = recordDepsOf(context, "PATCH", body);
     const result = await updateRecord(deps, collection, args.id, body, params, {
       ifMatch: args.ifMatch ?? null,

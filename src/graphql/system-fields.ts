@@ -72,13 +72,19 @@ export function systemMutations(): GraphQLFieldConfigMap<unknown, GraphqlContext
       description: "Creates, updates, upserts and deletes records all or nothing (REST's POST /api/batch).",
       type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(BatchResult))),
       args: { requests: { type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(BatchRequest))) } },
-      resolve: (_parent, args: BatchArgs, context) =>
-        runBatch(
+      resolve: async (_parent, args: BatchArgs, context) => {
+        for (const r of args.requests.slice(0, context.maxBatchRequests ?? args.requests.length)) {
+          const id = r.id ?? undefined;
+          if (r.action !== "DELETE")
+            await context.beforeWrite({ collection: r.collection, id, body: r.data ?? {} });
+        }
+        return runBatch(
           context.base,
           (request, query) => context.contextOf(request.method, request.body ?? {}, query),
           { requests: toRestRequests(args) },
           context.maxBatchRequests,
-        ),
+        );
+      },
     },
     authWithPassword: {
       type: new GraphQLNonNull(AuthPayloadType),

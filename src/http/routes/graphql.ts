@@ -10,6 +10,7 @@ import { ApiError, notFound } from "../../lib/errors";
 import { errorFields } from "../../observability/logger";
 import type { ViewParams } from "../../records/query-params";
 import { type AuthRouteOptions, authDeps } from "../auth-deps";
+import { throttleRecordWrite } from "../auth-throttles";
 import type { AppEnv } from "../context";
 import { type RecordRouteOptions, recordDeps } from "../record-deps";
 
@@ -33,6 +34,7 @@ function graphqlContext(c: Context<AppEnv>, options: GraphqlRouteOptions): Graph
     contextOf: (method, body, query) =>
       ruleContext({ auth, method, headers: c.req.raw.headers, query, body }),
     maxBatchRequests: options.records.batch?.maxRequests,
+    beforeWrite: (write) => throttleRecordWrite(c, options.records.store, write),
     auth: {
       withPassword: (collection, input) =>
         authWithPassword(authDeps(c, options.auth), collection, input, NO_PARAMS),
