@@ -86,7 +86,14 @@ export interface EdgebaseOptions {
 
 const DEFAULT_CORS: CorsOptions = {
   origin: "*",
-  exposeHeaders: ["x-request-id", "x-d1-bookmark", "x-edgebase-cache", "x-edgebase-version", "etag"],
+  exposeHeaders: [
+    "x-request-id",
+    "x-d1-bookmark",
+    "x-edgebase-cache",
+    "x-edgebase-version",
+    "x-edgebase-schema-etag",
+    "etag",
+  ],
 };
 
 /** Builds the Edgebase Hono app; add your own routes to it before exporting it as the Worker. */

@@ -119,10 +119,27 @@ export async function push(options) {
   if (newViews.length > 0) {
     progress("Applying tables first (new view collections need them)…");
     const first = desired.filter((c) => !newViews.includes(c));
-    await client.request("PUT", "/api/collections/import", { collections: first, deleteMissing: false });
+    await client.request(
+      "PUT",
+      "/api/collections/import",
+      { collections: first, deleteMissing: false },
+      ifMatch(client),
+    );
   }
   progress(newViews.length > 0 ? "Applying the rest…" : "Applying (one atomic schema change)…");
-  await client.request("PUT", "/api/collections/import", { collections: desired, deleteMissing: true });
+  // If-Match: the version the diff was computed from (then the first import's); a newer schema is a 412.
+  await client.request(
+    "PUT",
+    "/api/collections/import",
+    { collections: desired, deleteMissing: true },
+    ifMatch(client),
+  );
   progress(`Applied ${changes.length} change(s).`);
   return changes;
+}
+
+/** @param {ApiClient} client */
+function ifMatch(client) {
+  if (!client.schemaEtag) throw new CliError("The server sent no schema version; is it an Edgebase server?");
+  return { "if-match": client.schemaEtag };
 }

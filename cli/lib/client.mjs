@@ -8,6 +8,9 @@ import { CliError, EXIT } from "./errors.mjs";
 /** Milliseconds before a request counts as unreachable. */
 const TIMEOUT_MS = 30_000;
 
+/** The header of the whole schema's ETag (src/http/routes/collections.ts). */
+const SCHEMA_ETAG_HEADER = "x-edgebase-schema-etag";
+
 /**
  * One request; network failures become {@link EXIT.unreachable}.
  * @param {string} url
@@ -54,6 +57,13 @@ export class ApiClient {
     this.#token = target.token;
   }
 
+  /**
+   * The schema ETag of the latest response that carried one (`x-edgebase-schema-etag`): the version the
+   * collections were read at, which an import sends as `If-Match`.
+   * @type {string | undefined}
+   */
+  schemaEtag = undefined;
+
   /** The base URL. */
   get url() {
     return this.#target.url;
@@ -89,12 +99,13 @@ export class ApiClient {
    * @param {string} method
    * @param {string} path
    * @param {unknown} [body]
+   * @param {Record<string, string>} [extraHeaders]
    * @returns {Promise<any>}
    */
-  async request(method, path, body) {
+  async request(method, path, body, extraHeaders = {}) {
     const token = await this.#signIn();
     /** @type {Record<string, string>} */
-    const headers = { authorization: `Bearer ${token}` };
+    const headers = { ...extraHeaders, authorization: `Bearer ${token}` };
     if (body !== undefined) headers["content-type"] = "application/json";
     const res = await send(`${this.#target.url}${path}`, {
       method,
@@ -104,20 +115,35 @@ export class ApiClient {
     if (res.status === 401 || res.status === 403) {
       throw new CliError(`${method} ${path} was refused (${res.status}): ${await errorText(res)}`, EXIT.auth);
     }
+    if (res.status === 412) {
+      throw new CliError(
+        `${method} ${path}: the server's collections changed since they were read; nothing was applied. Run the command again.`,
+      );
+    }
     if (!res.ok) throw new CliError(`${method} ${path} failed (${res.status}): ${await errorText(res)}`);
+    const etag = res.headers.get(SCHEMA_ETAG_HEADER);
+    if (etag) this.schemaEtag = etag;
     return res.status === 204 ? undefined : res.json();
   }
 
   /** Every collection definition (all pages). */
   async collections() {
-    /** @type {Record<string, unknown>[]} */
-    const out = [];
-    for (let page = 1; ; page++) {
-      const body = /** @type {{ items: Record<string, unknown>[], totalPages: number }} */ (
-        await this.request("GET", `/api/collections?page=${page}&perPage=200&sort=name`)
-      );
-      out.push(...body.items);
-      if (page >= body.totalPages || body.items.length === 0) return out;
+    // Pages read across a schema change would mix two versions: read again until every page has one ETag.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      /** @type {Record<string, unknown>[]} */
+      const out = [];
+      /** @type {Set<string | undefined>} */
+      const etags = new Set();
+      for (let page = 1; ; page++) {
+        const body = /** @type {{ items: Record<string, unknown>[], totalPages: number }} */ (
+          await this.request("GET", `/api/collections?page=${page}&perPage=200&sort=name`)
+        );
+        etags.add(this.schemaEtag);
+        out.push(...body.items);
+        if (page >= body.totalPages || body.items.length === 0) break;
+      }
+      if (etags.size === 1) return out;
     }
+    throw new CliError("The server's collections kept changing while they were read; try again.");
   }
 }

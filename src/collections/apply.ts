@@ -42,18 +42,25 @@ ON CONFLICT(id) DO UPDATE SET ${ROW_COLUMNS.filter((c) => c !== "id")
 /**
  * Reads the latest snapshot, lets `plan` compute the changes against it, and commits them in one batch.
  * If another change committed in between (the version guard fails) the whole thing is re-planned on the
- * newer snapshot; after a few attempts the caller gets a 409. Returns what `plan` returned.
+ * newer snapshot; after a few attempts the caller gets a 409. Returns what `plan` returned; `settled` hears
+ * the snapshot the call ended on (the committed one, or the one a no-op change was planned on).
  */
 export async function changeSchema<T>(
   deps: CollectionDeps,
   plan: (snapshot: SchemaSnapshot) => Promise<{ changes: SchemaChange[]; result: T }>,
+  settled?: (snapshot: SchemaSnapshot) => void,
 ): Promise<T> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const snapshot = await deps.store.load(deps.db);
     const { changes, result } = await plan(snapshot);
-    if (changes.length === 0) return result;
+    if (changes.length === 0) {
+      settled?.(snapshot);
+      return result;
+    }
     try {
-      deps.store.commit(await commitChanges(deps.db, snapshot, changes));
+      const committed = await commitChanges(deps.db, snapshot, changes);
+      deps.store.commit(committed);
+      settled?.(committed);
       const touched = changes.flatMap((c) => [c.old?.id, c.next?.id]).filter((id) => id !== undefined);
       emitSchemaChange(deps, { kind: "schema", collectionIds: [...new Set(touched)] });
       return result;

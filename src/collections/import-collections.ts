@@ -7,6 +7,7 @@ import { parseInput } from "../lib/parse-input";
 import { type CollectionDeps, changeSchema, type SchemaChange } from "./apply";
 import { blankCollection, COLLECTION_ID, type Collection } from "./collection";
 import { referencesTo } from "./delete-collection";
+import { checkSchemaIfMatch, schemaEtag } from "./etag";
 import { prepareCollection } from "./prepare";
 import { sameDefinition } from "./same-definition";
 import { nowOf } from "./save-collection";
@@ -21,6 +22,14 @@ export const importCollectionsInput = z.object({
   deleteMissing: z.boolean().default(false),
 });
 
+/** How an import is guarded and observed. */
+export interface ImportOptions {
+  /** The schema ETag the caller read (`x-edgebase-schema-etag`): a newer schema makes the import a 412. */
+  ifMatch?: string;
+  /** Hears the schema ETag the import left (the committed one, or the current one for a no-op). */
+  settled?: (schemaEtag: string) => void;
+}
+
 /** What an import did, by collection name. */
 export interface ImportResult {
   created: string[];
@@ -33,9 +42,21 @@ export interface ImportResult {
  * created; with `deleteMissing` every non-system collection not in the list is deleted. Identical definitions
  * change nothing, so importing the same JSON twice is a no-op. All changes commit in one batch or none do.
  */
-export async function importCollections(deps: CollectionDeps, input: unknown): Promise<ImportResult> {
+export async function importCollections(
+  deps: CollectionDeps,
+  input: unknown,
+  options: ImportOptions = {},
+): Promise<ImportResult> {
   const { collections, deleteMissing } = parseInput(importCollectionsInput, input, { root: "collections" });
-  return changeSchema(deps, (snapshot) => planImport(deps, snapshot, collections, deleteMissing));
+  return changeSchema(
+    deps,
+    (snapshot) => {
+      // Checked on every re-plan: an import built from an older read never replaces a newer schema.
+      checkSchemaIfMatch(snapshot, options.ifMatch);
+      return planImport(deps, snapshot, collections, deleteMissing);
+    },
+    (snapshot) => options.settled?.(schemaEtag(snapshot)),
+  );
 }
 
 async function planImport(

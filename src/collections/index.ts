@@ -14,7 +14,7 @@ export {
 } from "./collection";
 export { createTableSql, planSchemaChange } from "./ddl";
 export { deleteCollection, referencesTo, truncateCollection } from "./delete-collection";
-export { checkCollectionIfMatch, collectionEtag } from "./etag";
+export { checkCollectionIfMatch, checkSchemaIfMatch, collectionEtag, schemaEtag } from "./etag";
 export { emitSchemaChange, type SchemaChangeEvent, type SchemaChangeSink } from "./events";
 export * from "./fields";
 export { type ImportResult, importCollections, importCollectionsInput } from "./import-collections";

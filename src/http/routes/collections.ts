@@ -12,6 +12,7 @@ import {
   listCollections,
   type PublicCollection,
   type SchemaChangeSink,
+  schemaEtag,
   toPublicCollection,
   truncateCollection,
   updateCollection,
@@ -20,6 +21,9 @@ import { readJsonObject } from "../body";
 import type { AppEnv } from "../context";
 import { requireSuperuser } from "../middleware/require-superuser";
 import { deferOf } from "../record-deps";
+
+/** The header carrying the whole schema's ETag (`PUT /api/collections/import` takes it as `If-Match`). */
+export const SCHEMA_ETAG_HEADER = "x-edgebase-schema-etag";
 
 /** Answers a collection's JSON with its ETag (the version `PATCH` with `If-Match` expects). */
 async function withEtag(c: Context<AppEnv>, collection: PublicCollection): Promise<Response> {
@@ -45,13 +49,22 @@ export function collectionRoutes(
   });
   const guard = requireSuperuser();
 
-  app.get("/api/collections", guard, async (c) => c.json(await listCollections(deps(c), c.req.query())));
+  app.get("/api/collections", guard, async (c) => {
+    const d = deps(c);
+    // Read before the page, so a change in between makes the ETag older than the page (a safe 412 later).
+    c.header(SCHEMA_ETAG_HEADER, schemaEtag(await d.store.load(d.db)));
+    return c.json(await listCollections(d, c.req.query()));
+  });
   app.post("/api/collections", guard, async (c) =>
     withEtag(c, await createCollection(deps(c), await readJsonObject(c))),
   );
   app.get("/api/collections/meta/scaffolds", guard, (c) => c.json(collectionScaffolds()));
   app.put("/api/collections/import", guard, async (c) => {
-    await importCollections(deps(c), await readJsonObject(c));
+    const body = await readJsonObject(c);
+    await importCollections(deps(c), body, {
+      ifMatch: c.req.header("if-match"),
+      settled: (etag) => c.header(SCHEMA_ETAG_HEADER, etag),
+    });
     return c.body(null, 204);
   });
   app.get("/api/collections/:idOrName", guard, async (c) =>

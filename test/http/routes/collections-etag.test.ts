@@ -72,3 +72,50 @@ describe("collection ETags and If-Match (issue 24 #3)", () => {
     expect(statuses.filter((s) => s === 412).length).toBeGreaterThan(0);
   });
 });
+
+describe("the schema ETag and imports with If-Match (what `edgebase schema push` sends)", () => {
+  const list = () => call(SUPERUSER, "GET", "/api/collections?perPage=200");
+  const importWith = (body: unknown, ifMatch?: string) =>
+    call(SUPERUSER, "PUT", "/api/collections/import", body, ifMatch ? { "if-match": ifMatch } : {});
+
+  it("an import built from an older read is a 412 and changes nothing; a fresh one applies", async () => {
+    await call(SUPERUSER, "POST", "/api/collections", {
+      name: "ce_import",
+      type: "base",
+      fields: [{ name: "a", type: "text" }],
+    });
+    const read = await list();
+    const etag = read.headers.get("x-edgebase-schema-etag") as string;
+    expect(etag).toMatch(/^"[A-Za-z0-9]{16}"$/);
+    const mine = read.body.items.find((c: { name: string }) => c.name === "ce_import");
+
+    // Another editor adds a field after our read.
+    const other = await get("ce_import");
+    expect(
+      (await patch("ce_import", { fields: [...other.body.fields, { name: "theirs", type: "text" }] })).status,
+    ).toBe(200);
+
+    const stale = await importWith(
+      { collections: [{ ...mine, fields: [...mine.fields, { name: "ours", type: "text" }] }] },
+      etag,
+    );
+    expect(stale.status).toBe(412);
+    let names = (await get("ce_import")).body.fields.map((f: { name: string }) => f.name);
+    expect(names).toContain("theirs");
+    expect(names).not.toContain("ours");
+
+    const fresh = await list();
+    const current = fresh.body.items.find((c: { name: string }) => c.name === "ce_import");
+    const applied = await importWith(
+      { collections: [{ ...current, fields: [...current.fields, { name: "ours", type: "text" }] }] },
+      fresh.headers.get("x-edgebase-schema-etag") as string,
+    );
+    expect(applied.status).toBe(204);
+    // The import answers with the schema ETag it left, ready for the next guarded import.
+    const after = applied.headers.get("x-edgebase-schema-etag");
+    expect(after).not.toBe(fresh.headers.get("x-edgebase-schema-etag"));
+    expect(after).toBe((await list()).headers.get("x-edgebase-schema-etag"));
+    names = (await get("ce_import")).body.fields.map((f: { name: string }) => f.name);
+    expect(names).toEqual(expect.arrayContaining(["theirs", "ours"]));
+  });
+});
