@@ -1,16 +1,11 @@
 /** What publishers send to a hub: a committed change with the slice of its collection matching needs. */
-import type { Collection } from "../collections/collection";
 import type { ChangeEvent } from "../records/events";
+import { type VisibilityScope, visibilityScope } from "../records/visibility";
 
 /** The parts of a collection definition a hub needs (never its token secret). */
-export interface HubCollection {
-  id: string;
-  name: string;
-  type: Collection["type"];
+export interface HubCollection extends VisibilityScope {
   listRule: string | null;
   viewRule: string | null;
-  /** Hidden fields: sent to superusers only. */
-  hidden: string[];
 }
 
 /** One committed change as a hub receives and logs it. */
@@ -26,14 +21,8 @@ export function toHubEvent(change: ChangeEvent): HubEvent {
   const c = change.collection;
   return {
     action: change.action,
-    collection: {
-      id: c.id,
-      name: c.name,
-      type: c.type,
-      listRule: c.listRule,
-      viewRule: c.viewRule,
-      hidden: c.fields.filter((f) => f.hidden).map((f) => f.name),
-    },
+    // Which fields are hidden is the visibility rule's to say (records/visibility.ts), not a second list here.
+    collection: { ...visibilityScope(c), listRule: c.listRule, viewRule: c.viewRule },
     record: change.record,
   };
 }
