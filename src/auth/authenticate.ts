@@ -12,8 +12,16 @@ export interface TokenSubjectLoader<R> {
   subject(collectionId: string, recordId: string): Promise<{ tokenKey: string; record: R } | undefined>;
 }
 
-/** Keys nobody holds (fresh per isolate): what a token naming an unknown subject is checked against. */
-const UNKNOWN_SUBJECT_KEYS = { secret: generateTokenSecret(), tokenKey: generateTokenKey() };
+let throwawayKeys: { secret: string; tokenKey: string } | undefined;
+
+/**
+ * Keys nobody holds (fresh per isolate): what a token naming an unknown subject is checked against. Made on
+ * first use, because Workers refuse random values in global scope (the script would not start).
+ */
+function unknownSubjectKeys(): { secret: string; tokenKey: string } {
+  throwawayKeys ??= { secret: generateTokenSecret(), tokenKey: generateTokenKey() };
+  return throwawayKeys;
+}
 
 /** Options of {@link resolveToken}. */
 export interface ResolveTokenOptions {
@@ -51,8 +59,8 @@ export async function resolveToken<T extends TokenType, R>(
   // instead an unknown collection or record costs the same verification (under throwaway keys) and fails with
   // the same reason as a forged token of a real record. Otherwise the reason would tell which ids exist.
   const claims = await verifyToken(token, type, {
-    secret: secret ?? UNKNOWN_SUBJECT_KEYS.secret,
-    tokenKey: subject?.tokenKey ?? UNKNOWN_SUBJECT_KEYS.tokenKey,
+    secret: secret ?? unknownSubjectKeys().secret,
+    tokenKey: subject?.tokenKey ?? unknownSubjectKeys().tokenKey,
     collectionId: peek.collectionId,
     now: options.now,
   });

@@ -56,6 +56,11 @@ export function authPaths(collection: AuthCollection): { paths: Paths; schemas: 
     responses: { "204": response("Done."), ...errorResponses("400", "401", "429") },
   });
   const noEnumeration = "Answers 204 whether or not the account exists.";
+  // Outside local dev a server without a mailer refuses these with a 503 rather than dropping the message.
+  const mailing = (op: Operation): Operation => ({
+    ...op,
+    responses: { ...(op.responses as Record<string, unknown>), ...errorResponses("503") },
+  });
   const paths: Paths = {
     [`${base}/auth-methods`]: {
       get: {
@@ -103,7 +108,7 @@ export function authPaths(collection: AuthCollection): { paths: Paths; schemas: 
         requestBody: jsonBody(object({ email: str })),
         responses: {
           "200": response("The OTP id.", object({ otpId: str })),
-          ...errorResponses("400", "429"),
+          ...errorResponses("400", "429", "503"),
         },
       },
     },
@@ -111,22 +116,21 @@ export function authPaths(collection: AuthCollection): { paths: Paths; schemas: 
       post: signIn("authWithOtp", "Sign in with a one-time password", object({ otpId: str, password: str })),
     },
     [`${base}/request-verification`]: {
-      post: noContent(
-        "requestVerification",
-        "Email a verification link",
-        object({ email: str }),
-        noEnumeration,
+      post: mailing(
+        noContent("requestVerification", "Email a verification link", object({ email: str }), noEnumeration),
       ),
     },
     [`${base}/confirm-verification`]: {
       post: noContent("confirmVerification", "Confirm an email address", object({ token: str })),
     },
     [`${base}/request-password-reset`]: {
-      post: noContent(
-        "requestPasswordReset",
-        "Email a password reset link",
-        object({ email: str }),
-        noEnumeration,
+      post: mailing(
+        noContent(
+          "requestPasswordReset",
+          "Email a password reset link",
+          object({ email: str }),
+          noEnumeration,
+        ),
       ),
     },
     [`${base}/confirm-password-reset`]: {
@@ -138,10 +142,10 @@ export function authPaths(collection: AuthCollection): { paths: Paths; schemas: 
       ),
     },
     [`${base}/request-email-change`]: {
-      post: {
+      post: mailing({
         ...noContent("requestEmailChange", "Email a link to change the address", object({ newEmail: str })),
         security: [{ bearerAuth: [] }],
-      },
+      }),
     },
     [`${base}/confirm-email-change`]: {
       post: noContent(

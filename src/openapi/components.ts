@@ -28,6 +28,7 @@ const ERRORS: Record<string, string> = {
   "404": "Not found, or filtered out by a rule.",
   "412": "`If-Match` names a stale version.",
   "429": "Rate limited (see `Retry-After`).",
+  "503": "Sending email is not configured on this server (`MAIL_API_URL`, `APP_URL`; see README).",
 };
 
 /** `responses` entries for the given error statuses, each a `$ref` to the shared error response. */
