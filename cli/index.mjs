@@ -57,6 +57,10 @@ program
   .addOption(remote())
   .option("-s, --schema <file>", "read collections from a schema file instead of a server (no server needed)")
   .option("-o, --out <file>", "output file, or - for stdout", "edgebase-types.ts")
+  .option(
+    "-g, --graphql <file>",
+    "also write the GraphQL SDL (schema.graphql) a superuser sees, read from the server",
+  )
   .action(typegen);
 
 const superuser = program

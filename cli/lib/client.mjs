@@ -126,6 +126,21 @@ export class ApiClient {
     return res.status === 204 ? undefined : res.json();
   }
 
+  /**
+   * Reads a text resource as the superuser (the GraphQL SDL, say).
+   * @param {string} path
+   * @returns {Promise<string>}
+   */
+  async text(path) {
+    const token = await this.#signIn();
+    const res = await send(`${this.#target.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
+    if (res.status === 401 || res.status === 403) {
+      throw new CliError(`GET ${path} was refused (${res.status}): ${await errorText(res)}`, EXIT.auth);
+    }
+    if (!res.ok) throw new CliError(`GET ${path} failed (${res.status}): ${await errorText(res)}`);
+    return res.text();
+  }
+
   /** Every collection definition (all pages). */
   async collections() {
     // Pages read across a schema change would mix two versions: read again until every page has one ETag.

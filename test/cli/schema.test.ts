@@ -227,3 +227,20 @@ describe("superuser", () => {
     expect(runCli(["superuser", "create", "not-an-email", "first-password"], cwd).code).toBe(2);
   });
 });
+
+describe("typegen --graphql", () => {
+  it("writes the superuser's GraphQL SDL next to the types, and refuses it with --schema (2)", () => {
+    const sdlFile = join(cwd, "schema.graphql");
+    const result = runCli(["typegen", "--graphql", sdlFile, "--out", join(cwd, "types.ts")], cwd, env);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain("Wrote the GraphQL SDL");
+    const sdl = readFileSync(sdlFile, "utf8");
+    expect(sdl).toMatch(/type OaPosts\b/);
+    expect(sdl).toMatch(/oa_posts_create\(/);
+    expect(sdl).toMatch(/type Mutation\b/);
+
+    const refused = runCli(["typegen", "--graphql", sdlFile, "--schema", schemaFile()], cwd, env);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain("cannot be combined with --schema");
+  });
+});
