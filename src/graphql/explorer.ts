@@ -39,11 +39,12 @@ async function run(){
   let vars={};try{vars=$("variables").value.trim()?JSON.parse($("variables").value):{}}catch(e){$("result").textContent="variables: "+e.message;return}
   $("result").textContent="…";try{$("result").textContent=JSON.stringify(await send($("query").value,vars),null,2)}catch(e){$("result").textContent=String(e)}
 }
-function typeName(t){return t.kind==="NON_NULL"?typeName(t.ofType)+"!":t.kind==="LIST"?"["+typeName(t.ofType)+"]":t.name}
+function typeName(t){if(!t)return"…";return t.kind==="NON_NULL"?typeName(t.ofType)+"!":t.kind==="LIST"?"["+typeName(t.ofType)+"]":t.name}
 function list(el,items,text){el.replaceChildren(...items.map((it)=>{const b=document.createElement("button");b.textContent=text(it);b.title=it.description||"";b.onclick=()=>insert(it.name);return b}))}
 function insert(s){const q=$("query");const i=q.selectionStart;q.value=q.value.slice(0,i)+s+q.value.slice(q.selectionEnd);q.focus()}
 async function load(){
-  const r=await send("{__schema{queryType{fields{name description type{kind name ofType{kind name ofType{kind name}}}}} mutationType{fields{name description type{kind name ofType{kind name}}}} types{name kind description}}}");
+  const T="type{kind name ofType{kind name ofType{kind name ofType{kind name}}}}";
+  const r=await send("{__schema{queryType{fields{name description "+T+"}} mutationType{fields{name description "+T+"}} types{name kind description}}}");
   if(!r.data){$("result").textContent=JSON.stringify(r,null,2);return}
   const s=r.data.__schema;list($("queries"),s.queryType.fields,(f)=>f.name+": "+typeName(f.type));
   list($("mutations"),s.mutationType?s.mutationType.fields:[],(f)=>f.name+": "+typeName(f.type));
