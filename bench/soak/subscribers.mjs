@@ -121,10 +121,20 @@ export async function openWs(base, o) {
   let stopped = false;
   /** @type {WebSocket | null} */
   let ws = null;
-  const connect = () =>
-    new Promise((resolve, reject) => {
+  // A signed-in socket authenticates with a single-use ticket (tokens never go in URLs), one per connect.
+  const ticketFor = async () => {
+    const res = await fetch(`${base}/api/realtime/ticket`, {
+      method: "POST",
+      headers: { authorization: /** @type {string} */ (o.token) },
+    });
+    if (!res.ok) throw new Error(`${o.name}: realtime ticket ${res.status}`);
+    return /** @type {{ ticket: string }} */ (await res.json()).ticket;
+  };
+  const connect = async () => {
+    const ticket = o.token ? await ticketFor() : null;
+    return new Promise((resolve, reject) => {
       const params = new URLSearchParams({ collection: "posts" });
-      if (o.token) params.set("token", o.token);
+      if (ticket) params.set("ticket", ticket);
       if (lastSeq >= 0) params.set("since", String(lastSeq));
       const socket = new WebSocket(`${base.replace(/^http/, "ws")}/api/realtime/ws?${params}`);
       ws = socket;
@@ -161,6 +171,7 @@ export async function openWs(base, o) {
           s.errors.push(JSON.stringify(msg).slice(0, 200));
       });
     });
+  };
   await connect();
   s.subscribedAt = o.clock();
   const loop = (async () => {
