@@ -86,8 +86,7 @@ export function collectionPaths(
       description: `${describeRule("createRule", collection.createRule)} A record the rule does not match is a 400.`,
       parameters: [param("expand"), param("fields")],
       requestBody: jsonBody(ref("Create")),
-      // The route answers 201 (API.md says 200, as PocketBase does): the document follows the code.
-      responses: { "201": response("The created record.", record), ...errorResponses("400", "403") },
+      responses: { "200": response("The created record.", record), ...errorResponses("400", "403") },
     },
   };
   paths[`${base}/{id}`] = {

@@ -103,7 +103,7 @@ export async function planCreate(
       const row = readBack(results, 2);
       const [record] = await renderRecords(deps, ref, [row], params);
       return {
-        status: 201,
+        status: 200,
         body: record,
         etag: await etagOf(collection, row, deps.ctx),
         events: [{ action: "create", collection, record: decodeRow(collection, row) }],

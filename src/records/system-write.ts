@@ -131,7 +131,7 @@ export async function internalInsertAuthRecord(
     async finish(results) {
       const row = readBack(results, 1);
       return {
-        status: 201,
+        status: 200,
         body: row,
         events: [{ action: "create", collection, record: decodeRow(collection, row) }],
       };

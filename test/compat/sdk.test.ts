@@ -120,7 +120,7 @@ describe("pocketbase SDK against the Worker", () => {
     batch.collection("posts").create({ title: "Batch 1", owner: w.bob.id });
     batch.collection("posts").upsert({ id: "sdkupsert000001", title: "Batch 2", owner: w.bob.id });
     const results = await batch.send();
-    expect(results.map((r) => r.status)).toEqual([201, 201]);
+    expect(results.map((r) => r.status)).toEqual([200, 200]);
     expect(results[1]?.body.id).toBe("sdkupsert000001");
 
     const failing = bob.createBatch();

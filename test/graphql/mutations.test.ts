@@ -103,7 +103,7 @@ describe("batch", () => {
       ],
     });
     expect(errors).toEqual([]);
-    expect(data.batch.map((r: Json) => r.status)).toEqual([201, 201, 200]);
+    expect(data.batch.map((r: Json) => r.status)).toEqual([200, 200, 200]);
     expect(data.batch[2].body.views).toBe(2);
   });
 

@@ -33,7 +33,7 @@ describe("__proto__ in bodies", () => {
       "/api/collections/docs/records",
       '{"title":"t","__proto__":{"title":"x"},"meta":{"a":{"__proto__":{"polluted":1},"b":2}}}',
     );
-    expect(res.status).toBe(201);
+    expect(res.status).toBe(200);
     expect(res.body.title).toBe("t");
     expect(res.body.meta).toEqual({ a: { b: 2 } });
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
@@ -53,6 +53,6 @@ describe("deeply nested bodies", () => {
       meta: [[["ok"]]],
       title: "[[",
     });
-    expect(fine.status).toBe(201);
+    expect(fine.status).toBe(200);
   });
 });

@@ -90,6 +90,6 @@ export async function createCollection(
 /** Creates a record as superuser and returns it. */
 export async function seed(collection: string, data: Record<string, unknown>): Promise<Json> {
   const res = await call(SUPERUSER, "POST", `/api/collections/${collection}/records`, data);
-  if (res.status !== 201) throw new Error(`seed ${collection} ${res.status}: ${JSON.stringify(res.body)}`);
+  if (res.status !== 200) throw new Error(`seed ${collection} ${res.status}: ${JSON.stringify(res.body)}`);
   return res.body;
 }

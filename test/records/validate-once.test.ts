@@ -30,11 +30,11 @@ afterAll(() => spy.mockRestore());
 
 it("builds the number validator once for many writes and parses each written value once", async () => {
   const first = await call(SUPERUSER, "POST", "/api/collections/counted/records", { n: 1 });
-  expect(first.status).toBe(201);
+  expect(first.status).toBe(200);
   builds = 0;
   parses = 0;
   for (const n of [2, 3, 4]) {
-    expect((await call(SUPERUSER, "POST", "/api/collections/counted/records", { n })).status).toBe(201);
+    expect((await call(SUPERUSER, "POST", "/api/collections/counted/records", { n })).status).toBe(200);
   }
   expect(
     (await call(SUPERUSER, "PATCH", `/api/collections/counted/records/${first.body.id}`, { n: 9 })).status,

@@ -49,7 +49,7 @@ export function recordRoutes(app: Hono<AppEnv>, options: RecordRouteOptions, rea
     await throttleRecordWrite(c, options.store, { collection: c.req.param("collection"), body });
     const result = await createRecord(recordDeps(c, options, body), c.req.param("collection"), body, params);
     c.header("ETag", result.etag);
-    return c.json(result.record as object, 201);
+    return c.json(result.record as object, 200);
   });
 
   app.patch(`${BASE}/:id`, async (c) => {

@@ -39,7 +39,7 @@ describe("re-keying ends every session", () => {
       password: PASSWORD,
       passwordConfirm: PASSWORD,
     });
-    expect(signUp.status).toBe(201);
+    expect(signUp.status).toBe(200);
     const old = await signIn("m@example.com", "members");
 
     await rotateTokenSecret({ db: env.DB, store: new CollectionStore() }, "members");

@@ -194,7 +194,7 @@ async function attempt(actor: Actor, target: Target, op: Op): Promise<boolean> {
     case "view":
       return (await send(actor, "GET", `${path}/${id}`)).status === 200;
     case "create":
-      return (await send(actor, "POST", path, newBody(target, actor))).status === 201;
+      return (await send(actor, "POST", path, newBody(target, actor))).status === 200;
     case "update": {
       const body = target === "users" ? { name: `n${++counter}` } : { title: `u${++counter}` };
       return (await send(actor, "PATCH", `${path}/${id}`, body)).status === 200;
