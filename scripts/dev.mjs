@@ -69,7 +69,12 @@ if (vars.EDGEBASE_SUPERUSER_EMAIL && vars.EDGEBASE_SUPERUSER_PASSWORD) {
 }
 
 console.log(
-  '\nStarting Edgebase. Once wrangler prints "Ready on <url>", the API is at <url>/api (try <url>/api/health).\n',
+  [
+    '\nStarting Edgebase. Once wrangler prints "Ready on <url>":',
+    "  the API is at <url>/api (try <url>/api/health),",
+    "  the dashboard is at <url>/_/ (sign in with the superuser above),",
+    "  the API reference is at <url>/api/docs.\n",
+  ].join("\n"),
 );
 
 // EDGEBASE_DEV=1 marks local development (src/http/auth-env.ts): dev mailer, links from the request's origin.

@@ -43,8 +43,14 @@ async function waitForHealth(url: string, child: ChildProcess, output: () => str
   throw new Error(`wrangler dev did not answer within 150 s:\n${output()}`);
 }
 
+/** Options for {@link startDevServer}. */
+export interface DevServerOptions {
+  /** Extra Worker vars, given the server's URL (e.g. `APP_URL`, `MAIL_API_URL`). */
+  vars?: (url: string) => Record<string, string>;
+}
+
 /** Applies the system migrations to fresh local state and starts `wrangler dev` on a free port. */
-export async function startDevServer(): Promise<DevServer> {
+export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {
   const persistTo = mkdtempSync(join(tmpdir(), "edgebase-test-"));
   const env = { ...process.env, CI: "true" };
   const migrate = spawnSync(
@@ -59,6 +65,8 @@ export async function startDevServer(): Promise<DevServer> {
   const [port, inspector] = [await freePort(), await freePort()];
   const email = "cli-test@example.com";
   const password = randomBytes(12).toString("base64url");
+  const url = `http://127.0.0.1:${port}`;
+  const extraVars = Object.entries(options.vars?.(url) ?? {}).flatMap(([k, v]) => ["--var", `${k}:${v}`]);
   // A process group of its own: wrangler starts workerd, and stop() must end both.
   const child = spawn(
     "wrangler",
@@ -67,6 +75,7 @@ export async function startDevServer(): Promise<DevServer> {
       ...["--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspector)],
       ...["--persist-to", persistTo, "--show-interactive-dev-session=false"],
       ...["--var", `EDGEBASE_SUPERUSER_EMAIL:${email}`, "--var", `EDGEBASE_SUPERUSER_PASSWORD:${password}`],
+      ...extraVars,
     ],
     { env, detached: true, stdio: ["ignore", "pipe", "pipe"] },
   );
@@ -77,7 +86,6 @@ export async function startDevServer(): Promise<DevServer> {
   child.stderr?.on("data", (chunk) => {
     log = (log + chunk).slice(-20_000);
   });
-  const url = `http://127.0.0.1:${port}`;
   const stop = async () => {
     if (child.exitCode === null && child.pid) {
       const exited = new Promise((r) => child.once("exit", r));
