@@ -112,3 +112,22 @@ describe("API preview", () => {
     ]);
   });
 });
+
+describe("auth options form", () => {
+  it("fills defaults, takes the collection's values, and leaves the rest to the JSON editor", async () => {
+    const { splitAuthOptions } = await import("../../dashboard/src/lib/auth-options");
+    const { form, advanced } = splitAuthOptions({
+      id: "x",
+      name: "users",
+      fields: [],
+      authRule: "",
+      otp: { enabled: true, duration: 60, length: 6 },
+      oauth2: { enabled: false, providers: [] },
+    });
+    expect(form.otp).toEqual({ enabled: true, duration: 60, length: 6 });
+    expect(form.passwordAuth).toEqual({ enabled: true, identityFields: ["email"] });
+    expect(form.authToken.duration).toBe(604_800);
+    expect(advanced).toEqual({ oauth2: { enabled: false, providers: [] } });
+    expect(splitAuthOptions(undefined).advanced).toEqual({});
+  });
+});

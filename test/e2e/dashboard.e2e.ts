@@ -237,6 +237,19 @@ describe("dashboard", () => {
     await page.getByRole("button", { name: "Cancel" }).click();
   });
 
+  it("turns on OTP sign-in for users through the auth options form", async () => {
+    await page.getByRole("link", { name: /^users/ }).click();
+    await page.getByRole("button", { name: "Collection settings" }).click();
+    await page.getByRole("checkbox", { name: "Sign in with a code sent by email" }).check();
+    await page.getByLabel("Code length").fill("6");
+    await expectAccessible("12-auth-options");
+    await page.getByRole("button", { name: "Save changes" }).click();
+    await page.getByRole("status").filter({ hasText: "Saved." }).waitFor();
+    const users = await api("GET", "/api/collections/users");
+    expect(users.body.otp).toMatchObject({ enabled: true, length: 6 });
+    expect(users.body.passwordAuth.enabled).toBe(true);
+  });
+
   it("resets a user's password from the emailed link on the public page", async () => {
     const requested = await fetchServer(`${server.url}/api/collections/users/request-password-reset`, {
       method: "POST",
@@ -252,7 +265,7 @@ describe("dashboard", () => {
     await visitor.goto(link as string);
     await visitor.getByLabel("New password", { exact: true }).fill("second-password-2");
     await visitor.getByLabel("Confirm new password").fill("second-password-2");
-    await screenshot(visitor, "12-password-reset");
+    await screenshot(visitor, "13-password-reset");
     await visitor.getByRole("button", { name: "Confirm" }).click();
     await visitor.getByText("Your password was changed").waitFor();
     await visitor.close();
@@ -271,9 +284,9 @@ describe("dashboard", () => {
     await page.getByRole("button", { name: /Switch to dark theme/ }).click();
     await page.getByRole("link", { name: /^posts/ }).click();
     await page.getByRole("row").filter({ hasText: "alpha" }).waitFor();
-    await expectAccessible("13-dark");
+    await expectAccessible("14-dark");
     await page.setViewportSize({ width: 820, height: 1000 });
-    await screenshot(page, "14-tablet");
+    await screenshot(page, "15-tablet");
     await page.setViewportSize({ width: 1280, height: 900 });
   });
 
@@ -287,6 +300,6 @@ describe("dashboard", () => {
     expect(logout.status).toBe(204);
     await page.reload();
     await page.getByRole("button", { name: "Sign in" }).waitFor();
-    await screenshot(page, "15-signed-out");
+    await screenshot(page, "16-signed-out");
   });
 });
