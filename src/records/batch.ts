@@ -77,8 +77,14 @@ export async function runBatch(
   maxRequests = DEFAULT_MAX_BATCH_REQUESTS,
 ): Promise<BatchResponse[]> {
   const requests = parseRequests(input, Math.min(maxRequests, MAX_BATCH_REQUESTS));
-  // A batch planned from a stale schema is planned again whole, on the fresh one.
-  return withReplan(base, () => planAndRun(base, contextOf, requests), { retryConflicts: false });
+  // A batch planned from a stale schema, or whose rows changed under it, is planned again whole (rules
+  // re-checked), as a single write without If-Match is: batches carry no precondition.
+  try {
+    return await withReplan(base, () => planAndRun(base, contextOf, requests), { retryConflicts: true });
+  } catch (err) {
+    if (err instanceof PlanError) throw err.index === undefined ? err.error : failure(err.index, err.error);
+    throw err;
+  }
 }
 
 async function planAndRun(
@@ -100,8 +106,10 @@ async function planAndRun(
     const outcomes = await runPlans(base, plans);
     return outcomes.map((o) => ({ status: o.status, body: o.body }));
   } catch (err) {
-    if (err instanceof PlanError) throw err.index === undefined ? err.error : failure(err.index, err.error);
-    throw err;
+    if (!(err instanceof PlanError) || err.index === undefined) throw err;
+    // A guard fired: tell a concurrent change of the row (409, re-planned) from the rule refusing (404).
+    const plan = plans[err.index];
+    throw plan?.explain ? new PlanError(err.index, await plan.explain()) : err;
   }
 }
 

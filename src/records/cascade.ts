@@ -9,6 +9,7 @@ import { formatTimestamp } from "../lib/time";
 import { MAX_BOUND_PARAMS } from "../rules/limits";
 import type { RecordDeps } from "./deps";
 import type { ChangeEvent } from "./events";
+import { dependantsGuardStatement } from "./guard";
 import { decodeRow } from "./record-json";
 
 /** At most this many records may be deleted or updated by one delete's cascade. */
@@ -20,6 +21,11 @@ export interface CascadePlan {
   events: ChangeEvent[];
   /** Collections the cascade writes. */
   touches: Collection[];
+  /**
+   * Statements to run after every other one of the delete: they abort the batch when a record still refers to
+   * a deleted one, i.e. a reference written after the cascade was read (the delete is then planned again).
+   */
+  guards: D1PreparedStatement[];
 }
 
 interface Pending {
@@ -138,5 +144,38 @@ export async function planCascade(
     });
   }
   const touches = [...new Set([...deleted.values(), ...updates.values()].map((i) => i.collection))];
-  return { statements, events, touches };
+  return { statements, events, touches, guards: dependantsGuards(deps, snapshot, [...deleted.values()]) };
+}
+
+/** One guard per relation into each deleted record's collection (ids chunked): no reference may remain. */
+function dependantsGuards(
+  deps: RecordDeps,
+  snapshot: SchemaSnapshot,
+  deleted: { collection: Collection; row: Record<string, unknown> }[],
+): D1PreparedStatement[] {
+  const byCollection = new Map<Collection, string[]>();
+  for (const item of deleted) {
+    const ids = byCollection.get(item.collection) ?? [];
+    ids.push(String(item.row.id));
+    byCollection.set(item.collection, ids);
+  }
+  const guards: D1PreparedStatement[] = [];
+  for (const [collection, ids] of byCollection) {
+    for (const { source, field } of relationsTo(collection, snapshot.collections)) {
+      if (source.type === "view") continue;
+      const table = quoteIdent(source.name);
+      const column = quoteIdent(field.name);
+      for (let start = 0; start < ids.length; start += MAX_BOUND_PARAMS) {
+        const chunk = ids.slice(start, start + MAX_BOUND_PARAMS);
+        const list = chunk.map(() => "?").join(", ");
+        const match = isMultiValued(field)
+          ? `EXISTS (SELECT 1 FROM json_each(${table}.${column}) WHERE value IN (${list}))`
+          : `${table}.${column} IN (${list})`;
+        guards.push(
+          dependantsGuardStatement(deps.db, `EXISTS (SELECT 1 FROM ${table} WHERE ${match})`, chunk),
+        );
+      }
+    }
+  }
+  return guards;
 }

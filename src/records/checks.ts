@@ -6,18 +6,25 @@ import { quoteIdent } from "../db/sql";
 import { badRequest, type ErrorData } from "../lib/errors";
 import { MAX_BOUND_PARAMS } from "../rules/limits";
 import type { RecordDeps } from "./deps";
+import { checkFailure } from "./guard";
 import type { BatchState } from "./plan";
 import type { ColumnValue } from "./write-values";
 
-/** Checks every relation id a write sets refers to an existing record (or one created earlier in the batch). */
+/**
+ * Checks every relation id a write sets refers to an existing record (or one created earlier in the batch),
+ * and returns guard statements that re-check it inside the write's own batch. The read alone would race a
+ * concurrent delete of a target (its cascade never sees the new reference): a guard fails the batch, so the
+ * write is a 400 instead of leaving an orphan. Batch-created targets are inserted earlier in the same batch.
+ */
 export async function checkRelations(
   deps: RecordDeps,
   snapshot: SchemaSnapshot,
   collection: Collection,
   columns: Map<string, ColumnValue>,
   state?: BatchState,
-): Promise<void> {
+): Promise<D1PreparedStatement[]> {
   const wanted: { field: Field; target: Collection; ids: string[] }[] = [];
+  const guarded: { field: Field; target: Collection; ids: string[] }[] = [];
   const errors: ErrorData = {};
   for (const field of collection.fields) {
     const column = columns.get(field.name);
@@ -36,6 +43,7 @@ export async function checkRelations(
       continue;
     }
     wanted.push({ field, target, ids: ids.filter((id) => !state?.created.has(`${target.id}:${id}`)) });
+    guarded.push({ field, target, ids: [...new Set(ids)] });
   }
   const statements: D1PreparedStatement[] = [];
   const owners: number[] = [];
@@ -61,6 +69,25 @@ export async function checkRelations(
     }
   });
   if (Object.keys(errors).length > 0) throw badRequest("Failed to validate the submitted data.", errors);
+  return guarded.flatMap((g) => relationGuards(deps.db, g.field.name, g.target.name, g.ids));
+}
+
+/** Statements failing with `validation_missing_rel_records` on `fieldName` unless every id is in `table`. */
+function relationGuards(
+  db: RecordDeps["db"],
+  fieldName: string,
+  table: string,
+  ids: string[],
+): D1PreparedStatement[] {
+  const statements: D1PreparedStatement[] = [];
+  for (let start = 0; start < ids.length; start += MAX_BOUND_PARAMS) {
+    const chunk = ids.slice(start, start + MAX_BOUND_PARAMS);
+    const sql =
+      `SELECT CASE WHEN (SELECT COUNT(*) FROM ${quoteIdent(table)} WHERE id IN (${chunk.map(() => "?").join(", ")})) ` +
+      `< ${chunk.length} THEN ${checkFailure("missing_rel", fieldName)} ELSE 1 END AS ok`;
+    statements.push(db.prepare(sql).bind(...chunk));
+  }
+  return statements;
 }
 
 /** Auth collections: an email may be used once, compared case-insensitively (the index itself is case-sensitive). */

@@ -62,7 +62,7 @@ export async function planCreate(
   await setPassword(deps, values.columns, values.password);
   addServerColumns(collection, values.columns, true, false);
   const id = String((values.columns.get("id") as { value: string }).value);
-  await checkRelations(deps, ref.snapshot, collection, values.columns, state);
+  const relationGuards = await checkRelations(deps, ref.snapshot, collection, values.columns, state);
   await checkEmailUnique(deps, collection, values.columns, id);
 
   const rowParams: unknown[] = [];
@@ -94,13 +94,14 @@ export async function planCreate(
     collection,
     schemaVersion: ref.snapshot.version,
     statements: [
+      ...relationGuards,
       deps.db.prepare(sql).bind(...bind),
       GUARD,
       deps.db.prepare(`SELECT * FROM ${quoteIdent(collection.name)} WHERE id = ?`).bind(id),
     ],
     rejected: () => badRequest("Failed to create record."),
     async finish(results) {
-      const row = readBack(results, 2);
+      const row = readBack(results, relationGuards.length + 2);
       const [record] = await renderRecords(deps, ref, [row], params);
       return {
         status: 200,

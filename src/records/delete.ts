@@ -35,7 +35,12 @@ export async function planDelete(
     collection,
     schemaVersion: ref.snapshot.version,
     touches: cascade.touches,
-    statements: [deps.db.prepare(sql).bind(id, ...(term?.params ?? [])), GUARD, ...cascade.statements],
+    statements: [
+      deps.db.prepare(sql).bind(id, ...(term?.params ?? [])),
+      GUARD,
+      ...cascade.statements,
+      ...cascade.guards,
+    ],
     rejected: () => notFound(),
     async finish() {
       return {
@@ -47,7 +52,7 @@ export async function planDelete(
   };
 }
 
-/** DELETE …/records/{id}. */
+/** DELETE …/records/{id}: re-planned when a reference to a deleted record appeared during the delete. */
 export async function deleteRecord(
   deps: RecordDeps,
   collectionName: string,
@@ -60,6 +65,6 @@ export async function deleteRecord(
       const ref: CollectionRef = await findCollection(deps, collectionName);
       await runPlan(deps, await planDelete(deps, ref, id, options));
     },
-    { retryConflicts: false },
+    { retryConflicts: true },
   );
 }

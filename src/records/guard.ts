@@ -48,8 +48,30 @@ export function guardTag(err: unknown): number | undefined {
   return match ? Number(match[1]) : undefined;
 }
 
+const DEPENDANTS_GUARD = "edgebase_new_dependants";
+
+/**
+ * A statement that aborts the batch when `existsSql` (an `EXISTS (…)` over `params`) is true: placed after a
+ * delete's cascade, it finds a reference to a deleted record that the cascade's read did not see, because it
+ * was written concurrently. The delete is then planned again (see {@link isDependantsGuardError}).
+ */
+export function dependantsGuardStatement(
+  db: D1Database | D1DatabaseSession,
+  existsSql: string,
+  params: unknown[],
+): D1PreparedStatement {
+  return db
+    .prepare(`SELECT CASE WHEN ${existsSql} THEN json_extract('{}', '${DEPENDANTS_GUARD}') ELSE 1 END AS ok`)
+    .bind(...params);
+}
+
+/** True when a batch was aborted by {@link dependantsGuardStatement}. */
+export function isDependantsGuardError(err: unknown): boolean {
+  return (err instanceof Error ? err.message : String(err)).includes(`bad JSON path: '${DEPENDANTS_GUARD}'`);
+}
+
 /** Why an atomic column operation refused its result (see records/column-sql.ts). */
-export type CheckKind = "min" | "max" | "required" | "too_many" | "not_enough";
+export type CheckKind = "min" | "max" | "required" | "too_many" | "not_enough" | "missing_rel";
 
 const CHECK_ERRORS: Record<CheckKind, { code: string; message: string }> = {
   min: { code: "validation_min_number_constraint", message: "The result is below the field's minimum." },
@@ -57,6 +79,10 @@ const CHECK_ERRORS: Record<CheckKind, { code: string; message: string }> = {
   required: { code: "validation_required", message: "Cannot be blank." },
   too_many: { code: "validation_too_many_values", message: "The result has more values than allowed." },
   not_enough: { code: "validation_not_enough_values", message: "The result has fewer values than required." },
+  missing_rel: {
+    code: "validation_missing_rel_records",
+    message: "Failed to find all relation records with the provided ids.",
+  },
 };
 
 /**

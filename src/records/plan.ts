@@ -1,12 +1,13 @@
 /** Write plans: the statements of one write, run alone or with others in ONE D1 batch (all or nothing). */
 import type { Collection } from "../collections/collection";
-import { ApiError, badRequest } from "../lib/errors";
+import { ApiError, badRequest, conflict } from "../lib/errors";
 import { emitChanges, type RecordDeps } from "./deps";
 import type { ChangeEvent } from "./events";
 import {
   checkError,
   guardStatement,
   guardTag,
+  isDependantsGuardError,
   isSchemaGuardError,
   schemaGuardStatement,
   uniqueError,
@@ -90,6 +91,11 @@ export async function runPlans(deps: WriteDeps, plans: readonly WritePlan[]): Pr
   } catch (err) {
     if (isSchemaGuardError(err))
       throw new StaleSchemaError("The schema changed since the write was planned.");
+    if (isDependantsGuardError(err))
+      throw new PlanError(
+        undefined,
+        conflict("A record referring to a deleted one was written meanwhile; try again."),
+      );
     const tag = guardTag(err);
     const plan = tag === undefined ? undefined : plans[tag];
     if (plan) throw new PlanError(tag, plan.rejected());

@@ -1,7 +1,7 @@
 /** Bounded re-planning of a write: on a stale schema snapshot, and (without If-Match) on a concurrent change. */
 import { ApiError, conflict } from "../lib/errors";
 import type { RecordDeps } from "./deps";
-import { StaleSchemaError } from "./plan";
+import { PlanError, StaleSchemaError } from "./plan";
 
 /** How many times a write is planned in all before its conflict is answered. */
 export const MAX_WRITE_ATTEMPTS = 3;
@@ -13,7 +13,8 @@ const SCHEMA_MISMATCH = /no such column|has no column named|no such table/i;
  * Runs `attempt` (plan + commit) up to {@link MAX_WRITE_ATTEMPTS} times. A write planned from a stale schema
  * snapshot (the batch's schema guard fired, or D1 refused a column or table while the schema version moved)
  * runs again on a freshly loaded snapshot, rules included; after the last try it is a 409, never a 500. With
- * `retryConflicts`, a 409 from a concurrent change of the row is re-planned the same way.
+ * `retryConflicts`, a 409 from a concurrent change of the row (or of a batch's rows: a PlanError) is re-planned
+ * the same way.
  */
 export async function withReplan<T>(
   deps: Pick<RecordDeps, "db" | "store">,
@@ -32,7 +33,7 @@ export async function withReplan<T>(
         if (error instanceof StaleSchemaError) await deps.store.load(deps.db);
         continue;
       }
-      const changed = options.retryConflicts && error instanceof ApiError && error.status === 409;
+      const changed = options.retryConflicts && statusOf(error) === 409;
       if (!changed || last) throw error;
     }
   }
@@ -48,4 +49,10 @@ async function schemaMoved(deps: Pick<RecordDeps, "db" | "store">, error: unknow
       ? error.status === 400 && Object.values(error.data).some((e) => e?.code === "validation_unknown_field")
       : error instanceof Error && SCHEMA_MISMATCH.test(error.message);
   return suspicious && (await deps.store.load(deps.db)).version !== version;
+}
+
+/** The HTTP status an error would answer, a batch's failed plan included. */
+function statusOf(error: unknown): number | undefined {
+  if (error instanceof PlanError) return error.error.status;
+  return error instanceof ApiError ? error.status : undefined;
 }

@@ -137,7 +137,7 @@ export async function planUpdate(
   if (guarded) await checkAuthChange(deps, body, values, current);
   await setPassword(deps, values.columns, values.password);
   addServerColumns(collection, values.columns, false, values.password !== undefined);
-  await checkRelations(deps, ref.snapshot, collection, values.columns, state);
+  const relationGuards = await checkRelations(deps, ref.snapshot, collection, values.columns, state);
   await checkEmailUnique(deps, collection, values.columns, id);
 
   const scope = scopeFor(ref.snapshot, collection, deps.ctx);
@@ -182,7 +182,7 @@ export async function planUpdate(
     sets.length > 0 ? `UPDATE ${table} AS ${a} SET ${sets.join(", ")} WHERE ${where.join(" AND ")}` : null;
   state?.rows.set(batchKey(collection.id, id), afterUpdate(current, values));
   const statements: WritePlan["statements"] = [];
-  if (sql) statements.push(deps.db.prepare(sql).bind(...bind), GUARD);
+  if (sql) statements.push(...relationGuards, deps.db.prepare(sql).bind(...bind), GUARD);
   const readIndex = statements.length;
   statements.push(deps.db.prepare(`SELECT * FROM ${table} WHERE id = ?`).bind(id));
   return {
