@@ -13,7 +13,7 @@
 /**
  * One acknowledged write of a post, as realtime must deliver it.
  * @typedef {{ key: string, action: "create" | "update" | "delete", owner: string, status: string,
- *   sentAt: number }} PostWrite
+ *   sentAt: number, ackedAt: number }} PostWrite
  */
 
 /** Whether a status acknowledges the request (any 2xx: creates may answer 200, as PocketBase, or 201). */
@@ -76,6 +76,7 @@ export class Ledger {
       owner: post.owner,
       status: post.status,
       sentAt,
+      ackedAt: performance.now(),
     });
   }
 
@@ -99,6 +100,7 @@ export class Ledger {
       owner: post.owner,
       status: post.status,
       sentAt,
+      ackedAt: performance.now(),
     });
   }
 
@@ -120,6 +122,7 @@ export class Ledger {
       owner: post.owner,
       status: post.status,
       sentAt,
+      ackedAt: performance.now(),
     });
   }
 

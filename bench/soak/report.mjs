@@ -116,13 +116,13 @@ export function printReport(r) {
     );
   const sum = (/** @type {(s: any) => number} */ f) => r.realtime.reduce((a, s) => a + f(s), 0);
   line(
-    `realtime: ${r.realtime.length} subscribers, expected ${sum((s) => s.expected)}, delivered ${sum((s) => s.delivered)}, missing ${sum((s) => s.missing)}, duplicates ${sum((s) => s.duplicates)}, leaks ${sum((s) => s.leaks.length)}, reconnects with since ${sum((s) => s.reconnects)}, resyncs ${sum((s) => s.resyncs)}`,
+    `realtime: ${r.realtime.length} subscribers, expected ${sum((s) => s.expected)}, delivered ${sum((s) => s.delivered)}, missing ${sum((s) => s.missing)}, duplicates ${sum((s) => s.duplicates)}, leaks ${sum((s) => s.leaks.length)}, WebSocket reconnects with since ${sum((s) => (s.name.startsWith("ws") ? s.reconnects : 0))}, resyncs ${sum((s) => s.resyncs)}; SSE outages ${sum((s) => s.outages)} (stream ended, SDK-style reconnect), events committed during them ${sum((s) => s.inGaps)}`,
   );
   for (const s of r.realtime
     .filter((x) => x.missing > 0 || x.duplicates > 0 || x.leaks.length > 0 || x.errors.length > 0)
     .slice(0, 8))
     line(
-      `  ${s.name}: missing ${s.missing} ${s.missingKeys.join(" ")}, duplicates ${s.duplicates}, leaks ${s.leaks.slice(0, 2).join("; ")}, errors ${s.errors.slice(0, 2).join("; ")}`,
+      `  ${s.name}: missing ${s.missing} ${s.missingKeys.join(" ")}, in outages ${s.inGaps}, duplicates ${s.duplicates}, leaks ${s.leaks.slice(0, 2).join("; ")}, errors ${s.errors.slice(0, 3).join("; ")}`,
     );
   line("memory (RSS MB):");
   for (const m of r.memory)

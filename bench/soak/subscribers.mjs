@@ -7,7 +7,8 @@ import { eventKey } from "./ledger.mjs";
 /**
  * What one subscriber saw.
  * @typedef {{ name: string, kind: "sse" | "ws", viewer: string | null, subscribedAt: number,
- *   seen: Map<string, number>, leaks: string[], resyncs: number, reconnects: number, errors: string[] }} Seen
+ *   seen: Map<string, number>, leaks: string[], resyncs: number, reconnects: number,
+ *   gaps: { afterKey: string, from: number, to: number }[], errors: string[] }} Seen
  */
 
 /**
@@ -47,63 +48,125 @@ function seen(name, kind, viewer) {
     leaks: [],
     resyncs: 0,
     reconnects: 0,
+    gaps: [],
     errors: [],
   };
 }
 
+/** The PocketBase SDK's reconnect delays (ms) after an SSE stream ends or fails; the last one repeats. */
+const SSE_RECONNECT_MS = [200, 300, 500, 1000, 1200, 1500, 2000];
+
 /**
- * A PocketBase SSE subscriber: opens the stream, subscribes with its auth, and records events until stopped.
+ * A PocketBase SSE subscriber that behaves like the SDK: opens the stream, subscribes with its auth, records
+ * events, and when the stream ends or fails, opens a new one (a new client id) and subscribes again. Each
+ * outage is a gap: events committed after the last one it received and before the new subscription may be
+ * missed legitimately (SSE has no resume cursor); every other one must arrive.
  * @param {string} base
  * @param {{ name: string, token: string | null, viewer: string | null, failTitles: Set<string>, clock: () => number }} o
  */
 export async function openSse(base, o) {
   const s = seen(o.name, "sse", o.viewer);
-  const abort = new AbortController();
-  const res = await fetch(`${base}/api/realtime`, { signal: abort.signal });
-  if (!res.ok || !res.body) throw new Error(`${o.name}: GET /api/realtime answered ${res.status}`);
-  const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
-  let buffer = "";
-  /** @type {(id: string) => void} */
-  let gotClientId = () => {};
-  const clientId = new Promise((resolve) => {
-    gotClientId = resolve;
-  });
-  const pump = (async () => {
-    for (;;) {
-      const { value, done } = await reader.read().catch(() => ({ value: "", done: true }));
-      if (done) return;
-      buffer += value;
-      for (let end = buffer.indexOf("\n\n"); end >= 0; end = buffer.indexOf("\n\n")) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const event = /^event:(.*)$/m.exec(block)?.[1]?.trim();
-        const data = /^data:(.*)$/m.exec(block)?.[1];
-        if (!event || data === undefined) continue;
-        const parsed = parseOr(data, s);
-        if (!parsed) continue;
-        if (event === "PB_CONNECT") gotClientId(parsed.clientId);
-        else if (event === "posts/*") record(s, parsed.action, parsed.record, o.failTitles);
+  let stopped = false;
+  /** @type {AbortController | null} */
+  let abort = null;
+  /** The `sentAt` key of the last event received on the current stream: a gap starts after it. */
+  let lastKey = "";
+  /** One stream: resolves with how it ended once subscribed and drained; rejects if it cannot subscribe. */
+  const connect = async () => {
+    const controller = new AbortController();
+    abort = controller;
+    try {
+      return await stream(controller);
+    } catch (error) {
+      controller.abort();
+      throw error;
+    }
+  };
+  /** @param {AbortController} controller */
+  const stream = async (controller) => {
+    const res = await fetch(`${base}/api/realtime`, { signal: controller.signal });
+    if (!res.ok || !res.body) throw new Error(`GET /api/realtime answered ${res.status}`);
+    const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+    let buffer = "";
+    let received = 0;
+    /** @type {(id: string) => void} */
+    let gotClientId = () => {};
+    const clientId = new Promise((resolve) => {
+      gotClientId = resolve;
+    });
+    const pump = (async () => {
+      for (;;) {
+        const { value, done, error } = await reader
+          .read()
+          .then((r) => ({ ...r, error: null }))
+          .catch((e) => ({ value: "", done: true, error: e }));
+        if (done) return error ? `failed (${error?.cause?.code ?? error?.message ?? error})` : "ended";
+        buffer += value;
+        for (let end = buffer.indexOf("\n\n"); end >= 0; end = buffer.indexOf("\n\n")) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const event = /^event:(.*)$/m.exec(block)?.[1]?.trim();
+          const data = /^data:(.*)$/m.exec(block)?.[1];
+          if (!event || data === undefined) continue;
+          const parsed = parseOr(data, s);
+          if (!parsed) continue;
+          if (event === "PB_CONNECT") gotClientId(parsed.clientId);
+          else if (event === "posts/*") {
+            received++;
+            lastKey = eventKey(parsed.action, String(parsed.record?.id), String(parsed.record?.title));
+            record(s, parsed.action, parsed.record, o.failTitles);
+          }
+        }
       }
+    })();
+    const id = await Promise.race([
+      clientId,
+      new Promise((_, reject) => setTimeout(() => reject(new Error("no PB_CONNECT")), 15_000)),
+    ]);
+    const sub = await fetch(`${base}/api/realtime`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...(o.token ? { authorization: o.token } : {}) },
+      body: JSON.stringify({ clientId: id, subscriptions: ["posts/*"] }),
+    });
+    await sub.arrayBuffer();
+    if (sub.status !== 204 && sub.status !== 200) throw new Error(`subscribe answered ${sub.status}`);
+    return { subscribed: o.clock(), ended: pump.then((how) => ({ how, received })) };
+  };
+  const first = await connect().catch((error) => {
+    throw new Error(`${o.name}: ${error instanceof Error ? error.message : error}`);
+  });
+  s.subscribedAt = first.subscribed;
+  const loop = (async () => {
+    let current = first;
+    for (;;) {
+      const { how, received } = await current.ended;
+      if (stopped) return;
+      const gap = { afterKey: lastKey, from: o.clock(), to: Number.POSITIVE_INFINITY };
+      s.gaps.push(gap);
+      if (s.errors.length < 20)
+        s.errors.push(`stream ${how} at ${(gap.from / 1000).toFixed(0)} s after ${received} events`);
+      for (let attempt = 0; !stopped; attempt++) {
+        await sleep(SSE_RECONNECT_MS[Math.min(attempt, SSE_RECONNECT_MS.length - 1)] ?? 2_000);
+        if (stopped) return;
+        try {
+          current = await connect();
+          break;
+        } catch (error) {
+          if (s.errors.length < 20)
+            s.errors.push(`reconnect: ${error instanceof Error ? error.message : error}`);
+        }
+      }
+      if (stopped) return;
+      s.reconnects++;
+      gap.to = current.subscribed;
     }
   })();
-  const id = await Promise.race([
-    clientId,
-    new Promise((_, reject) => setTimeout(() => reject(new Error(`${o.name}: no PB_CONNECT`)), 15_000)),
-  ]);
-  const sub = await fetch(`${base}/api/realtime`, {
-    method: "POST",
-    headers: { "content-type": "application/json", ...(o.token ? { authorization: o.token } : {}) },
-    body: JSON.stringify({ clientId: id, subscriptions: ["posts/*"] }),
-  });
-  await sub.arrayBuffer();
-  if (sub.status !== 204 && sub.status !== 200)
-    throw new Error(`${o.name}: subscribe answered ${sub.status}`);
-  s.subscribedAt = o.clock();
   return {
     seen: s,
     close: async () => {
-      abort.abort();
-      await pump;
+      stopped = true;
+      abort?.abort();
+      await loop;
     },
   };
 }

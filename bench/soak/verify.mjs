@@ -73,19 +73,28 @@ async function readAll(client, token, collection, fields) {
 
 /**
  * Per subscriber: acknowledged writes it should have received (sent after it subscribed, visible to it),
- * missing and duplicate deliveries, and what it must not have received.
+ * missing and duplicate deliveries, and what it must not have received. An SSE subscriber's outage (its stream
+ * ended and it reconnected, as the SDK does) excuses the writes committed between the last event it received
+ * and its new subscription: those are counted apart (`inGaps`), since SSE has no resume cursor.
  * @param {import("./ledger.mjs").Ledger} ledger
  * @param {import("./subscribers.mjs").Seen[]} subscribers
  */
 export function checkRealtime(ledger, subscribers) {
+  const sentAt = new Map(ledger.writes.map((w) => [w.key, w.sentAt]));
   return subscribers.map((s) => {
+    const gaps = s.gaps.map((g) => ({ from: sentAt.get(g.afterKey) ?? s.subscribedAt, to: g.to }));
     let expected = 0;
     let missing = 0;
+    let inGaps = 0;
     /** @type {string[]} */
     const missingKeys = [];
     for (const w of ledger.writes) {
       if (w.sentAt <= s.subscribedAt) continue;
       if (w.status !== "published" && w.owner !== s.viewer) continue;
+      if (!s.seen.has(w.key) && gaps.some((g) => w.ackedAt >= g.from && w.sentAt <= g.to)) {
+        inGaps++;
+        continue;
+      }
       expected++;
       if (!s.seen.has(w.key)) {
         missing++;
@@ -100,6 +109,8 @@ export function checkRealtime(ledger, subscribers) {
       delivered: expected - missing,
       missing,
       missingKeys,
+      inGaps,
+      outages: s.gaps.length,
       duplicates,
       leaks: s.leaks,
       resyncs: s.resyncs,

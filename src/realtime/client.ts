@@ -10,8 +10,13 @@ import { SSE_KEEPALIVE, sseFrame } from "./sse";
 /** Seconds between keep-alive comments on an idle stream. */
 export const KEEPALIVE_SECONDS = 30;
 
-/** Frames buffered for a client that is not reading; past this it is dropped, so a slow reader never stalls a hub. */
-export const MAX_BUFFERED_FRAMES = 1_000;
+/**
+ * Bytes buffered for a client that is not reading; past this its stream is cut, so a slow reader never stalls a
+ * hub nor grows the object's memory. Counted in bytes, not frames: a healthy client that falls behind during a
+ * burst of small events (thousands of frames in a second) keeps its stream; one that stops reading is cut after
+ * at most this much.
+ */
+export const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 
 /** The internal header naming the client id of a forwarded `GET /api/realtime`. */
 export const CLIENT_ID_HEADER = "x-edgebase-realtime-client";
@@ -40,7 +45,7 @@ export class RealtimeClient extends DurableObject<Cloudflare.Env> {
     await this.end();
     const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>(
       undefined,
-      new CountQueuingStrategy({ highWaterMark: MAX_BUFFERED_FRAMES }),
+      new ByteLengthQueuingStrategy({ highWaterMark: MAX_BUFFERED_BYTES }),
     );
     this.#clientId = clientId;
     this.#writer = writable.getWriter();
@@ -82,23 +87,30 @@ export class RealtimeClient extends DurableObject<Cloudflare.Env> {
     return "ok";
   }
 
-  /** Writes events from a hub; false when the stream is gone (the hub then forgets this client). */
+  /**
+   * Writes events from a hub as one chunk (a burst costs one queue entry per call, not per frame); false when
+   * the stream is gone or was just cut for falling behind (the hub then forgets this client).
+   */
   async deliver(frames: { event: string; data: unknown }[]): Promise<boolean> {
     if (!this.#writer) return false;
-    for (const f of frames) if (!this.#write(sseFrame(this.#clientId, f.event, f.data))) return false;
-    return true;
+    return this.#write(frames.map((f) => sseFrame(this.#clientId, f.event, f.data)).join(""));
   }
 
-  /** Ends the stream (de-authorization or a new connection under the same id) and detaches from every hub. */
-  async end(): Promise<void> {
+  /**
+   * Ends the stream (de-authorization or a new connection under the same id) and detaches from every hub.
+   * A normal end closes it after what is buffered; a slow reader's stream is aborted at once, so the client
+   * sees the end now (the SDK then reconnects) instead of after draining a backlog that no longer grows.
+   */
+  async end(how: "close" | "abort" = "close"): Promise<void> {
     const writer = this.#writer;
     this.#writer = undefined;
     const hubs = [...this.#hubs];
     this.#hubs.clear();
+    if (how === "abort") await writer?.abort(new Error("The client fell too far behind.")).catch(() => {});
     await Promise.allSettled(
       hubs.map((hub) => this.#hub(hub).setRemote(this.#clientId, { auth: null, subs: [] }, hub)),
     );
-    await writer?.close().catch(() => {});
+    if (how === "close") await writer?.close().catch(() => {});
   }
 
   /** Keep-alive: a comment frame every {@link KEEPALIVE_SECONDS} while the stream is open (re-arms itself). */
@@ -108,14 +120,18 @@ export class RealtimeClient extends DurableObject<Cloudflare.Env> {
   }
 
   /**
-   * Queues a frame without waiting for the reader; false (and the stream ended) when the client is gone or has
-   * fallen {@link MAX_BUFFERED_FRAMES} frames behind.
+   * Queues text without waiting for the reader; false (and the stream ended) when the client is gone or has
+   * fallen {@link MAX_BUFFERED_BYTES} behind.
    */
   #write(text: string): boolean {
     const writer = this.#writer;
     if (!writer) return false;
-    if ((writer.desiredSize ?? 0) <= 0) {
+    if (writer.desiredSize === null) {
       void this.end();
+      return false;
+    }
+    if (writer.desiredSize <= 0) {
+      void this.end("abort");
       return false;
     }
     // A rejected write means the reader went away: the client disconnected.

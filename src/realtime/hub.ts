@@ -293,6 +293,11 @@ export class RealtimeHub extends DurableObject<Cloudflare.Env> implements HubSoc
       .catch(() => {});
   }
 
+  /**
+   * Sends an SSE client its frames. A client that cannot take them is forgotten here, and its stream is ended
+   * when the call itself failed: forgetting alone would leave an open stream that never gets another event,
+   * which the client cannot tell from a quiet topic (it would never reconnect).
+   */
   async #deliverRemote(clientId: string, frames: { event: string; data: unknown }[]): Promise<void> {
     try {
       const alive = await this.env.REALTIME_CLIENT.get(this.env.REALTIME_CLIENT.idFromName(clientId)).deliver(
@@ -300,7 +305,7 @@ export class RealtimeHub extends DurableObject<Cloudflare.Env> implements HubSoc
       );
       if (!alive) this.remote.delete(clientId);
     } catch {
-      this.remote.delete(clientId);
+      await this.#endRemote(clientId);
     }
   }
 }

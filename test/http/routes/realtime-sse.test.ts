@@ -43,10 +43,10 @@ class FrameReader {
     }
   }
 
-  /** Resolves when the server ends the stream. */
+  /** Resolves when the server ends the stream, cleanly or by failing it. */
   async ended(): Promise<true> {
     for (;;) {
-      const { done } = await this.#reader.read();
+      const { done } = await this.#reader.read().catch(() => ({ done: true }));
       if (done) return true;
     }
   }
@@ -176,17 +176,60 @@ describe("SSE auth", () => {
 });
 
 describe("SSE backpressure", () => {
-  it("drops a client that stops reading instead of stalling its hubs", async () => {
-    const { clientId } = await connect();
+  it("cuts a client that stops reading, and the client sees its stream end at once (the SDK then reconnects)", async () => {
+    const { clientId, frames } = await connect();
+    expect((await apiJson("POST", "/api/realtime", { clientId, subscriptions: ["posts/*"] })).status).toBe(
+      204,
+    );
     const stub = env.REALTIME_CLIENT.get(env.REALTIME_CLIENT.idFromName(clientId));
     const frame = {
       event: "posts/*",
       data: { action: "create", record: { id: "x", body: "y".repeat(10_000) } },
     };
     let alive = true;
-    for (let i = 0; i < 20 && alive; i++)
+    let calls = 0;
+    for (; calls < 100 && alive; calls++)
       alive = await stub.deliver(Array.from({ length: 100 }, () => frame));
     expect(alive).toBe(false);
+    // Cut at the byte budget (4 MiB queued, plus what the pipe to the client holds), not after unbounded buffering.
+    expect(calls).toBeLessThanOrEqual(8);
     expect(await stub.deliver([frame])).toBe(false);
+    // The reader learns now, without draining megabytes first: the stream fails or ends.
+    const seen = await Promise.race([
+      frames.ended().then(() => "ended"),
+      new Promise((resolve) => setTimeout(() => resolve("still open"), 5_000)),
+    ]);
+    expect(seen).toBe("ended");
+    // The client id is gone: its subscriptions cannot be set again (the SDK opens a new stream instead).
+    expect((await apiJson("POST", "/api/realtime", { clientId, subscriptions: ["posts/*"] })).status).toBe(
+      404,
+    );
+  });
+
+  it("keeps a healthy client that falls thousands of small frames behind during a burst, and delivers them all", async () => {
+    const { clientId, frames } = await connect();
+    expect((await apiJson("POST", "/api/realtime", { clientId, subscriptions: ["posts/*"] })).status).toBe(
+      204,
+    );
+    const stub = env.REALTIME_CLIENT.get(env.REALTIME_CLIENT.idFromName(clientId));
+    // 3,000 events, past the old 1,000-frame cut-off, delivered while the client reads nothing.
+    for (let call = 0; call < 30; call++) {
+      const burst = Array.from({ length: 100 }, (_, i) => ({
+        event: "posts/*",
+        data: { action: "update", record: { id: "burst", n: call * 100 + i } },
+      }));
+      expect(await stub.deliver(burst)).toBe(true);
+    }
+    for (let n = 0; n < 3_000; n++) {
+      const f = await frames.next();
+      expect(f.data).toEqual({ action: "update", record: { id: "burst", n } });
+    }
+    // Still subscribed at the hub: a real write reaches it afterwards.
+    const created = (await (
+      await apiJson("POST", "/api/collections/posts/records", { title: "after the burst", n: 1 })
+    ).json()) as { id: string };
+    const next = await frames.next();
+    expect(next.data).toMatchObject({ action: "create", record: { id: created.id } });
+    await frames.cancel();
   });
 });
