@@ -1,6 +1,7 @@
 /** Emailed-link flows: request/confirm verification and request/confirm password reset. */
 import { z } from "zod";
 import type { AuthCollection } from "../../collections/collection";
+import { randomToken } from "../../lib/bytes";
 import { badRequest, type ErrorData } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { parseInput } from "../../lib/parse-input";
@@ -109,13 +110,27 @@ export async function requestVerification(deps: AuthFlowDeps, collectionIdOrName
   );
 }
 
-/** `confirm-verification`: marks the record verified. */
+/**
+ * `confirm-verification`: marks the record verified. When the collection has password sign-in off, the first
+ * proof of the address also drops the unproven password, re-keys and ends every session (issue 13, finding 14).
+ */
 export async function confirmVerification(deps: AuthFlowDeps, collectionIdOrName: string, input: unknown) {
   const collection = await findAuthCollection(deps, collectionIdOrName);
   const { token } = parseInput(tokenSchema, input ?? {});
   const { row } = await resolveEmailToken(deps, collection, token, "verification");
   if (row.verified === 1 || row.verified === true) return;
-  await updateAuthRow(deps, collection, row.id, { verified: true });
+  if (collection.passwordAuth.enabled) {
+    // The ordinary sign-up → verify → sign-in flow: the password was just chosen by whoever holds the mailbox
+    // in the common case, so it is kept (as PocketBase keeps it). SECURITY.md names the gap this leaves.
+    await updateAuthRow(deps, collection, row.id, { verified: true });
+    return;
+  }
+  // Password sign-in is off, so nobody could have proved this password; it would start working for whoever
+  // set it (a squatter who pre-registered the address) the day password auth is turned on. As on OTP's first
+  // proof: an unusable random password, a new token key, and every session ended.
+  const password = await hashPassword(randomToken());
+  await updateAuthRow(deps, collection, row.id, { verified: true, password, rekey: true });
+  await endAllSessions(deps, { collectionId: collection.id, userId: row.id });
 }
 
 /** `request-password-reset`: emails a reset link when the account exists. Always 204-worthy. */

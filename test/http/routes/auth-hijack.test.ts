@@ -70,6 +70,67 @@ describe("pre-registered unverified account, then the owner signs in with OTP", 
   });
 });
 
+/** The token in the last dev-outbox mail to `to` (links end in `/<action>/<token>`). */
+function lastTokenTo(to: string): string {
+  const mail = readDevOutbox()
+    .filter((m) => m.to === to)
+    .at(-1);
+  const match = /\/auth\/confirm-[a-z-]+\/([^\s"<]+)/.exec(mail?.text ?? "");
+  return decodeURIComponent(match?.[1] ?? "");
+}
+
+/** Turns password sign-in on or off for `users` (as a superuser). */
+async function passwordAuth(enabled: boolean): Promise<void> {
+  const su = (await signIn("hijack-admin@example.com", "_superusers")).token;
+  const res = await authed(su, "/api/collections/users", {
+    method: "PATCH",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ passwordAuth: { enabled } }),
+  });
+  expect(res.status).toBe(200);
+}
+
+describe("pre-registered unverified account, then the owner clicks a verification link", () => {
+  it("with password sign-in off, the squatter's password never starts working and their sessions end", async () => {
+    await signUp("link-victim@example.com");
+    const squatter = await signIn("link-victim@example.com");
+    await passwordAuth(false);
+    try {
+      clearDevOutbox();
+      expect((await post("request-verification", { email: "link-victim@example.com" })).status).toBe(204);
+      const confirmed = await post("confirm-verification", { token: lastTokenTo("link-victim@example.com") });
+      expect(confirmed.status).toBe(204);
+      expect((await authed(squatter.token, "/api/sessions")).status).toBe(401);
+      expect((await apiJson("POST", "/api/collections/users/auth-refresh", squatter)).status).toBe(401);
+    } finally {
+      await passwordAuth(true);
+    }
+    // Turning password sign-in back on does not revive the password nobody proved.
+    const again = await post("auth-with-password", {
+      identity: "link-victim@example.com",
+      password: PASSWORD,
+    });
+    expect(again.status).toBe(400);
+  });
+
+  it("with password sign-in on, the ordinary sign-up → verify → sign-in flow keeps its password and session", async () => {
+    await signUp("link-owner@example.com");
+    const owner = await signIn("link-owner@example.com");
+    clearDevOutbox();
+    expect((await post("request-verification", { email: "link-owner@example.com" })).status).toBe(204);
+    expect(
+      (await post("confirm-verification", { token: lastTokenTo("link-owner@example.com") })).status,
+    ).toBe(204);
+    expect((await authed(owner.token, "/api/sessions")).status).toBe(200);
+    const password = await post("auth-with-password", {
+      identity: "link-owner@example.com",
+      password: PASSWORD,
+    });
+    expect(password.status).toBe(200);
+    expect(((await password.json()) as Json).record.verified).toBe(true);
+  });
+});
+
 describe("request-* do the same work whether the account exists", () => {
   it("request-otp stores an OTP for unknown addresses too, which never signs in", async () => {
     await signUp("real-otp@example.com");
