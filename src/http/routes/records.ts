@@ -20,6 +20,7 @@ export function recordRoutes(app: Hono<AppEnv>, options: RecordRouteOptions, rea
   app.get(BASE, async (c) => {
     const name = c.req.param("collection");
     const params = parseListParams(c.req.query());
+    c.set("projected", true);
     return serveRead(c, readCache, recordDeps(c, options), name, { kind: "list", params }, async (deps) => {
       const body = (await listRecords(deps, name, params)) as unknown as Loaded["body"];
       // The list's ETag hashes its body, so any change to any item or to the totals changes it.
@@ -30,6 +31,7 @@ export function recordRoutes(app: Hono<AppEnv>, options: RecordRouteOptions, rea
   app.get(`${BASE}/:id`, async (c) => {
     const [name, id] = [c.req.param("collection"), c.req.param("id")];
     const params = parseViewParams(c.req.query());
+    c.set("projected", true);
     return serveRead(
       c,
       readCache,
@@ -45,6 +47,7 @@ export function recordRoutes(app: Hono<AppEnv>, options: RecordRouteOptions, rea
 
   app.post(BASE, async (c) => {
     const params = parseViewParams(c.req.query());
+    c.set("projected", true);
     const body = await readRecordBody(c);
     await throttleRecordWrite(c, options.store, { collection: c.req.param("collection"), body });
     const result = await createRecord(recordDeps(c, options, body), c.req.param("collection"), body, params);
@@ -54,6 +57,7 @@ export function recordRoutes(app: Hono<AppEnv>, options: RecordRouteOptions, rea
 
   app.patch(`${BASE}/:id`, async (c) => {
     const params = parseViewParams(c.req.query());
+    c.set("projected", true);
     const body = await readRecordBody(c);
     const [collection, id] = [c.req.param("collection"), c.req.param("id")];
     await throttleRecordWrite(c, options.store, { collection, id, body });
