@@ -123,6 +123,11 @@ async function verifyBcrypt(password: string, stored: string, cost: number): Pro
   return { ok, needsRehash: ok };
 }
 
+/** True when `stored` is a hash {@link verifyPassword} can check (PBKDF2 as Edgebase writes it, or bcrypt). */
+export function isPasswordHash(stored: string): boolean {
+  return parseHash(stored) !== undefined || BCRYPT_HASH.test(stored);
+}
+
 const DUMMY_SALT = new Uint8Array(PASSWORD_SALT_BYTES);
 
 /**

@@ -1,13 +1,16 @@
 /** Records routes: list, view, create, update, delete under /api/collections/{c}/records. */
 import type { Hono } from "hono";
+import { isPasswordHash } from "../../auth/password";
 import { createRecord } from "../../records/create";
 import { deleteRecord } from "../../records/delete";
+import { importRecords } from "../../records/import-records";
 import { listRecords } from "../../records/list";
 import { parseListParams, parseViewParams } from "../../records/query-params";
 import { hashEtag } from "../../records/record-json";
 import { updateRecord } from "../../records/update";
 import { viewRecord } from "../../records/view";
 import { throttleRecordWrite } from "../auth-throttles";
+import { readJsonObject } from "../body";
 import type { AppEnv } from "../context";
 import { type Loaded, type ReadCache, serveRead } from "../read-cache";
 import { readRecordBody } from "../record-body";
@@ -53,6 +56,13 @@ export function recordRoutes(app: Hono<AppEnv>, options: RecordRouteOptions, rea
     const result = await createRecord(recordDeps(c, options, body), c.req.param("collection"), body, params);
     c.header("ETag", result.etag);
     return c.json(result.record as object, 200);
+  });
+
+  // Superusers only: `edgebase import pocketbase` upserts records (ids, timestamps, password hashes) here.
+  app.post(`${BASE}/import`, async (c) => {
+    const body = await readJsonObject(c);
+    const deps = { ...recordDeps(c, options), isPasswordHash };
+    return c.json(await importRecords(deps, c.req.param("collection"), body));
   });
 
   app.patch(`${BASE}/:id`, async (c) => {
