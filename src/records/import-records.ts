@@ -89,7 +89,8 @@ function same(a: Row, stored: Record<string, unknown>): boolean {
 
 /**
  * Upserts `input.records` into collection `idOrName` by id: new ids are inserted, changed records updated,
- * identical ones left alone (so re-running an import changes nothing). Rules, relation checks and hooks of
+ * identical ones left alone (so re-running an import changes nothing); an existing auth record keeps its
+ * password hash and tokenKey. Rules, relation checks and hooks of
  * client writes do not apply (the source already enforced them; relations may point at records of a later
  * chunk); values are validated per field and unique indexes still hold. Commits through the records plan
  * runner (schema guard, constraint errors as 400s) and emits create/update events, so caches and realtime
@@ -127,6 +128,8 @@ export async function importRecords(
   const result: ImportRecordsResult = { created: 0, updated: 0, unchanged: 0 };
   rows.forEach((row, i) => {
     const old = stored.get(ids[i] as string);
+    // An existing account keeps its credentials: a re-run never undoes a re-hash or a password changed since.
+    if (old && isAuth) for (const secret of ["password", "tokenKey"]) row.delete(secret);
     const values = names.map((n) => row.get(n) ?? null);
     const record = decodeRow(collection, Object.fromEntries(row));
     if (old && same(row, old)) {
@@ -134,7 +137,7 @@ export async function importRecords(
       return;
     }
     if (old) {
-      const sets = names.filter((n) => n !== "id");
+      const sets = names.filter((n) => n !== "id" && row.has(n));
       statements.push(
         deps.db
           .prepare(`UPDATE ${table} SET ${sets.map((n) => `${quoteIdent(n)} = ?`).join(", ")} WHERE id = ?`)

@@ -71,6 +71,22 @@ describe("records import", () => {
       .first<{ password: string }>();
     expect(after?.password).toMatch(/^pbkdf2_sha256\$/);
     expect((await signIn("migrated@import.test", "users", OLD_PASSWORD)).record.id).toBe("pbuser000000001");
+    // Re-running the import never puts the bcrypt hash (or an old tokenKey) back over the upgraded one.
+    const again = await importInto("users", [
+      {
+        id: "pbuser000000001",
+        email: "migrated@import.test",
+        name: "Migrated",
+        verified: true,
+        password: bcrypt10,
+        tokenKey: "pb-token-key-0000000000000001",
+      },
+    ]);
+    expect(again.status).toBe(200);
+    const kept = await env.DB.prepare("SELECT password FROM users WHERE id = ?")
+      .bind("pbuser000000001")
+      .first<Json>();
+    expect(kept.password).toBe(after?.password);
     const wrong = await apiJson(
       "POST",
       "/api/collections/users/auth-with-password",
