@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/** The `edgebase` CLI: schema as code (pull, diff, push), typegen and superusers. Runs on Node, never in the Worker. */
+/** The `edgebase` CLI: schema as code (pull, diff, push), typegen, superusers and the PocketBase import. Runs on Node, never in the Worker. */
 import { Command, Option } from "commander";
 import { diff, pull, push } from "./commands/schema.mjs";
 import { createSuperuser, deleteSuperuser, updateSuperuser } from "./commands/superuser.mjs";
@@ -88,6 +88,21 @@ d1Options(
 d1Options(superuser.command("delete").description("delete a superuser").argument("<email>")).action(
   deleteSuperuser,
 );
+
+const importer = program.command("import").description("bring an existing app's data into Edgebase");
+importer
+  .command("pocketbase")
+  .description(
+    "import a PocketBase pb_data directory (collections, records with ids, users with passwords, superusers) through the API; dry run unless --yes",
+  )
+  .argument("<pb_data>", "the PocketBase data directory (holds data.db)")
+  .addOption(remote())
+  .option("-y, --yes", "apply (without it, only print what would be done)")
+  .action(async (dir, options) => {
+    // Loaded on use: it pulls in node:sqlite, which other commands do not need.
+    const { importPocketBase } = await import("./commands/import-pocketbase.mjs");
+    await importPocketBase(dir, options);
+  });
 
 try {
   await program.parseAsync();

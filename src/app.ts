@@ -21,6 +21,7 @@ import { type Authenticate, authenticate } from "./http/middleware/authenticate"
 import { bodyLimit, DEFAULT_BODY_LIMIT } from "./http/middleware/body-limit";
 import { d1Session } from "./http/middleware/d1-session";
 import { edgebaseVersion } from "./http/middleware/edgebase-version";
+import { pickFields } from "./http/middleware/pick-fields";
 import { requestContext } from "./http/middleware/request-context";
 import { superuserBootstrap } from "./http/middleware/superuser-bootstrap";
 import { onError, onNotFound } from "./http/on-error";
@@ -105,6 +106,7 @@ export function createEdgebase(options: EdgebaseOptions = {}): Hono<AppEnv> {
   app.use("*", edgebaseVersion());
   if (options.cors !== false) app.use("*", cors(options.cors ?? DEFAULT_CORS));
   app.use("*", bodyLimit(options.bodyLimit ?? DEFAULT_BODY_LIMIT));
+  app.use("*", pickFields());
   app.use("*", d1Session());
   // One collection store per app, so one per isolate for the Worker: definitions are cached across requests.
   const collectionStore = new CollectionStore(options.collectionStore);

@@ -1,4 +1,7 @@
-/** Password hashing (PBKDF2-HMAC-SHA256 via WebCrypto), verification with rehash detection, and the length policy. */
+/**
+ * Password hashing (PBKDF2-HMAC-SHA256 via WebCrypto), verification with rehash detection (PocketBase's bcrypt
+ * hashes included, imported by `edgebase import pocketbase`), and the length policy.
+ */
 
 import { fromBase64, randomBytes, timingSafeEqual, toBase64, utf8 } from "../lib/bytes";
 import type { FieldError } from "../lib/errors";
@@ -20,6 +23,16 @@ export const PASSWORD_MIN_LENGTH = 8;
 export const PASSWORD_MAX_LENGTH = 256;
 /** A collection's configured maximum may not go below this, so passphrases always fit. */
 export const PASSWORD_MAX_LENGTH_FLOOR = 64;
+
+/** bcrypt hashes as PocketBase stores them (`$2a$10$…`; Go writes `$2a$`, other tools `$2b$` / `$2y$`). */
+const BCRYPT_HASH = /^\$2[aby]\$(\d{2})\$[./A-Za-z0-9]{53}$/;
+/**
+ * Highest bcrypt cost verified. PocketBase's default is 10 (≈60-90 ms of CPU in bcryptjs on V8, see README);
+ * each step doubles it, so a hash above 12 would exceed a Worker's CPU budget and is treated as unusable.
+ */
+export const BCRYPT_MAX_COST = 12;
+/** bcrypt reads at most 72 bytes; a longer password could match on its prefix alone, so it never matches. */
+const BCRYPT_MAX_BYTES = 72;
 
 /** Outcome of {@link verifyPassword}. */
 export interface PasswordCheck {
@@ -72,6 +85,8 @@ export async function hashPassword(password: string): Promise<string> {
  * (and still costs one full derivation, so it is not a timing oracle either).
  */
 export async function verifyPassword(password: string, stored: string): Promise<PasswordCheck> {
+  const bcrypt = BCRYPT_HASH.exec(stored);
+  if (bcrypt) return verifyBcrypt(password, stored, Number(bcrypt[1]));
   const parsed = parseHash(stored);
   // Longer than any password the policy lets anyone set: it cannot match, and is never hashed in full.
   const tooLong = typeof password !== "string" || password.length > PASSWORD_MAX_LENGTH * 2;
@@ -86,6 +101,31 @@ export async function verifyPassword(password: string, stored: string): Promise<
     parsed.salt.length !== PASSWORD_SALT_BYTES ||
     parsed.hash.length !== PASSWORD_HASH_BYTES;
   return { ok, needsRehash: ok && outdated };
+}
+
+/**
+ * Checks a bcrypt hash (an imported PocketBase user who has not signed in since). A match always reports
+ * `needsRehash`, so the first sign-in replaces it with PBKDF2 and the bcrypt cost is paid once per user.
+ */
+async function verifyBcrypt(password: string, stored: string, cost: number): Promise<PasswordCheck> {
+  const usable =
+    typeof password === "string" &&
+    cost >= 4 &&
+    cost <= BCRYPT_MAX_COST &&
+    utf8(password).length <= BCRYPT_MAX_BYTES;
+  if (!usable) {
+    await dummyVerify("");
+    return { ok: false, needsRehash: false };
+  }
+  // Loaded on first use: only deployments with imported users ever run it.
+  const { compare } = await import("bcryptjs");
+  const ok = await compare(password, stored);
+  return { ok, needsRehash: ok };
+}
+
+/** True when `stored` is a hash {@link verifyPassword} can check (PBKDF2 as Edgebase writes it, or bcrypt). */
+export function isPasswordHash(stored: string): boolean {
+  return parseHash(stored) !== undefined || BCRYPT_HASH.test(stored);
 }
 
 const DUMMY_SALT = new Uint8Array(PASSWORD_SALT_BYTES);

@@ -13,7 +13,7 @@ import {
   valueFromAST,
 } from "graphql";
 import { ApiError } from "../lib/errors";
-import { DEFAULT_PER_PAGE } from "../records/query-params";
+import { DEFAULT_PER_PAGE, MAX_PER_PAGE } from "../records/query-params";
 import { type GraphqlLimits, INTROSPECTION_MIN_DEPTH } from "./limits";
 import type { CostKind } from "./record-types";
 import { type Budget, fieldNodes } from "./selection";
@@ -149,8 +149,8 @@ function perPageOf(node: FieldNode, variables: Record<string, unknown>): number 
   const arg = node.arguments?.find((a) => a.name.value === "perPage");
   if (!arg) return DEFAULT_PER_PAGE;
   const value = valueFromAST(arg.value, GraphQLInt, variables);
-  // An invalid or missing value fails in the records engine's parser; here it must only not look cheap.
-  return typeof value === "number" && value > 0 ? value : DEFAULT_PER_PAGE;
+  // The records engine's parser clamps the value the same way; here it must only not look cheap.
+  return typeof value === "number" && value > 0 ? Math.min(value, MAX_PER_PAGE) : DEFAULT_PER_PAGE;
 }
 
 /** Throws when the operation's cost is over the budget. */

@@ -19,6 +19,8 @@ export interface AppVariables {
   d1: D1DatabaseSession;
   /** This request's D1 sessions: `primary()` for checks that must see the latest state (uniqueness, auth). */
   sessions: RequestSessions;
+  /** Set by routes that applied `?fields=` themselves (records), so the generic picker leaves them alone. */
+  projected?: boolean;
 }
 
 /** Hono's `Env` type parameter for the Edgebase app. */

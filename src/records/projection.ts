@@ -55,3 +55,20 @@ function withExcerpt(value: unknown, excerpt: Node["excerpt"]): unknown {
   if (!excerpt || typeof value !== "string") return value;
   return toExcerpt(value, excerpt.length, excerpt.ellipsis);
 }
+
+/** True for a paged list body (`{page, perPage, totalItems, totalPages, items}`), whose items are picked. */
+function isListResult(value: unknown): value is Record<string, unknown> & { items: unknown[] } {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return false;
+  const v = value as Record<string, unknown>;
+  return Array.isArray(v.items) && "page" in v && "perPage" in v;
+}
+
+/**
+ * `?fields=` on any JSON response, as PocketBase's generic picker: a paged list keeps its paging keys and picks
+ * each item; any other body (an auth response's `{token, record}`, a collection, an array) is picked as a whole.
+ */
+export function pickResponse(body: unknown, entries: readonly FieldsEntry[]): unknown {
+  const tree = fieldsTree(entries);
+  if (isListResult(body)) return { ...body, items: projectFields(body.items, tree) };
+  return projectFields(body, tree);
+}

@@ -78,21 +78,28 @@ const rawListSchema = z.object({
   cursor: z.string().max(2048, { error: "cursor is too long." }).optional(),
 });
 
-function parseInteger(
-  param: string,
-  raw: string | undefined,
-  fallback: number,
-  min: number,
-  max: number,
-): number {
-  if (raw === undefined || raw === "") return fallback;
-  if (!/^\d{1,10}$/.test(raw)) invalid(param, `${param} must be a whole number.`);
-  const value = Number(raw);
-  if (value < min)
-    invalid(param, `${param} must be at least ${min}.`, "validation_min_greater_equal_than_required");
-  if (value > max)
-    invalid(param, `${param} must be at most ${max}.`, "validation_max_less_equal_than_required");
-  return value;
+/** A whole number (a sign allowed, as Go's Atoi does), or the fallback when absent; other text is a 400. */
+function parseWhole(param: string, raw: string | undefined): number | undefined {
+  if (raw === undefined || raw === "") return undefined;
+  if (!/^[-+]?\d{1,10}$/.test(raw)) invalid(param, `${param} must be a whole number.`);
+  return Number(raw);
+}
+
+/**
+ * `page`: below 1 is clamped to 1, as PocketBase does. Above {@link MAX_PAGE} stays a 400 (an Edgebase limit:
+ * an OFFSET that deep scans the table on every request; deep paging uses `cursor`).
+ */
+function parsePage(raw: string | undefined): number {
+  const value = parseWhole("page", raw) ?? 1;
+  if (value > MAX_PAGE)
+    invalid("page", `page must be at most ${MAX_PAGE}.`, "validation_max_less_equal_than_required");
+  return Math.max(1, value);
+}
+
+/** `perPage`: below 1 is the default and above the maximum is the maximum, as PocketBase does. */
+function parsePerPage(raw: string | undefined): number {
+  const value = parseWhole("perPage", raw) ?? DEFAULT_PER_PAGE;
+  return value < 1 ? DEFAULT_PER_PAGE : Math.min(value, MAX_PER_PAGE);
 }
 
 function parseBool(param: string, raw: string | undefined): boolean {
@@ -187,8 +194,8 @@ export function parseListParams(query: Record<string, string | undefined>): List
     invalid("cursor", "cursor and page cannot be combined.");
   }
   return {
-    page: parseInteger("page", q.page, 1, 1, MAX_PAGE),
-    perPage: parseInteger("perPage", q.perPage, DEFAULT_PER_PAGE, 1, MAX_PER_PAGE),
+    page: parsePage(q.page),
+    perPage: parsePerPage(q.perPage),
     sort: parseSort(q.sort),
     filter: q.filter?.trim() ?? "",
     expand: parseExpand(q.expand),

@@ -40,14 +40,12 @@ export async function withReplan<T>(
 }
 
 /**
- * True when `error` may come from a stale snapshot (D1 refusing an unknown column or table, or a 400 naming an
- * unknown field that another isolate added) and the schema version moved since `version`.
+ * True when `error` may come from a stale snapshot (D1 refusing an unknown column or table) and the schema
+ * version moved since `version`.
  */
 async function schemaMoved(deps: Pick<RecordDeps, "db" | "store">, error: unknown, version: string) {
   const suspicious =
-    error instanceof ApiError
-      ? error.status === 400 && Object.values(error.data).some((e) => e?.code === "validation_unknown_field")
-      : error instanceof Error && SCHEMA_MISMATCH.test(error.message);
+    !(error instanceof ApiError) && error instanceof Error && SCHEMA_MISMATCH.test(error.message);
   return suspicious && (await deps.store.load(deps.db)).version !== version;
 }
 

@@ -29,7 +29,7 @@ export type ColumnValue = { value: SqlValue } | { increment: number } | { list: 
 export interface WriteRequest {
   /** Per field name: the plain value (when sent), the increment, and the list modifiers in order. */
   fields: Map<string, PendingField>;
-  /** Field errors found in the keys alone (unknown fields, hidden fields, refused modifiers). */
+  /** Field errors found in the keys alone (refused modifiers, a `verified` a non-manager may not set). */
   errors: ErrorData;
   /** A non-manager's `verified` value and a sent `id`: checked against the stored row. */
   readonly: { verified?: unknown; id?: unknown };
@@ -71,8 +71,8 @@ export function assertValid(values: Pick<WriteValues, "errors">): void {
 }
 
 /**
- * Reads a create or update body's keys: unknown keys, system and autodate fields, hidden fields
- * (non-superusers), secrets and modifiers on fields that take none are refused or ignored as PocketBase does;
+ * Reads a create or update body's keys: unknown keys, autodate fields, hidden fields and tokenKey
+ * (non-superusers) are ignored as PocketBase does; modifiers on fields that take none are refused;
  * `manager` (the auth collection's manageRule matched) may change `verified`. Nothing here reads the stored row.
  */
 export function collectWrites(
@@ -89,10 +89,9 @@ export function collectWrites(
   for (const [key, raw] of Object.entries(body)) {
     if (IGNORED_KEYS.has(key) || (isAuth && AUTH_EXTRA_KEYS.has(key))) continue;
     const target = key.length <= MAX_KEY_LENGTH ? parseKey(collection, key) : undefined;
-    if (!target) {
-      errors[key.slice(0, MAX_KEY_LENGTH)] = { code: "validation_unknown_field", message: "Unknown field." };
-      continue;
-    }
+    // Keys naming no field are ignored, as PocketBase does (apps send records back with UI properties). A key
+    // that a newer schema knows is not lost: the batch's schema guard re-plans a write from a stale snapshot.
+    if (!target) continue;
     if (!("field" in target)) {
       errors[key] = target;
       continue;
@@ -103,17 +102,10 @@ export function collectWrites(
       request.readonly.id = raw;
       continue;
     }
-    if (isAuth && field.name === "tokenKey" && !superuser) {
-      errors.tokenKey = { code: "validation_readonly", message: "Cannot be set." };
-      continue;
-    }
-    if (field.hidden && !superuser && !(isAuth && field.name === "password")) {
-      errors[field.name] = {
-        code: "validation_hidden_field",
-        message: "Only superusers can set this field.",
-      };
-      continue;
-    }
+    // Hidden fields (and tokenKey) sent by non-superusers are dropped, as PocketBase does: a client cannot
+    // tell them from unknown keys, so refusing them would only reveal that they exist.
+    if (isAuth && field.name === "tokenKey" && !superuser) continue;
+    if (field.hidden && !superuser && !(isAuth && field.name === "password")) continue;
     if (isAuth && field.name === "verified" && !superuser && !manager) {
       if (creating) checkVerified(raw, false, errors);
       else request.readonly.verified = raw;

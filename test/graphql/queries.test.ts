@@ -66,9 +66,10 @@ describe("list queries", () => {
     expect(errors[0]?.message).toBe(restBody.message);
   });
 
-  it("perPage over the maximum is refused by the same parser as REST", async () => {
-    const { errors } = await gql(null, "{ posts(perPage: 1001) { totalItems } }");
-    expect(errors[0]?.extensions.data.perPage.code).toBe("validation_max_less_equal_than_required");
+  it("perPage over the maximum is clamped by the same parser as REST", async () => {
+    const { data, errors } = await gql(null, "{ posts(perPage: 1001, page: 0) { page perPage } }");
+    expect(errors).toEqual([]);
+    expect(data.posts).toEqual({ page: 1, perPage: 1000 });
   });
 });
 

@@ -56,18 +56,23 @@ describe("parseListParams", () => {
   });
 
   it.each([
-    ["page", "0"],
-    ["page", "-1"],
     ["page", "1.5"],
     ["page", "abc"],
     ["page", "99999999999"],
-    ["perPage", "0"],
-    ["perPage", String(MAX_PER_PAGE + 1)],
     ["perPage", "1e3"],
     ["skipTotal", "yes"],
     ["sort", "x".repeat(5000)],
   ])("rejects %s=%s with a 400 naming it", (param, value) => {
     expect400(() => parseListParams({ [param]: value }), param);
+  });
+
+  it("clamps page below 1 and perPage out of range, as PocketBase does", () => {
+    expect(parseListParams({ page: "0" }).page).toBe(1);
+    expect(parseListParams({ page: "-3" }).page).toBe(1);
+    expect(parseListParams({ perPage: "0" }).perPage).toBe(DEFAULT_PER_PAGE);
+    expect(parseListParams({ perPage: "-5" }).perPage).toBe(DEFAULT_PER_PAGE);
+    expect(parseListParams({ perPage: String(MAX_PER_PAGE + 1) }).perPage).toBe(MAX_PER_PAGE);
+    expect(parseListParams({ perPage: "9999999999" }).perPage).toBe(MAX_PER_PAGE);
   });
 
   it("accepts the maximum perPage", () => {

@@ -51,11 +51,15 @@ describe("prepareValues", () => {
     });
   });
 
-  it("refuses unknown keys, hidden fields and invalid values, naming each", () => {
+  it("refuses invalid values, naming each; ignores unknown keys and (non-superusers) hidden fields", () => {
     const data = errorsOf(() =>
       prepareValues(deps(), posts, { title: "toolong", nope: 1, secret: "x", "n+": "z" }),
     );
-    expect(Object.keys(data).sort()).toEqual(["n+", "nope", "secret", "title"]);
+    expect(Object.keys(data).sort()).toEqual(["n+", "title"]);
+    const ignored = prepareValues(deps(), posts, { title: "ok", nope: 1, "nope+": 2, secret: "x" });
+    expect(ignored.errors).toEqual({});
+    expect(ignored.columns.get("secret")).toEqual({ value: "" });
+    expect(ignored.columns.has("nope")).toBe(false);
     expect(prepareValues(deps(true), posts, { secret: "x" }).columns.get("secret")).toEqual({ value: "x" });
   });
 

@@ -1,6 +1,6 @@
 /** `auth-with-password`: throttled, enumeration-safe password sign-in that starts a session. */
 import { z } from "zod";
-import { badRequest } from "../../lib/errors";
+import { badRequest, forbidden } from "../../lib/errors";
 import { parseInput } from "../../lib/parse-input";
 import type { ViewParams } from "../../records/query-params";
 import { dummyVerify, hashPassword, verifyPassword } from "../password";
@@ -35,7 +35,7 @@ export async function authWithPassword(
 ): Promise<AuthResponse> {
   const collection = await findAuthCollection(deps, collectionIdOrName);
   if (!collection.passwordAuth.enabled) {
-    throw badRequest("The collection is not configured to allow password authentication.");
+    throw forbidden("The collection is not configured to allow password authentication.");
   }
   const body = parseInput(passwordSignInSchema, input ?? {});
   const limits = AUTH_RATE_LIMITS;

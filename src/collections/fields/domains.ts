@@ -4,10 +4,17 @@ import { z } from "zod";
 /** At most this many domains per list. */
 const MAX_DOMAINS = 100;
 
+// PocketBase exports an unset list as `null`: read it as empty, so its collections JSON imports unchanged.
+const domainList = z
+  .array(z.string().min(1).max(255))
+  .max(MAX_DOMAINS)
+  .nullish()
+  .transform((list) => list ?? []);
+
 /** The `exceptDomains`/`onlyDomains` options (at most one of them may be non-empty). */
 export const domainListsShape = {
-  exceptDomains: z.array(z.string().min(1).max(255)).max(MAX_DOMAINS).default([]),
-  onlyDomains: z.array(z.string().min(1).max(255)).max(MAX_DOMAINS).default([]),
+  exceptDomains: domainList,
+  onlyDomains: domainList,
 };
 
 /** True when `domain` passes the lists (case-insensitive exact match, as PocketBase compares). */

@@ -12,10 +12,15 @@ import { impersonate } from "../../auth/flows/impersonate";
 import { authWithOtp, requestOtp } from "../../auth/flows/otp-sign-in";
 import { authWithPassword } from "../../auth/flows/password-sign-in";
 import { authRefresh } from "../../auth/flows/refresh";
-import { parseViewParams } from "../../records/query-params";
+import { parseViewParams, type ViewParams } from "../../records/query-params";
 import { type AuthRouteOptions, authDeps } from "../auth-deps";
 import type { AppEnv } from "../context";
 import { readRecordBody } from "../record-body";
+
+/** `expand` applies to the record; `fields` applies to the whole response (the generic picker), as PocketBase. */
+function recordParams(query: Record<string, string>): ViewParams {
+  return { ...parseViewParams(query), fields: null };
+}
 
 const BASE = "/api/collections/:collection";
 
@@ -35,13 +40,13 @@ export function authRoutes(app: Hono<AppEnv>, options: AuthRouteOptions): void {
 
   app.post(`${BASE}/auth-with-password`, async (c) => {
     const body = await readRecordBody(c);
-    const params = parseViewParams(c.req.query());
+    const params = recordParams(c.req.query());
     return c.json(await authWithPassword(authDeps(c, options), c.req.param("collection"), body, params));
   });
 
   app.post(`${BASE}/auth-refresh`, async (c) => {
     const body = await readRecordBody(c);
-    const params = parseViewParams(c.req.query());
+    const params = recordParams(c.req.query());
     const deps = authDeps(c, options);
     return c.json(await authRefresh(deps, c.req.param("collection"), body, params, c.var.authToken ?? null));
   });
@@ -60,13 +65,13 @@ export function authRoutes(app: Hono<AppEnv>, options: AuthRouteOptions): void {
 
   app.post(`${BASE}/auth-with-otp`, async (c) => {
     const body = await readRecordBody(c);
-    const params = parseViewParams(c.req.query());
+    const params = recordParams(c.req.query());
     return c.json(await authWithOtp(authDeps(c, options), c.req.param("collection"), body, params));
   });
 
   app.post(`${BASE}/impersonate/:id`, async (c) => {
     const body = await readRecordBody(c);
-    const params = parseViewParams(c.req.query());
+    const params = recordParams(c.req.query());
     const deps = authDeps(c, options);
     return c.json(await impersonate(deps, c.req.param("collection"), c.req.param("id"), body, params));
   });

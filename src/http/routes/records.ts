@@ -1,13 +1,16 @@
 /** Records routes: list, view, create, update, delete under /api/collections/{c}/records. */
 import type { Hono } from "hono";
+import { isPasswordHash } from "../../auth/password";
 import { createRecord } from "../../records/create";
 import { deleteRecord } from "../../records/delete";
+import { importRecords } from "../../records/import-records";
 import { listRecords } from "../../records/list";
 import { parseListParams, parseViewParams } from "../../records/query-params";
 import { hashEtag } from "../../records/record-json";
 import { updateRecord } from "../../records/update";
 import { viewRecord } from "../../records/view";
 import { throttleRecordWrite } from "../auth-throttles";
+import { readJsonObject } from "../body";
 import type { AppEnv } from "../context";
 import { type Loaded, type ReadCache, serveRead } from "../read-cache";
 import { readRecordBody } from "../record-body";
@@ -20,6 +23,7 @@ export function recordRoutes(app: Hono<AppEnv>, options: RecordRouteOptions, rea
   app.get(BASE, async (c) => {
     const name = c.req.param("collection");
     const params = parseListParams(c.req.query());
+    c.set("projected", true);
     return serveRead(c, readCache, recordDeps(c, options), name, { kind: "list", params }, async (deps) => {
       const body = (await listRecords(deps, name, params)) as unknown as Loaded["body"];
       // The list's ETag hashes its body, so any change to any item or to the totals changes it.
@@ -30,6 +34,7 @@ export function recordRoutes(app: Hono<AppEnv>, options: RecordRouteOptions, rea
   app.get(`${BASE}/:id`, async (c) => {
     const [name, id] = [c.req.param("collection"), c.req.param("id")];
     const params = parseViewParams(c.req.query());
+    c.set("projected", true);
     return serveRead(
       c,
       readCache,
@@ -45,6 +50,7 @@ export function recordRoutes(app: Hono<AppEnv>, options: RecordRouteOptions, rea
 
   app.post(BASE, async (c) => {
     const params = parseViewParams(c.req.query());
+    c.set("projected", true);
     const body = await readRecordBody(c);
     await throttleRecordWrite(c, options.store, { collection: c.req.param("collection"), body });
     const result = await createRecord(recordDeps(c, options, body), c.req.param("collection"), body, params);
@@ -52,8 +58,16 @@ export function recordRoutes(app: Hono<AppEnv>, options: RecordRouteOptions, rea
     return c.json(result.record as object, 200);
   });
 
+  // Superusers only: `edgebase import pocketbase` upserts records (ids, timestamps, password hashes) here.
+  app.post(`${BASE}/import`, async (c) => {
+    const body = await readJsonObject(c);
+    const deps = { ...recordDeps(c, options), isPasswordHash };
+    return c.json(await importRecords(deps, c.req.param("collection"), body));
+  });
+
   app.patch(`${BASE}/:id`, async (c) => {
     const params = parseViewParams(c.req.query());
+    c.set("projected", true);
     const body = await readRecordBody(c);
     const [collection, id] = [c.req.param("collection"), c.req.param("id")];
     await throttleRecordWrite(c, options.store, { collection, id, body });

@@ -177,11 +177,16 @@ describe("sort, page, perPage, skipTotal", () => {
     expect(titles(skip.body)).toEqual(["Alpha", "Beta draft"]);
   });
 
-  it("bad page parameters are 400", async () => {
-    for (const q of ["?perPage=5000", "?page=0", "?page=abc", "?skipTotal=maybe"]) {
+  it("bad page parameters are 400; out-of-range ones are clamped as PocketBase does", async () => {
+    for (const q of ["?page=abc", "?perPage=1.5", "?skipTotal=maybe", "?page=99999999999"]) {
       const res = await list(null, q);
       expect(res.status, q).toBe(400);
     }
+    const clamped = await list(SUPERUSER, "?sort=title&page=0&perPage=5000");
+    expect(clamped.status).toBe(200);
+    expect(clamped.body).toMatchObject({ page: 1, perPage: 1000, totalItems: 3 });
+    const zero = await list(SUPERUSER, "?perPage=0&page=-2");
+    expect(zero.body).toMatchObject({ page: 1, perPage: 30 });
   });
 });
 
