@@ -6,7 +6,7 @@ import { badRequest, type ErrorData, internalError } from "../lib/errors";
 import type { FileBucket } from "../storage/bucket";
 import { storedFileName } from "../storage/file-names";
 import { fileKey } from "../storage/keys";
-import { declaredType, effectiveType, SNIFF_BYTES, sniffType } from "../storage/mime";
+import { declaredType, effectiveType, isMagicType, SNIFF_BYTES, sniffType } from "../storage/mime";
 import { parseKey } from "./modifiers";
 import type { WriteValues } from "./write-values";
 
@@ -49,7 +49,9 @@ async function checkFile(field: FileField, file: Blob): Promise<{ type: string }
   const type = effectiveType(sniffType(head), declared);
   if (field.mimeTypes.length > 0) {
     const allowed = new Set(field.mimeTypes.map((t) => t.toLowerCase()));
-    if (!allowed.has(type) || (declared !== "" && !allowed.has(declared))) {
+    // A declared type the bytes contradict (a script sent as image/png) is refused, not re-labelled.
+    const lies = declared !== "" && isMagicType(declared) && declared !== type;
+    if (lies || !allowed.has(type) || (declared !== "" && !allowed.has(declared))) {
       return {
         error: [
           "validation_invalid_mime_type",

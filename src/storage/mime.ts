@@ -32,6 +32,11 @@ const MAGIC: readonly [string, (b: Uint8Array) => boolean][] = [
 /** Types with a magic number: a file declared as one of them must carry it. */
 const MAGIC_TYPES = new Set(MAGIC.map(([type]) => type));
 
+/** True when `type` has a magic number this module checks (so bytes can prove or refute it). */
+export function isMagicType(type: string): boolean {
+  return MAGIC_TYPES.has(type);
+}
+
 /** Types a browser would run script in; served as attachments (see http/routes/files.ts). */
 export const ACTIVE_TYPES = new Set([
   "text/html",

@@ -206,6 +206,7 @@ describe("serving", () => {
     const asOwner = await fetchUrl(BASE + path, { headers: { "x-test-auth": JSON.stringify(OWNER) } });
     expect(asOwner.status).toBe(200);
     expect(asOwner.headers.get("cache-control")).toBe("private, no-store");
+    expect(await keysUnder(`${vault.id}/${rec.id}/`)).toEqual([`${vault.id}/${rec.id}/${rec.plain}`]);
   });
 });
 
