@@ -11,7 +11,8 @@ import { parseInput } from "../../lib/parse-input";
 import { canViewFile, findFileTarget } from "../../records/file-access";
 import { sweepOrphanFiles } from "../../records/file-sweep";
 import type { AuthRecord } from "../../rules/context";
-import { fileKey } from "../../storage/keys";
+import { fileKey, thumbKey } from "../../storage/keys";
+import { ensureThumb } from "../../storage/thumbnails";
 import { readJsonObject } from "../body";
 import type { AppEnv } from "../context";
 import { serveObject } from "../file-response";
@@ -90,10 +91,21 @@ export function fileRoutes(app: Hono<AppEnv>, options: FileRouteOptions): void {
     }
     const { collection } = target.ref;
     const open = !target.field.protected && collection.viewRule === "";
+    const original = fileKey(collection.id, target.recordId, target.filename);
+    // Only the field's listed sizes are made; any other `thumb` serves the original, as in PocketBase.
+    const size = c.req.query("thumb") ?? "";
+    const thumb = target.field.thumbs.includes(size)
+      ? await ensureThumb(
+          bucket,
+          original,
+          thumbKey(collection.id, target.recordId, target.filename, size),
+          size,
+        )
+      : undefined;
     return serveObject(
       bucket,
-      fileKey(collection.id, target.recordId, target.filename),
-      target.filename,
+      thumb ?? original,
+      thumb ? `${size}_${target.filename}` : target.filename,
       c.req.raw,
       {
         download: ["1", "true", "t"].includes(c.req.query("download") ?? ""),
