@@ -3,6 +3,8 @@ const layers = [
   "lib",
   "observability",
   "db",
+  // File objects on R2: keys, names, content sniffing. Knows no collections or records.
+  "storage",
   "rules",
   "collections",
   "records",

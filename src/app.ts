@@ -30,6 +30,7 @@ import { authRoutes } from "./http/routes/auth";
 import { batchRoutes } from "./http/routes/batch";
 import { collectionRoutes } from "./http/routes/collections";
 import { docsRoutes } from "./http/routes/docs";
+import { fileRoutes } from "./http/routes/files";
 import { graphqlRoutes } from "./http/routes/graphql";
 import { healthRoutes } from "./http/routes/health";
 import { openapiRoutes } from "./http/routes/openapi";
@@ -163,6 +164,7 @@ export function createEdgebase(options: EdgebaseOptions = {}): Hono<AppEnv> {
   };
   recordRoutes(app, recordOptions, readCache);
   batchRoutes(app, recordOptions);
+  fileRoutes(app, { store: collectionStore });
   if (options.graphql !== false) {
     graphqlRoutes(app, {
       records: recordOptions,

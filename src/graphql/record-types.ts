@@ -55,6 +55,7 @@ function scalarOf(field: Field): GraphQLOutputType {
       return GeoPointType;
     case "select":
     case "relation":
+    case "file":
       return list(GraphQLString);
     default:
       return GraphQLString;

@@ -4,7 +4,10 @@ import { badRequest } from "../lib/errors";
 import { parseClientJson, readJsonObject } from "./body";
 import type { AppEnv } from "./context";
 
-/** Reads a record body as PocketBase accepts it; files are refused until file fields exist. */
+/** At most this many parts in one multipart body (files and values together). */
+export const MAX_FORM_PARTS = 1000;
+
+/** Reads a record body as PocketBase accepts it; file parts stay `File` values for the records engine. */
 export async function readRecordBody(c: Context<AppEnv>): Promise<Record<string, unknown>> {
   const type = c.req.header("content-type") ?? "";
   if (!type.toLowerCase().startsWith("multipart/form-data")) return readJsonObject(c);
@@ -20,15 +23,12 @@ export async function readRecordBody(c: Context<AppEnv>): Promise<Record<string,
 /** Form values to a body object: repeated keys become lists, `@jsonPayload` parts are merged in. */
 export function formToObject(form: FormData): Record<string, unknown> {
   const out: Record<string, unknown> = {};
+  let parts = 0;
   for (const [key, value] of form.entries()) {
+    if (++parts > MAX_FORM_PARTS) throw badRequest(`A form may have at most ${MAX_FORM_PARTS} parts.`);
     // Never a prototype: a form field named `__proto__` is dropped like the same key in JSON.
     if (key === "__proto__") continue;
-    if (typeof value !== "string") {
-      throw badRequest("Failed to validate the submitted data.", {
-        [key]: { code: "validation_file_unsupported", message: "File uploads are not supported yet." },
-      });
-    }
-    if (key === "@jsonPayload") {
+    if (key === "@jsonPayload" && typeof value === "string") {
       const payload = parseClientJson(value);
       if (payload === null || typeof payload !== "object" || Array.isArray(payload)) {
         throw badRequest("The @jsonPayload part must be a JSON object.");
@@ -41,4 +41,35 @@ export function formToObject(form: FormData): Record<string, unknown> {
     else out[key] = Array.isArray(previous) ? [...previous, value] : [previous, value];
   }
   return out;
+}
+
+const BATCH_FILE_KEY = /^requests\.(\d{1,4})\.(.+)$/;
+
+/**
+ * Moves a multipart batch's file parts (`requests.N.field`, as the SDK sends them) into the body of request N;
+ * a part naming no request is refused.
+ */
+export function attachBatchFiles(input: Record<string, unknown>): Record<string, unknown> {
+  const requests = input.requests;
+  for (const [key, value] of Object.entries(input)) {
+    const match = BATCH_FILE_KEY.exec(key);
+    if (!match) continue;
+    const request = Array.isArray(requests) ? requests[Number(match[1])] : undefined;
+    if (request === null || typeof request !== "object" || Array.isArray(request)) {
+      throw badRequest(`The part ${key.slice(0, 100)} names no request of the batch.`);
+    }
+    const item = request as { body?: unknown };
+    const body = item.body === null || typeof item.body !== "object" ? {} : (item.body as object);
+    const field = match[2] as string;
+    if (field === "__proto__") continue;
+    const previous = (body as Record<string, unknown>)[field];
+    const added = Array.isArray(value) ? value : [value];
+    item.body = {
+      ...body,
+      [field]:
+        previous === undefined ? value : [...(Array.isArray(previous) ? previous : [previous]), ...added],
+    };
+    delete input[key];
+  }
+  return input;
 }

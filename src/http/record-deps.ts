@@ -38,6 +38,7 @@ export function recordDeps(
     changes: options.changes,
     hashPassword: options.hashPassword,
     verifyPassword: options.verifyPassword,
+    files: c.env.FILES,
     defer: deferOf(c),
   };
 }

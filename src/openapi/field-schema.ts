@@ -76,6 +76,12 @@ export function fieldSchema(field: Field): JsonSchema {
           description: `Id of a record of collection ${field.collectionId}, or empty.`,
         };
   }
+  if (field.type === "file") {
+    const description = "Stored file names; files are sent as multipart/form-data parts.";
+    return field.maxSelect > 1
+      ? { ...base, type: "array", items: { type: "string" }, maxItems: field.maxSelect, description }
+      : { ...base, type: "string", description };
+  }
   if (field.type === "json") return { description: "Any JSON value (null when unset)." };
   return { ...base, ...constraints(field) };
 }

@@ -28,7 +28,7 @@ function numberChecks(field: Field): [string, CheckKind][] {
 }
 
 function listChecks(field: Field): [string, CheckKind][] {
-  if (field.type !== "select" && field.type !== "relation") return [];
+  if (field.type !== "select" && field.type !== "relation" && field.type !== "file") return [];
   const checks: [string, CheckKind][] = [
     [`json_array_length(v) > ${Math.trunc(field.maxSelect)}`, "too_many"],
   ];

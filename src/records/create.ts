@@ -7,12 +7,19 @@ import { MAX_BOUND_PARAMS } from "../rules/limits";
 import { checkEmailUnique, checkRelations } from "./checks";
 import { ruleTerm, scopeFor } from "./compile";
 import { type CollectionRef, findCollection, type RecordDeps } from "./deps";
+import { bindUploads, stageUploads } from "./file-uploads";
 import { type BatchState, batchKey, GUARD, readBack, runPlan, type WritePlan } from "./plan";
 import type { ViewParams } from "./query-params";
 import { decodeRow, etagOf } from "./record-json";
 import { renderRecords } from "./render";
 import { withReplan } from "./replan";
-import { addServerColumns, type ColumnValue, prepareValues, withRequestBody } from "./write-values";
+import {
+  addServerColumns,
+  assertValid,
+  type ColumnValue,
+  prepareValues,
+  withRequestBody,
+} from "./write-values";
 
 /** A created or updated record as returned to the client. */
 export interface WrittenRecord {
@@ -36,6 +43,10 @@ export async function setPassword(
   columns.set("password", { value: await deps.hashPassword(password) });
 }
 
+function recordIdOf(columns: Map<string, ColumnValue>): string {
+  return String((columns.get("id") as { value: string }).value);
+}
+
 function literal(value: unknown): string {
   if (value === null || value === undefined) return "NULL";
   if (typeof value === "number") return String(value);
@@ -55,13 +66,16 @@ export async function planCreate(
 ): Promise<WritePlan> {
   const { collection } = ref;
   if (collection.type === "view") readOnly(collection);
-  const values = prepareValues(input, collection, body);
+  const staged = await stageUploads(input.files, collection, body);
+  const values = prepareValues(input, collection, staged.body);
+  const uploads = bindUploads(collection, recordIdOf(values.columns), values, undefined, staged);
+  assertValid(values);
   const deps = withRequestBody(input, values.body);
   const scope = scopeFor(ref.snapshot, collection, deps.ctx);
   const rule = ruleTerm(collection.createRule, scope);
   await setPassword(deps, values.columns, values.password);
   addServerColumns(collection, values.columns, true, false);
-  const id = String((values.columns.get("id") as { value: string }).value);
+  const id = recordIdOf(values.columns);
   const relationGuards = await checkRelations(deps, ref.snapshot, collection, values.columns, state);
   await checkEmailUnique(deps, collection, values.columns, id);
 
@@ -99,6 +113,7 @@ export async function planCreate(
       GUARD,
       deps.db.prepare(`SELECT * FROM ${quoteIdent(collection.name)} WHERE id = ?`).bind(id),
     ],
+    uploads,
     rejected: () => badRequest("Failed to create record."),
     async finish(results) {
       const row = readBack(results, relationGuards.length + 2);

@@ -4,9 +4,10 @@ import type { CollectionStore, SchemaSnapshot } from "../collections/store";
 import type { D1Like } from "../db/sql";
 import { notFound } from "../lib/errors";
 import type { RuleContext } from "../rules/context";
+import type { FileBucket } from "../storage/bucket";
 import type { ChangeEvent, ChangeSink } from "./events";
 
-/** Dependencies of the records capabilities (narrow on purpose: no Hono, no bindings beyond D1). */
+/** Dependencies of the records capabilities (narrow on purpose: no Hono, no bindings beyond D1 and R2). */
 export interface RecordDeps {
   /** The request's D1 session: reads and writes of user tables. */
   db: D1Like;
@@ -19,6 +20,8 @@ export interface RecordDeps {
   hashPassword?: (plain: string) => Promise<string>;
   /** Checks an auth record's current password (password changes by non-superusers need `oldPassword`). */
   verifyPassword?: (plain: string, stored: string) => Promise<boolean>;
+  /** Where file fields' objects live (the FILES R2 binding); uploads are refused without it. */
+  files?: FileBucket;
   /** Runs a promise after the response (ctx.waitUntil in a Worker). */
   defer?: (promise: Promise<unknown>) => void;
 }

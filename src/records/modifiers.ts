@@ -15,14 +15,17 @@ export interface KeyTarget {
 /** The error of a modifier on a field it means nothing for (single text, single select, bool, email, json…). */
 export const INVALID_MODIFIER: FieldError = {
   code: "validation_invalid_modifier",
-  message: "The + and - modifiers only apply to number fields and multi-valued select and relation fields.",
+  message:
+    "The + and - modifiers only apply to number and file fields and multi-valued select and relation fields.",
 };
 
 function modeFor(field: Field, key: string): KeyMode | undefined {
-  if (key.startsWith("+")) return isMultiValued(field) ? "prepend" : undefined;
+  // File fields take the list modifiers even when single: `avatar-` removes the file, `avatar+` replaces it.
+  const list = isMultiValued(field) || field.type === "file";
+  if (key.startsWith("+")) return list ? "prepend" : undefined;
   const add = key.endsWith("+");
   if (field.type === "number") return add ? "add" : "subtract";
-  if (isMultiValued(field)) return add ? "append" : "remove";
+  if (list) return add ? "append" : "remove";
   return undefined;
 }
 

@@ -3,6 +3,8 @@ import type { Collection } from "../collections/collection";
 import { ApiError, badRequest, conflict } from "../lib/errors";
 import { emitChanges, type RecordDeps } from "./deps";
 import type { ChangeEvent } from "./events";
+import { deleteReplacedFiles, withUploads } from "./file-commit";
+import type { PendingUpload } from "./file-uploads";
 import {
   checkError,
   guardStatement,
@@ -14,7 +16,7 @@ import {
 } from "./guard";
 
 /** What running a plan needs: the database, and where committed changes go. */
-export type WriteDeps = Pick<RecordDeps, "db" | "changes" | "defer">;
+export type WriteDeps = Pick<RecordDeps, "db" | "changes" | "defer" | "files">;
 
 /** Marks where a plan needs a guard: the batch aborts when the statement before it changed no rows. */
 export const GUARD = Symbol("guard");
@@ -39,6 +41,8 @@ export interface WritePlan {
   rejected: () => ApiError;
   /** A closer look after the guard fired alone (e.g. a concurrent change rather than the rule): its error. */
   explain?: () => Promise<ApiError>;
+  /** Files this write uploads: put before the batch, removed again when it fails (records/file-commit.ts). */
+  uploads?: readonly PendingUpload[];
   /** Builds the outcome from this plan's statement results (guards included, in order). */
   finish(results: D1Result<Record<string, unknown>>[]): Promise<WriteOutcome>;
 }
@@ -74,8 +78,21 @@ export class PlanError extends Error {
   }
 }
 
-/** Runs plans in one D1 batch; throws PlanError when a guard or a constraint aborted it (nothing committed). */
+/**
+ * Runs plans in one D1 batch; throws PlanError when a guard or a constraint aborted it (nothing committed).
+ * Their uploads are put first and removed on failure; files the committed changes no longer name are deleted.
+ */
 export async function runPlans(deps: WriteDeps, plans: readonly WritePlan[]): Promise<WriteOutcome[]> {
+  const uploads = plans.flatMap((p) => p.uploads ?? []);
+  const outcomes = await withUploads(deps.files, uploads, () => commitPlans(deps, plans));
+  await deleteReplacedFiles(
+    deps.files,
+    outcomes.flatMap((o) => o.events),
+  );
+  return outcomes;
+}
+
+async function commitPlans(deps: WriteDeps, plans: readonly WritePlan[]): Promise<WriteOutcome[]> {
   // Guards first, in the same transaction: no statement runs against a schema other than its plan's.
   const versions = new Set(plans.flatMap((p) => (p.schemaVersion === undefined ? [] : [p.schemaVersion])));
   const statements: D1PreparedStatement[] = [...versions].map((v) => schemaGuardStatement(deps.db, v));

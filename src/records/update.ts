@@ -8,6 +8,7 @@ import { setExpression } from "./column-sql";
 import { ruleTerm, scopeFor, termSql } from "./compile";
 import { readOnly, setPassword, type WrittenRecord } from "./create";
 import { type CollectionRef, findCollection, type RecordDeps } from "./deps";
+import { bindUploads, stageUploads } from "./file-uploads";
 import { type BatchState, batchKey, GUARD, readBack, runPlan, type WritePlan } from "./plan";
 import type { ViewParams } from "./query-params";
 import { decodeRow, etagOf, ifMatchSatisfied } from "./record-json";
@@ -115,7 +116,7 @@ export async function planUpdate(
   input: RecordDeps,
   ref: CollectionRef,
   id: string,
-  body: Record<string, unknown>,
+  rawBody: Record<string, unknown>,
   params: ViewParams,
   options: WriteOptions = {},
   state?: BatchState,
@@ -125,11 +126,14 @@ export async function planUpdate(
   // A record written earlier in the same batch is not in the database yet: its rule is checked by the UPDATE.
   const pending = state?.rows.get(batchKey(collection.id, id));
   const manager = await canManage(input, ref, id);
+  const staged = await stageUploads(input.files, collection, rawBody);
+  const body = staged.body;
   const request = collectWrites(input, collection, body, false, manager);
   const seed = pending ?? (request.modifiers ? await readRow(input, ref, id) : undefined);
   const values = resolveWrites(collection, body, request, seed, false);
   const deps = withRequestBody(input, values.body);
   const current = pending ?? (await readTarget(deps, ref, id, collection.updateRule, options));
+  const uploads = bindUploads(collection, id, values, current, staged);
   checkReadonly(collection, request, current, values.errors);
   if (!seed) checkRowSize(values.resolved, current, values.errors);
   assertValid(values);
@@ -189,6 +193,7 @@ export async function planUpdate(
     collection,
     schemaVersion: ref.snapshot.version,
     statements,
+    uploads,
     rejected: () => notFound(),
     // The row changed between the read and the write: still visible means a concurrent update, not the rule.
     explain: async () => {

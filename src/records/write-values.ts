@@ -1,6 +1,13 @@
 /** Write bodies to column values: mass-assignment guards, modifiers, `@request.body`, validation, autodates, ids. */
 import type { Collection } from "../collections/collection";
-import { decodeValue, encodeValue, type Field, type SqlValue, validateValue } from "../collections/fields";
+import {
+  decodeValue,
+  encodeValue,
+  type Field,
+  isMultiValued,
+  type SqlValue,
+  validateValue,
+} from "../collections/fields";
 import { badRequest, type ErrorData } from "../lib/errors";
 import { newId, randomString } from "../lib/ids";
 import { generateTokenKey } from "../lib/secrets";
@@ -192,7 +199,7 @@ export function resolveWrites(
     if (pending) typedBody[field.name] = result.value;
     const encoded = encodeValue(field, result.value);
     resolved.set(field.name, encoded);
-    const list = !creating && pending ? atomicList(pending) : undefined;
+    const list = !creating && pending && isMultiValued(field) ? atomicList(pending) : undefined;
     if (!creating && pending && !pending.set && pending.ops.length === 0 && pending.add !== 0) {
       columns.set(field.name, { increment: pending.add });
     } else if (list) {

@@ -146,7 +146,7 @@ describe("validation on save reports every error at its path", () => {
   it("reports several errors at once", async () => {
     const data = await createErrors({
       name: "multi",
-      fields: [field({ name: "a b" }), field({ name: "c", type: "file" })],
+      fields: [field({ name: "a b" }), field({ name: "c", type: "nosuch" })],
     });
     expect(Object.keys(data).sort()).toEqual(["fields.1.type"]);
     const more = await createErrors({

@@ -7,6 +7,7 @@ import { type DateField, dateField } from "./date";
 import { type EditorField, editorField } from "./editor";
 import { type EmailField, emailField } from "./email";
 import type { FieldBase, FieldType, SqlValue } from "./field-type";
+import { type FileField, fileField } from "./file";
 import { type GeoPointField, geoPointField } from "./geo-point";
 import { type JsonField, jsonField } from "./json";
 import { type NumberField, numberField } from "./number";
@@ -24,6 +25,7 @@ export type {
   EmailField,
   FieldBase,
   FieldType,
+  FileField,
   GeoPointField,
   JsonField,
   NumberField,
@@ -49,7 +51,8 @@ export type Field =
   | RelationField
   | JsonField
   | PasswordField
-  | GeoPointField;
+  | GeoPointField
+  | FileField;
 
 /** Every supported field type name. */
 export type FieldTypeName = Field["type"];
@@ -69,12 +72,11 @@ export const FIELD_TYPES: { readonly [K in FieldTypeName]: FieldType<Extract<Fie
   json: jsonField,
   password: passwordField,
   geoPoint: geoPointField,
+  file: fileField,
 };
 
 /** Types PocketBase has that Edgebase does not support yet, with the reason given to clients. */
-export const UNSUPPORTED_FIELD_TYPES: Readonly<Record<string, string>> = {
-  file: "The file field type is not supported yet (it comes with file storage).",
-};
+export const UNSUPPORTED_FIELD_TYPES: Readonly<Record<string, string>> = {};
 
 /** True when `type` names a supported field type. */
 export function isFieldTypeName(type: unknown): type is FieldTypeName {
@@ -101,6 +103,7 @@ export const fieldSchema = z.discriminatedUnion("type", [
   jsonField.schema,
   passwordField.schema,
   geoPointField.schema,
+  fileField.schema,
 ] as unknown as Parameters<typeof z.discriminatedUnion>[1]) as unknown as z.ZodType<Field>;
 
 /** The column definition of a field (after its name). */

@@ -4,13 +4,13 @@ import { ruleContext } from "../../auth/rule-context";
 import { MAX_BATCH_REQUESTS, runBatch } from "../../records/batch";
 import { batchWrites, throttleRecordWrite } from "../auth-throttles";
 import type { AppEnv } from "../context";
-import { readRecordBody } from "../record-body";
+import { attachBatchFiles, readRecordBody } from "../record-body";
 import { type RecordRouteOptions, recordDeps } from "../record-deps";
 
 /** Mounts the batch route. */
 export function batchRoutes(app: Hono<AppEnv>, options: RecordRouteOptions): void {
   app.post("/api/batch", async (c) => {
-    const input = await readRecordBody(c);
+    const input = attachBatchFiles(await readRecordBody(c));
     for (const write of batchWrites(input, MAX_BATCH_REQUESTS))
       await throttleRecordWrite(c, options.store, write);
     const { ctx: _ctx, ...base } = recordDeps(c, options);

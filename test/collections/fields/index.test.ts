@@ -51,6 +51,7 @@ describe("field types", () => {
         "date",
         "editor",
         "email",
+        "file",
         "geoPoint",
         "json",
         "number",
@@ -106,17 +107,25 @@ describe("field types", () => {
     });
   });
 
-  it("rejects the file type with a clear 400 at the field's path", async () => {
+  it("accepts the file type with PocketBase's options and defaults; bad thumb sizes are a 400", async () => {
+    const created = await createCollection(d, { name: "docs", fields: [{ name: "f", type: "file" }] });
+    expect(created.fields.find((f) => f.name === "f")).toMatchObject({
+      type: "file",
+      maxSelect: 1,
+      maxSize: 0,
+      mimeTypes: [],
+      thumbs: [],
+      protected: false,
+      required: false,
+    });
     const err = await apiError(() =>
-      createCollection(d, { name: "docs", fields: [{ name: "f", type: "file" }] }),
+      createCollection(d, {
+        name: "docs2",
+        fields: [{ name: "f", type: "file", thumbs: ["100x100", "0x0", "axb"] }],
+      }),
     );
     expect(err.status).toBe(400);
-    expect(err.data).toEqual({
-      "fields.0.type": {
-        code: "validation_field_type_not_supported",
-        message: "The file field type is not supported yet (it comes with file storage).",
-      },
-    });
+    expect(Object.keys(err.data).sort()).toEqual(["fields.0.thumbs.1", "fields.0.thumbs.2"]);
   });
 });
 

@@ -124,7 +124,7 @@ describe("collections admin API as a superuser", () => {
       name: "bad",
       fields: [
         { name: "ok", type: "text" },
-        { name: "f", type: "file" },
+        { name: "f", type: "nosuch" },
       ],
     });
     expect(res.status).toBe(400);
@@ -133,8 +133,8 @@ describe("collections admin API as a superuser", () => {
       message: "Failed to validate the submitted data.",
       data: {
         "fields.1.type": {
-          code: "validation_field_type_not_supported",
-          message: "The file field type is not supported yet (it comes with file storage).",
+          code: "validation_invalid_field_type",
+          message: 'Unknown field type "nosuch".',
         },
       },
     });
