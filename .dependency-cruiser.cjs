@@ -12,6 +12,7 @@ const layers = [
   "realtime",
   "graphql",
   "openapi",
+  "ops",
   "http",
 ];
 
