@@ -5,7 +5,7 @@
  */
 import { SCHEMA_CHECK_INTERVAL_MS } from "../../collections/store";
 import type { D1Like } from "../../db/sql";
-import { defaultSettings, type Settings, settingsSchema } from "./schema";
+import { defaultSettings, type Settings, type SettingsEnv, settingsSchema } from "./schema";
 
 /** The `_params` key holding the overrides (a JSON object of sections of fields). */
 export const SETTINGS_KEY = "settings";
@@ -64,10 +64,17 @@ export async function writeOverrides(db: D1Like, overrides: SettingsOverrides): 
     .run();
 }
 
-// The environment is fixed for an isolate's life (a change is a new deployment), so it is not part of the key.
 interface Cached {
   overrides: SettingsOverrides;
   settings: Settings;
+  /** The environment defaults the settings were merged over (an app may serve several envs: tests do). */
+  envKey: string;
+}
+
+/** The environment values settings default to, as one comparable key. */
+function envKey(env: object): string {
+  const e = env as SettingsEnv;
+  return JSON.stringify([e.APP_URL, e.APP_NAME, e.MAIL_API_URL, e.MAIL_API_KEY, e.MAIL_FROM]);
 }
 
 /** Per-isolate cache of the effective settings; create one per app. */
@@ -91,6 +98,7 @@ export class SettingsStore {
    */
   async get(db: D1Like, env: object): Promise<Settings> {
     const cached = this.#cached;
+    if (cached && cached.envKey !== envKey(env)) return this.install(cached.overrides, env);
     if (cached && (this.#checking || this.#clock() - this.#checkedAt < this.#interval)) {
       return cached.settings;
     }
@@ -118,8 +126,9 @@ export class SettingsStore {
     const result = settingsSchema.safeParse(mergeSettings(defaultSettings(env), overrides));
     if (!result.success) this.#onInvalid?.(result.error);
     const settings = result.success ? result.data : defaultSettings(env);
-    this.#cached = { overrides, settings };
-    this.#checkedAt = this.#clock();
+    const fresh = this.#cached?.overrides !== overrides;
+    this.#cached = { overrides, settings, envKey: envKey(env) };
+    if (fresh) this.#checkedAt = this.#clock();
     return settings;
   }
 }
