@@ -28,10 +28,12 @@ import { superuserBootstrap } from "./http/middleware/superuser-bootstrap";
 import { onError, onNotFound } from "./http/on-error";
 import type { RecordRouteOptions } from "./http/record-deps";
 import { authRoutes } from "./http/routes/auth";
+import { backupRoutes } from "./http/routes/backups";
 import { batchRoutes } from "./http/routes/batch";
 import { collectionRoutes } from "./http/routes/collections";
 import { cronRoutes } from "./http/routes/crons";
 import { docsRoutes } from "./http/routes/docs";
+import { fileTokenRoutes } from "./http/routes/files-token";
 import { graphqlRoutes } from "./http/routes/graphql";
 import { healthRoutes } from "./http/routes/health";
 import { logsRoutes } from "./http/routes/logs";
@@ -176,6 +178,8 @@ export function createEdgebase(options: EdgebaseOptions = {}): EdgebaseApp {
   settingsRoutes(app, settingsStore);
   logsRoutes(app);
   cronRoutes(app, crons);
+  backupRoutes(app, { collections: collectionStore, settings: settingsStore });
+  fileTokenRoutes(app, collectionStore);
   openapiRoutes(app, collectionStore);
   docsRoutes(app);
   authRoutes(app, authOptions);
@@ -205,7 +209,7 @@ export function createEdgebase(options: EdgebaseOptions = {}): EdgebaseApp {
   app.onError(onError);
   const scheduled: ExportedHandlerScheduledHandler<Cloudflare.Env> = async (controller, workerEnv, ctx) => {
     const now = new Date(controller.scheduledTime);
-    await runDue(crons, { env: workerEnv, now, log, waitUntil: (p) => ctx.waitUntil(p) });
+    await runDue(crons, { env: workerEnv, now, log, scheduled: true, waitUntil: (p) => ctx.waitUntil(p) });
     // Job failures were logged into the buffer: write them with this event, as a request's flush would.
     await logWriter.flush(workerEnv.LOGS);
   };

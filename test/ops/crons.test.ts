@@ -74,6 +74,7 @@ describe("runner", () => {
     const outcomes = await runDue(registry, {
       env,
       now: at("2026-03-04T05:06:00Z"),
+      scheduled: true,
       log,
       waitUntil: () => undefined,
     });
@@ -161,6 +162,7 @@ describe("/api/crons", () => {
     const res = await call("GET", "/api/crons", admin);
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual([
+      { id: "__pbAutoBackup__", expression: "* * * * *" },
       { id: "__pbLogsCleanup__", expression: "0 */6 * * *" },
       { id: "__pbOTPCleanup__", expression: "0 * * * *" },
     ]);

@@ -18,6 +18,7 @@ export function cronRoutes(app: Hono<AppEnv>, registry: CronRegistry): void {
       env: c.env,
       now: new Date(),
       log: c.var.log,
+      scheduled: false,
       waitUntil: defer ?? (() => undefined),
     });
     defer?.(run);

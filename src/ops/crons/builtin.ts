@@ -1,6 +1,8 @@
 /** Edgebase's own cron jobs (PocketBase's ids): log retention and expired one-time-code clean-up. */
+import { scheduledBackup } from "../backups/service";
 import { sweepOldLogs } from "../logs/query";
 import type { SettingsStore } from "../settings/store";
+import { isDue, parseCron } from "./expression";
 import type { CronJob } from "./runner";
 
 /** What the built-in jobs read: the isolate's settings store. */
@@ -31,7 +33,24 @@ export function otpCleanupJob(): CronJob {
   };
 }
 
+/**
+ * The scheduled backup: checked every minute against `backups.cron` from the settings (so a settings change
+ * needs no redeploy); run now, it backs up at once. Keeps `backups.cronMaxKeep` automatic backups.
+ */
+export function autoBackupJob(deps: BuiltinJobDeps): CronJob {
+  return {
+    id: "__pbAutoBackup__",
+    expression: "* * * * *",
+    timeoutMs: 300_000,
+    run: async ({ env, now, scheduled }) => {
+      const { backups } = await deps.settings.load(env.DB, env);
+      if (scheduled && (backups.cron === "" || !isDue(parseCron(backups.cron), now))) return;
+      await scheduledBackup({ db: env.DB, bucket: env.BACKUPS }, backups.cronMaxKeep, now);
+    },
+  };
+}
+
 /** Every built-in job. */
 export function builtinJobs(deps: BuiltinJobDeps): CronJob[] {
-  return [logsCleanupJob(deps), otpCleanupJob()];
+  return [logsCleanupJob(deps), otpCleanupJob(), autoBackupJob(deps)];
 }

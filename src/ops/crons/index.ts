@@ -1,5 +1,5 @@
 /** Cron jobs: expressions, the registry and runner, and the built-in jobs. */
-export { builtinJobs, logsCleanupJob, otpCleanupJob } from "./builtin";
+export { autoBackupJob, builtinJobs, logsCleanupJob, otpCleanupJob } from "./builtin";
 export { CronExpressionError, type CronSchedule, isDue, parseCron } from "./expression";
 export {
   type CronContext,

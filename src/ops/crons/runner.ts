@@ -15,6 +15,8 @@ export interface CronContext {
   log: Logger;
   /** Aborted when the job's time limit is over. */
   signal: AbortSignal;
+  /** True on a Cron Trigger tick, false when run now through `/api/crons/{id}`. */
+  scheduled: boolean;
   /** Keeps work running after the job returns (the event's waitUntil). */
   waitUntil: (promise: Promise<unknown>) => void;
 }

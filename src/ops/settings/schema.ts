@@ -4,6 +4,7 @@
  * setting that could be stored but would change nothing is refused as an unknown key.
  */
 import { z } from "zod";
+import { parseCron } from "../crons/expression";
 
 /** PocketBase's log levels: debug -4, info 0, warn 4, error 8. */
 export const LOG_LEVELS = { debug: -4, info: 0, warn: 4, error: 8 } as const;
@@ -41,11 +42,30 @@ const mailSchema = z.strictObject({
   apiKey: text(1000),
 });
 
+const backupsSchema = z.strictObject({
+  /** When the scheduled backup runs (a cron expression, UTC); "" runs none. */
+  cron: z
+    .string()
+    .max(200)
+    .refine((v) => {
+      if (v === "") return true;
+      try {
+        parseCron(v);
+        return true;
+      } catch {
+        return false;
+      }
+    }, "Must be a valid cron expression."),
+  /** Scheduled backups kept (older `@auto_` ones are deleted). */
+  cronMaxKeep: z.number().int().min(1).max(1000),
+});
+
 /** The whole settings document as stored and served (secrets included; mask before serving). */
 export const settingsSchema = z.strictObject({
   meta: metaSchema,
   logs: logsSchema,
   mail: mailSchema,
+  backups: backupsSchema,
 });
 
 /** Effective settings. */
@@ -84,5 +104,6 @@ export function defaultSettings(bindings: object): Settings {
     },
     logs: { maxDays: 5, minLevel: LOG_LEVELS.info, logIP: true, logAuthId: false },
     mail: { apiUrl: env.MAIL_API_URL ?? "", apiKey: env.MAIL_API_KEY ?? "" },
+    backups: { cron: "", cronMaxKeep: 3 },
   };
 }
