@@ -21,6 +21,7 @@ import { type Authenticate, authenticate } from "./http/middleware/authenticate"
 import { bodyLimit, DEFAULT_BODY_LIMIT } from "./http/middleware/body-limit";
 import { d1Session } from "./http/middleware/d1-session";
 import { edgebaseVersion } from "./http/middleware/edgebase-version";
+import { settingsRateLimits } from "./http/middleware/rate-limits";
 import { requestContext } from "./http/middleware/request-context";
 import { requestLog } from "./http/middleware/request-log";
 import { settingsContext } from "./http/middleware/settings";
@@ -166,6 +167,7 @@ export function createEdgebase(options: EdgebaseOptions = {}): EdgebaseApp {
   app.use("/api/*", superuserBootstrap(collectionStore, changes));
   if (options.authenticate) app.use("*", authenticate(options.authenticate));
   else app.use("*", tokenAuth({ store: collectionStore, checker: checkerOf }));
+  app.use("/api/*", settingsRateLimits());
 
   const authOptions: AuthRouteOptions = {
     store: collectionStore,

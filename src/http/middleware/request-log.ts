@@ -5,8 +5,8 @@
  */
 import type { MiddlewareHandler } from "hono";
 import { type LogWriter, requestEntry } from "../../ops/logs";
+import { clientIpOf } from "../../ops/ratelimits";
 import { defaultSettings } from "../../ops/settings";
-import { clientIp } from "../auth-deps";
 import type { AppEnv } from "../context";
 import { toApiError } from "../on-error";
 import { deferOf } from "../record-deps";
@@ -26,7 +26,7 @@ export function requestLog(writer: LogWriter): MiddlewareHandler<AppEnv> {
           url: new URL(c.req.url).pathname + new URL(c.req.url).search,
           status,
           execTime: Math.round((performance.now() - started) * 1000) / 1000,
-          remoteIP: clientIp(c),
+          remoteIP: clientIpOf((n) => c.req.header(n), settings.trustedProxy),
           userAgent: c.req.header("user-agent") ?? "",
           referer: c.req.header("referer") ?? "",
           auth: auth?.collectionName ?? "",

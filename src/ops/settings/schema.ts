@@ -60,12 +60,47 @@ const backupsSchema = z.strictObject({
   cronMaxKeep: z.number().int().min(1).max(1000),
 });
 
+/** PocketBase's rule labels: `METHOD /path`, `/path` (a prefix when it ends in `/`), `name:action`, `*:action`. */
+export const RATE_LIMIT_LABEL = /^(\w+ \/[\w/-]*|\/[\w/-]*|\w+:\w+|\*:\w+|\w+)$/;
+
+const rateLimitsSchema = z.strictObject({
+  enabled: z.boolean(),
+  rules: z
+    .array(
+      z.strictObject({
+        label: z.string().max(200).regex(RATE_LIMIT_LABEL, "Invalid rule label."),
+        maxRequests: z.number().int().min(1).max(1_000_000),
+        /** Window in seconds. */
+        duration: z.number().int().min(1).max(86_400),
+        audience: z.enum(["", "@guest", "@auth"]),
+      }),
+    )
+    .max(100),
+});
+
+const trustedProxySchema = z.strictObject({
+  /** Headers holding the client IP when a proxy sits in front of the Worker (e.g. `X-Forwarded-For`). */
+  headers: z
+    .array(
+      z
+        .string()
+        .min(1)
+        .max(100)
+        .regex(/^[A-Za-z0-9-]+$/),
+    )
+    .max(10),
+  /** Take the leftmost address of a list (the original client) rather than the rightmost (the nearest hop). */
+  useLeftmostIP: z.boolean(),
+});
+
 /** The whole settings document as stored and served (secrets included; mask before serving). */
 export const settingsSchema = z.strictObject({
   meta: metaSchema,
   logs: logsSchema,
   mail: mailSchema,
   backups: backupsSchema,
+  rateLimits: rateLimitsSchema,
+  trustedProxy: trustedProxySchema,
 });
 
 /** Effective settings. */
@@ -105,5 +140,16 @@ export function defaultSettings(bindings: object): Settings {
     logs: { maxDays: 5, minLevel: LOG_LEVELS.info, logIP: true, logAuthId: false },
     mail: { apiUrl: env.MAIL_API_URL ?? "", apiKey: env.MAIL_API_KEY ?? "" },
     backups: { cron: "", cronMaxKeep: 3 },
+    // PocketBase's default rules, off until enabled (as in PocketBase).
+    rateLimits: {
+      enabled: false,
+      rules: [
+        { label: "*:auth", maxRequests: 2, duration: 3, audience: "" },
+        { label: "*:create", maxRequests: 20, duration: 5, audience: "" },
+        { label: "/api/batch", maxRequests: 3, duration: 1, audience: "" },
+        { label: "/api/", maxRequests: 300, duration: 10, audience: "" },
+      ],
+    },
+    trustedProxy: { headers: [], useLeftmostIP: false },
   };
 }
