@@ -14,6 +14,7 @@ const layers = [
   "realtime",
   "graphql",
   "openapi",
+  "ops",
   "http",
 ];
 

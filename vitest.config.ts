@@ -24,6 +24,7 @@ export default defineConfig(async () => ({
                 // Local development (src/http/auth-env.ts): the dev mailer and Host-based links are allowed.
                 EDGEBASE_DEV: "1",
                 TEST_MIGRATIONS: await readD1Migrations("migrations"),
+                TEST_LOGS_MIGRATIONS: await readD1Migrations("migrations-logs"),
                 // The raw listing lets a test catch nested migration folders, which readD1Migrations skips silently.
                 TEST_MIGRATION_ENTRIES: await listMigrationEntries("migrations"),
                 // `RULES_PROPERTY_RUNS=2000 npm test -- test/rules` runs the rules property tests longer (seed: RULES_PROPERTY_SEED).

@@ -4,8 +4,8 @@ interface __BaseEnv_Env {
 	CACHE: KVNamespace;
 	FILES: R2Bucket;
 	DB: D1Database;
-	EDGEBASE_SUPERUSER_EMAIL: string;
-	EDGEBASE_SUPERUSER_PASSWORD: string;
+	LOGS: D1Database;
+	BACKUPS: R2Bucket;
 	USER_SESSIONS: DurableObjectNamespace<import("./src/index").UserSessions>;
 	REALTIME_HUB: DurableObjectNamespace<import("./src/index").RealtimeHub>;
 	RATE_LIMITER: DurableObjectNamespace<import("./src/index").RateLimiter>;

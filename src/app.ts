@@ -22,22 +22,32 @@ import { bodyLimit, DEFAULT_BODY_LIMIT } from "./http/middleware/body-limit";
 import { d1Session } from "./http/middleware/d1-session";
 import { edgebaseVersion } from "./http/middleware/edgebase-version";
 import { pickFields } from "./http/middleware/pick-fields";
+import { settingsRateLimits } from "./http/middleware/rate-limits";
 import { requestContext } from "./http/middleware/request-context";
+import { requestLog } from "./http/middleware/request-log";
+import { settingsContext } from "./http/middleware/settings";
 import { superuserBootstrap } from "./http/middleware/superuser-bootstrap";
 import { onError, onNotFound } from "./http/on-error";
 import type { RecordRouteOptions } from "./http/record-deps";
 import { authRoutes } from "./http/routes/auth";
+import { backupRoutes } from "./http/routes/backups";
 import { batchRoutes } from "./http/routes/batch";
 import { collectionRoutes } from "./http/routes/collections";
+import { cronRoutes } from "./http/routes/crons";
 import { docsRoutes } from "./http/routes/docs";
 import { fileRoutes } from "./http/routes/files";
 import { graphqlRoutes } from "./http/routes/graphql";
 import { healthRoutes } from "./http/routes/health";
+import { logsRoutes } from "./http/routes/logs";
 import { openapiRoutes } from "./http/routes/openapi";
 import { realtimeRoutes } from "./http/routes/realtime";
 import { recordRoutes } from "./http/routes/records";
 import { sessionRoutes } from "./http/routes/sessions";
+import { settingsRoutes } from "./http/routes/settings";
 import { createLogger, type LogLevel } from "./observability/logger";
+import { builtinJobs, type CronJob, CronRegistry, runDue } from "./ops/crons";
+import { LogWriter, storeSink } from "./ops/logs";
+import { defaultSettings, SettingsStore } from "./ops/settings";
 import type { RealtimeOptions } from "./realtime/connect";
 import { deauthorizeUser } from "./realtime/deauthorize";
 import { fanOutSink, realtimeSink } from "./realtime/publish";
@@ -84,7 +94,15 @@ export interface EdgebaseOptions {
   graphql?: GraphqlOptions | false;
   /** The collection store's schema check and miss-reload intervals, and a hook called on each miss reload. */
   collectionStore?: CollectionStoreOptions;
+  /**
+   * Your own scheduled jobs `{id, expression, run}` (README "Crons"), run by the scheduled handler next to the
+   * built-in ones when their cron expression (UTC, one-minute granularity) is due.
+   */
+  crons?: CronJob[];
 }
+
+/** The Edgebase app: the Hono app plus the Cron Triggers handler; export it as the Worker's default. */
+export type EdgebaseApp = Hono<AppEnv> & { scheduled: ExportedHandlerScheduledHandler<Cloudflare.Env> };
 
 const DEFAULT_CORS: CorsOptions = {
   origin: "*",
@@ -99,11 +117,22 @@ const DEFAULT_CORS: CorsOptions = {
 };
 
 /** Builds the Edgebase Hono app; add your own routes to it before exporting it as the Worker. */
-export function createEdgebase(options: EdgebaseOptions = {}): Hono<AppEnv> {
-  const log = createLogger({ level: options.logLevel ?? "info" });
+export function createEdgebase(options: EdgebaseOptions = {}): EdgebaseApp {
+  // One settings store and one log buffer per app (isolate); warnings and errors from anywhere reach the store.
+  const settingsStore = new SettingsStore();
+  const logWriter = new LogWriter({
+    onError: (error, dropped) =>
+      console.log(JSON.stringify({ level: "warn", msg: "log write failed", dropped, error: String(error) })),
+  });
+  const log = createLogger({
+    level: options.logLevel ?? "info",
+    sink: storeSink(logWriter, () => (settingsStore.current() ?? defaultSettings(env)).logs),
+  });
   const app = new Hono<AppEnv>();
 
   app.use("*", requestContext(log));
+  app.use("*", settingsContext(settingsStore));
+  app.use("*", requestLog(logWriter));
   app.use("*", edgebaseVersion());
   if (options.cors !== false) app.use("*", cors(options.cors ?? DEFAULT_CORS));
   app.use("*", bodyLimit(options.bodyLimit ?? DEFAULT_BODY_LIMIT));
@@ -111,6 +140,10 @@ export function createEdgebase(options: EdgebaseOptions = {}): Hono<AppEnv> {
   app.use("*", d1Session());
   // One collection store per app, so one per isolate for the Worker: definitions are cached across requests.
   const collectionStore = new CollectionStore(options.collectionStore);
+  const crons = new CronRegistry([
+    ...builtinJobs({ settings: settingsStore, store: collectionStore }),
+    ...(options.crons ?? []),
+  ]);
   const readCache = createReadCache(
     options.cache,
     () => env.CACHE,
@@ -139,6 +172,7 @@ export function createEdgebase(options: EdgebaseOptions = {}): Hono<AppEnv> {
   app.use("/api/*", superuserBootstrap(collectionStore, changes));
   if (options.authenticate) app.use("*", authenticate(options.authenticate));
   else app.use("*", tokenAuth({ store: collectionStore, checker: checkerOf }));
+  app.use("/api/*", settingsRateLimits());
 
   const authOptions: AuthRouteOptions = {
     store: collectionStore,
@@ -148,6 +182,10 @@ export function createEdgebase(options: EdgebaseOptions = {}): Hono<AppEnv> {
   };
 
   healthRoutes(app);
+  settingsRoutes(app, settingsStore);
+  logsRoutes(app);
+  cronRoutes(app, crons);
+  backupRoutes(app, { collections: collectionStore, settings: settingsStore });
   openapiRoutes(app, collectionStore);
   docsRoutes(app);
   authRoutes(app, authOptions);
@@ -176,5 +214,11 @@ export function createEdgebase(options: EdgebaseOptions = {}): Hono<AppEnv> {
   addMethodNotAllowed(app);
   app.notFound(onNotFound);
   app.onError(onError);
-  return app;
+  const scheduled: ExportedHandlerScheduledHandler<Cloudflare.Env> = async (controller, workerEnv, ctx) => {
+    const now = new Date(controller.scheduledTime);
+    await runDue(crons, { env: workerEnv, now, log, scheduled: true, waitUntil: (p) => ctx.waitUntil(p) });
+    // Job failures were logged into the buffer: write them with this event, as a request's flush would.
+    await logWriter.flush(workerEnv.LOGS);
+  };
+  return Object.assign(app, { scheduled });
 }

@@ -2,6 +2,7 @@
 declare namespace Cloudflare {
   interface Env {
     TEST_MIGRATIONS: import("cloudflare:test").D1Migration[];
+    TEST_LOGS_MIGRATIONS: import("cloudflare:test").D1Migration[];
     TEST_MIGRATION_ENTRIES: { name: string; isDirectory: boolean }[];
     /** Samples per rules property test (empty: the default); see vitest.config.ts. */
     RULES_PROPERTY_RUNS: string;

@@ -4,6 +4,7 @@ import type { AuthFlowDeps } from "../auth/flows/deps";
 import { createMailer } from "../auth/mailer";
 import type { SessionChecker } from "../auth/session-check";
 import type { CollectionStore } from "../collections/store";
+import { defaultSettings } from "../ops/settings";
 import type { ChangeSink } from "../records/events";
 import { type EnvWithAuth, isLocalDev } from "./auth-env";
 import type { AppEnv } from "./context";
@@ -40,8 +41,15 @@ export function authDeps(c: Context<AppEnv>, options: AuthRouteOptions): AuthFlo
   const onSessionsEnded = options.onSessionsEnded;
   // Mail through an HTTP API is sent after the response so its latency cannot tell whether an account exists;
   // the dev mailer is immediate, so tests and local users find the message in the outbox as soon as we answer.
-  const deferMail = env.MAIL_API_URL ? deferOf(c) : undefined;
+  // Settings (meta, mail) override the environment's APP_URL, APP_NAME and MAIL_* (ops/settings/schema.ts).
+  const { meta, mail } = c.var.settings ?? defaultSettings(env);
+  const deferMail = mail.apiUrl ? deferOf(c) : undefined;
   const dev = isLocalDev(env);
+  const mailConfig = {
+    MAIL_API_URL: mail.apiUrl || undefined,
+    MAIL_API_KEY: mail.apiKey || undefined,
+    MAIL_FROM: `${meta.senderName} <${meta.senderAddress}>`,
+  };
   return {
     db: c.var.sessions.primary().d1,
     store: options.store,
@@ -50,12 +58,12 @@ export function authDeps(c: Context<AppEnv>, options: AuthRouteOptions): AuthFlo
     limiter: env.RATE_LIMITER,
     // Outside local dev, no MAIL_API_URL means no mailer at all (the flows answer 503), never the dev mailer:
     // it logs links and codes.
-    mailer: env.MAIL_API_URL || dev ? createMailer(env, c.var.log) : null,
+    mailer: mail.apiUrl || dev ? createMailer(mailConfig, c.var.log) : null,
     log: c.var.log,
     client: { ip: clientIp(c), userAgent: (c.req.header("user-agent") ?? "").slice(0, 512) },
     // The Host header is the client's to choose: links built from it could point a victim at an attacker.
-    appUrl: env.APP_URL ?? (dev ? new URL(c.req.url).origin : null),
-    appName: env.APP_NAME ?? options.appName ?? "Edgebase",
+    appUrl: meta.appURL || (dev ? new URL(c.req.url).origin : null),
+    appName: c.var.settings ? meta.appName : (options.appName ?? meta.appName),
     auth: c.var.auth ?? null,
     onSessionsEnded: onSessionsEnded ? (ref) => onSessionsEnded(env, ref) : undefined,
     changes: options.changes,

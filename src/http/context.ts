@@ -3,6 +3,7 @@ import type { TokenClaims } from "../auth/tokens";
 import type { Db } from "../db/client";
 import type { RequestSessions } from "../db/session";
 import type { Logger } from "../observability/logger";
+import type { Settings } from "../ops/settings";
 import type { AuthRecord } from "../rules/context";
 
 /** Per-request variables set by middleware. */
@@ -13,6 +14,8 @@ export interface AppVariables {
   auth: AuthRecord | null;
   /** The verified access token's claims (session id, refreshable) when `auth` came from a token; else null. */
   authToken: TokenClaims<"auth"> | null;
+  /** The effective settings (ops/settings), loaded per isolate within the schema check bound. */
+  settings: Settings;
   /** drizzle over this request's D1 session (started from the client's `x-d1-bookmark`). */
   db: Db;
   /** The raw D1 session behind `db`, for statements drizzle does not build. */

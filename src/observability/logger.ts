@@ -22,6 +22,11 @@ export interface LoggerOptions {
   level?: LogLevel | "off";
   /** Where lines go; defaults to console.log so that Workers Logs picks them up. */
   write?: (line: string) => void;
+  /**
+   * Also receives every event, whatever `level` says (the request log store keeps warnings and errors from
+   * anywhere, under its own settings). Must not throw.
+   */
+  sink?: (level: LogLevel, msg: string, fields: LogFields) => void;
 }
 
 /** Turns an unknown thrown value into loggable fields (message and stack, never the raw object). */
@@ -37,6 +42,7 @@ export function createLogger(options: LoggerOptions = {}, bound: LogFields = {})
   const threshold = options.level === "off" ? Number.POSITIVE_INFINITY : LEVELS[options.level ?? "info"];
   const write = options.write ?? ((line: string) => console.log(line));
   const emit = (level: LogLevel, msg: string, fields?: LogFields) => {
+    options.sink?.(level, msg, { ...bound, ...fields });
     if (LEVELS[level] < threshold) return;
     write(JSON.stringify({ time: new Date().toISOString(), level, msg, ...bound, ...fields }));
   };

@@ -1,0 +1,23 @@
+/** `/api/settings`: read (secrets masked) and change the settings; superusers only. */
+import type { Hono } from "hono";
+import { badRequest } from "../../lib/errors";
+import { maskSettings, type SettingsStore, updateSettings } from "../../ops/settings";
+import { readJsonObject } from "../body";
+import type { AppEnv } from "../context";
+import { requireSuperuser } from "../middleware/require-superuser";
+
+/** Mounts the settings routes over the app's settings store. */
+export function settingsRoutes(app: Hono<AppEnv>, store: SettingsStore): void {
+  const guard = requireSuperuser();
+  app.get("/api/settings", guard, async (c) => c.json(maskSettings(await store.load(c.env.DB, c.env))));
+  app.patch("/api/settings", guard, async (c) => {
+    const settings = await updateSettings({ db: c.env.DB, env: c.env, store }, await readJsonObject(c));
+    return c.json(maskSettings(settings));
+  });
+  // Edgebase keeps files and backups in R2 through bindings, never through S3 credentials.
+  app.post("/api/settings/test/s3", guard, () => {
+    throw badRequest(
+      "Edgebase has no S3 storage to test: files and backups live in R2 through the FILES and BACKUPS bindings.",
+    );
+  });
+}

@@ -1,0 +1,78 @@
+/**
+ * Edgebase's own cron jobs (PocketBase's ids where it has them): log retention, expired one-time-code clean-up,
+ * scheduled backups, and the orphaned-file sweep.
+ */
+import type { CollectionStore } from "../../collections/store";
+import { sweepOrphanFiles } from "../../records/file-sweep";
+import { scheduledBackup } from "../backups/service";
+import { sweepOldLogs } from "../logs/query";
+import type { SettingsStore } from "../settings/store";
+import { isDue, parseCron } from "./expression";
+import type { CronJob } from "./runner";
+
+/** What the built-in jobs read: the isolate's settings and collection stores. */
+export interface BuiltinJobDeps {
+  settings: SettingsStore;
+  store: CollectionStore;
+}
+
+/** Deletes request logs older than `logs.maxDays` (every 6 hours, as PocketBase). */
+export function logsCleanupJob(deps: BuiltinJobDeps): CronJob {
+  return {
+    id: "__pbLogsCleanup__",
+    expression: "0 */6 * * *",
+    run: async ({ env, now }) => {
+      const settings = await deps.settings.load(env.DB, env);
+      await sweepOldLogs(env.LOGS, settings.logs.maxDays, now);
+    },
+  };
+}
+
+/** Deletes expired one-time codes (hourly). Sign-in refuses them anyway; this keeps `_otps` small. */
+export function otpCleanupJob(): CronJob {
+  return {
+    id: "__pbOTPCleanup__",
+    expression: "0 * * * *",
+    run: async ({ env, now }) => {
+      await env.DB.prepare("DELETE FROM _otps WHERE expires < ?").bind(now.getTime()).run();
+    },
+  };
+}
+
+/**
+ * The scheduled backup: checked every minute against `backups.cron` from the settings (so a settings change
+ * needs no redeploy); run now, it backs up at once. Keeps `backups.cronMaxKeep` automatic backups.
+ */
+export function autoBackupJob(deps: BuiltinJobDeps): CronJob {
+  return {
+    id: "__pbAutoBackup__",
+    expression: "* * * * *",
+    timeoutMs: 300_000,
+    run: async ({ env, now, scheduled }) => {
+      const { backups } = await deps.settings.load(env.DB, env);
+      if (scheduled && (backups.cron === "" || !isDue(parseCron(backups.cron), now))) return;
+      await scheduledBackup({ db: env.DB, bucket: env.BACKUPS }, backups.cronMaxKeep, now);
+    },
+  };
+}
+
+/**
+ * Deletes file objects that no record names any more (hourly): left by a crash between an upload and its
+ * commit, or by a delete whose R2 call failed. Objects younger than an hour are left alone (records/file-sweep.ts).
+ */
+export function filesCleanupJob(deps: BuiltinJobDeps): CronJob {
+  return {
+    id: "__filesCleanup__",
+    expression: "30 * * * *",
+    timeoutMs: 120_000,
+    run: async ({ env }) => {
+      if (!env.FILES) return;
+      await sweepOrphanFiles({ db: env.DB, store: deps.store, files: env.FILES });
+    },
+  };
+}
+
+/** Every built-in job. */
+export function builtinJobs(deps: BuiltinJobDeps): CronJob[] {
+  return [logsCleanupJob(deps), otpCleanupJob(), autoBackupJob(deps), filesCleanupJob(deps)];
+}
