@@ -232,7 +232,7 @@ describe("/api/logs", () => {
       ["filter=%40request.auth.id%20%3D%201", "filter"],
       ["sort=unknown", "sort"],
       ["sort=data.x%27y", "sort"],
-      ["perPage=0", "perPage"],
+      ["perPage=abc", "perPage"],
       ["page=abc", "page"],
       [`filter=${encodeURIComponent('message = "x" || '.repeat(2000))}x`, "filter"],
     ];
