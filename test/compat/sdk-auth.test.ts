@@ -1,29 +1,9 @@
-/** The official pocketbase SDK signs in, refreshes and uses its token against the Worker (no test auth hook). */
-import { exports } from "cloudflare:workers";
-import PocketBase, { ClientResponseError } from "pocketbase";
+import { ClientResponseError } from "pocketbase";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createSuperuser, PASSWORD, signUp } from "../http/routes/auth-helpers";
+import { sdkClient } from "./sdk-client";
 
-const BASE = "http://edgebase.test";
-
-/** An SDK client whose requests go to the Worker's default export, from its own client IP. */
-function client(): PocketBase {
-  const pb = new PocketBase(BASE);
-  pb.autoCancellation(false);
-  const ip = `198.51.100.${Math.floor(Math.random() * 250)}`;
-  pb.beforeSend = (url, options) => ({
-    url,
-    options: {
-      ...options,
-      fetch: (input: RequestInfo | URL, init?: RequestInit) => {
-        const req = new Request(input, init);
-        req.headers.set("cf-connecting-ip", ip);
-        return exports.default.fetch(req);
-      },
-    },
-  });
-  return pb;
-}
+const client = sdkClient;
 
 let userId: string;
 
