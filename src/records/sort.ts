@@ -1,6 +1,6 @@
 /** Sort terms to SQL: field paths through the record resolver, `@random`, `@rowid`, and a stable tiebreak. */
 
-import type { IdentifierNode } from "../rules/ast";
+import { recordIdentifier } from "../rules/ast";
 import { RuleSyntaxError } from "../rules/errors";
 import { MAX_BOUND_PARAMS } from "../rules/limits";
 import { type CompileScope, clientResolver, filterError } from "./compile";
@@ -42,15 +42,7 @@ export function resolveSort(terms: readonly SortTerm[], scope: CompileScope): Re
         keys.push({ sql: rowid, params: [], desc: term.desc });
         continue;
       }
-      const identifier: IdentifierNode = {
-        type: "identifier",
-        scope: "record",
-        path: term.path.split("."),
-        modifier: null,
-        alias: null,
-        raw: term.path,
-        pos: 0,
-      };
+      const identifier = recordIdentifier(term.path);
       const resolved = resolver.resolve(identifier);
       if (resolved.kind !== "column")
         throw new RuleSyntaxError(`cannot sort by the multi-valued "${term.path}"`);

@@ -129,6 +129,19 @@ export interface LogicalNode {
 /** A parsed filter or rule. */
 export type FilterExpr = ComparisonNode | LogicalNode;
 
+/** The plain record identifier for a dotted path (`author.name`), as a sort key names a field. */
+export function recordIdentifier(path: string): IdentifierNode {
+  return {
+    type: "identifier",
+    scope: "record",
+    path: path.split("."),
+    modifier: null,
+    alias: null,
+    raw: path,
+    pos: 0,
+  };
+}
+
 /** True for the `?`-prefixed any-of operators. */
 export function isAnyOf(op: Operator): boolean {
   return op.startsWith("?");

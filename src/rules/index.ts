@@ -19,7 +19,7 @@ export type {
   Operand,
   Operator,
 } from "./ast";
-export { baseOperator, FUNCTIONS, isAnyOf, MACROS, MODIFIERS, OPERATORS } from "./ast";
+export { baseOperator, FUNCTIONS, isAnyOf, MACROS, MODIFIERS, OPERATORS, recordIdentifier } from "./ast";
 export { parseFilter } from "./cache";
 export type { CompiledFilter, CompileOptions } from "./compile-sql";
 export { compileFilter } from "./compile-sql";

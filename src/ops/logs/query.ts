@@ -14,6 +14,7 @@ import {
   parseFilter,
   type Resolution,
   RuleSyntaxError,
+  recordIdentifier,
 } from "../../rules";
 import type { LogEntry } from "./entry";
 
@@ -74,15 +75,7 @@ function orderBy(sort: ReturnType<typeof parseListParams>["sort"]): string {
     .map((term) => {
       if (term.kind === "random") return "random()";
       if (term.kind === "rowid") return `"_logs".rowid ${term.desc ? "DESC" : "ASC"}`;
-      const node: IdentifierNode = {
-        type: "identifier",
-        scope: "record",
-        path: term.path.split("."),
-        modifier: null,
-        alias: null,
-        raw: term.path,
-        pos: 0,
-      };
+      const node = recordIdentifier(term.path);
       let resolved: Resolution;
       try {
         resolved = logResolver.resolve(node);
