@@ -54,6 +54,7 @@ describe("system collections created by migration", () => {
       "name",
       "created",
       "updated",
+      "avatar",
     ]);
     expect((await getCollection(d, "_superusers")).system).toBe(true);
   });
