@@ -12,10 +12,11 @@ import { createOtp, OTP_MAX_LENGTH, OTP_MIN_LENGTH, verifyOtpCode } from "../otp
 import { hashPassword } from "../password";
 import { AUTH_RATE_LIMITS } from "../rate-limit";
 import { findByEmail, readAuthRow, updateAuthRow } from "./auth-records";
+import { completeSignIn } from "./complete-sign-in";
 import { type AuthFlowDeps, findAuthCollection, mailSetup, runLater } from "./deps";
 import { throttleEmail } from "./email-links";
 import { MAX_IDENTITY_LENGTH } from "./input";
-import { type AuthResponse, endAllSessions, issueAuth } from "./issue";
+import { type AuthResponse, endAllSessions } from "./issue";
 import { throttle } from "./throttle";
 
 /** Wrong codes tolerated per OTP before it is deleted (the per-OTP rate limit also applies). */
@@ -148,5 +149,5 @@ export async function authWithOtp(
     row = (await updateAuthRow(deps, collection, row.id, { verified: true, password, rekey: true })) ?? row;
     await endAllSessions(deps, { collectionId: collection.id, userId: row.id });
   }
-  return issueAuth(deps, collection, row, params);
+  return completeSignIn(deps, collection, row, params, { method: "otp" });
 }

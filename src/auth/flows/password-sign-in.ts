@@ -6,9 +6,10 @@ import type { ViewParams } from "../../records/query-params";
 import { dummyVerify, hashPassword, verifyPassword } from "../password";
 import { AUTH_RATE_LIMITS } from "../rate-limit";
 import { findByIdentity, updateAuthRow } from "./auth-records";
+import { completeSignIn } from "./complete-sign-in";
 import { type AuthFlowDeps, findAuthCollection } from "./deps";
 import { MAX_IDENTITY_LENGTH, MAX_PASSWORD_INPUT_LENGTH } from "./input";
-import { type AuthResponse, issueAuth } from "./issue";
+import type { AuthResponse } from "./issue";
 import { throttle } from "./throttle";
 
 /** The body of `auth-with-password`. */
@@ -52,5 +53,5 @@ export async function authWithPassword(
     ? ((await updateAuthRow(deps, collection, row.id, { password: await hashPassword(body.password) })) ??
       row)
     : row;
-  return issueAuth(deps, collection, current, params);
+  return completeSignIn(deps, collection, current, params, { method: "password" });
 }
