@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * `npm run dev`: writes a git-ignored `.dev.vars` with a local superuser when there is none, applies system
- * migrations to the local D1 database, then starts `wrangler dev`. When `edgebase.schema.json` exists, it is
+ * migrations to the local D1 databases (DB and LOGS), then starts `wrangler dev`. When `edgebase.schema.json` exists, it is
  * applied to the local database once the server answers (schema as code), and the changes are printed.
  */
 import { spawn, spawnSync } from "node:child_process";
@@ -17,13 +17,16 @@ const devArgs = process.argv.slice(2);
 const persistIndex = devArgs.indexOf("--persist-to");
 const persistArgs = persistIndex >= 0 ? devArgs.slice(persistIndex, persistIndex + 2) : [];
 
-const migrate = spawnSync("wrangler", ["d1", "migrations", "apply", "DB", "--local", ...persistArgs], {
-  stdio: "inherit",
-  env: { ...process.env, CI: "true" },
-});
-if (migrate.status !== 0) {
-  console.error("Applying local D1 migrations failed; see the output above.");
-  process.exit(migrate.status ?? 1);
+// Both databases: DB (collections, records, auth) and LOGS (request and application logs).
+for (const database of ["DB", "LOGS"]) {
+  const migrate = spawnSync("wrangler", ["d1", "migrations", "apply", database, "--local", ...persistArgs], {
+    stdio: "inherit",
+    env: { ...process.env, CI: "true" },
+  });
+  if (migrate.status !== 0) {
+    console.error(`Applying local D1 migrations to ${database} failed; see the output above.`);
+    process.exit(migrate.status ?? 1);
+  }
 }
 
 const DEV_VARS = ".dev.vars";

@@ -5,6 +5,7 @@ import { EDGEBASE_VERSION } from "../lib/version";
 import { authPaths } from "./auth-paths";
 import { collectionPaths } from "./collection-paths";
 import { components } from "./components";
+import { filePaths, opsPaths } from "./ops-paths";
 import type { Audience } from "./record-schemas";
 import { adminPaths, collectionSchema, publicPaths, sessionPaths } from "./system-paths";
 import type { Paths } from "./types";
@@ -36,7 +37,7 @@ const DESCRIPTION = `The Edgebase API of this instance, generated from its live 
 Edgebase speaks the PocketBase Web API: the official \`pocketbase\` SDK works unchanged. Every error has one
 shape (\`Error\`); every response carries \`x-request-id\` and \`x-edgebase-version\`.
 
-Not documented here because they do not exist yet: files, OAuth2, MFA, settings, logs, backups and crons.`;
+Record uploads use \`multipart/form-data\` with the same field names (API.md, "Files (R2)").`;
 
 /** Builds the document. Sorted by collection name so equal schemas give byte-equal documents. */
 export function buildDocument(input: DocumentInput): Record<string, unknown> {
@@ -67,8 +68,8 @@ export function buildDocument(input: DocumentInput): Record<string, unknown> {
       Object.assign(schemas, auth.schemas);
     }
   }
-  Object.assign(paths, sessionPaths());
-  if (audience.superuser) Object.assign(paths, adminPaths());
+  Object.assign(paths, sessionPaths(), filePaths());
+  if (audience.superuser) Object.assign(paths, adminPaths(), opsPaths());
   return {
     openapi: "3.1.0",
     info: { title: "Edgebase API", version: documentVersion(input.schemaVersion), description: DESCRIPTION },
@@ -79,7 +80,10 @@ export function buildDocument(input: DocumentInput): Record<string, unknown> {
       { name: "system" },
       { name: "realtime" },
       { name: "sessions" },
-      ...(audience.superuser ? [{ name: "collections" }] : []),
+      { name: "files" },
+      ...(audience.superuser
+        ? ["collections", "settings", "logs", "backups", "crons"].map((name) => ({ name }))
+        : []),
     ],
     paths,
     components: shared,

@@ -53,15 +53,14 @@ export interface DevServerOptions {
 export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {
   const persistTo = mkdtempSync(join(tmpdir(), "edgebase-test-"));
   const env = { ...process.env, CI: "true" };
-  const migrate = spawnSync(
-    "wrangler",
-    ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persistTo],
-    {
-      env,
-      encoding: "utf8",
-    },
-  );
-  if (migrate.status !== 0) throw new Error(`migrations failed:\n${migrate.stdout}${migrate.stderr}`);
+  for (const database of ["DB", "LOGS"]) {
+    const migrate = spawnSync(
+      "wrangler",
+      ["d1", "migrations", "apply", database, "--local", "--persist-to", persistTo],
+      { env, encoding: "utf8" },
+    );
+    if (migrate.status !== 0) throw new Error(`migrations failed:\n${migrate.stdout}${migrate.stderr}`);
+  }
   const [port, inspector] = [await freePort(), await freePort()];
   const email = "cli-test@example.com";
   const password = randomBytes(12).toString("base64url");
