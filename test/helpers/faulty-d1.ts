@@ -5,6 +5,8 @@
  * 0..N-1 run and are rolled back with the rest. A single statement planned to fail throws before it runs.
  */
 
+import { proxyD1 } from "./d1-proxy";
+
 /** Where to fail: the `call`-th write call of the request (0-based), at its `statement`-th statement. */
 export interface FaultPlan {
   call: number;
@@ -47,29 +49,21 @@ export class FaultyD1 {
 
   /** The wrapped binding, to pass as `env.DB`. */
   get binding(): D1Database {
-    return this.#wrap(this.#real) as unknown as D1Database;
+    return this.#wrap(this.#real);
   }
 
-  #wrap(target: D1Database | D1DatabaseSession): D1Database | D1DatabaseSession {
-    const self = this;
-    return new Proxy(target, {
-      get(t, prop) {
-        if (prop === "withSession")
-          return (bookmark?: string) => self.#wrap((t as D1Database).withSession(bookmark));
-        if (prop === "prepare") return (sql: string) => self.#statement(t, t.prepare(sql), sql);
-        if (prop === "batch")
-          return (statements: Prepared[]) => {
-            const real = statements.map((s) => s[REAL] ?? s);
-            const sqls = statements.map((s) => s[SQL] ?? "?");
-            if (!sqls.some((s) => WRITE.test(s))) return t.batch(real);
-            const index = self.#record({ kind: "batch", statements: sqls.map(head) });
-            if (self.#plan?.call !== index) return t.batch(real);
-            self.fired = true;
-            const at = Math.min(self.#plan.statement, real.length);
-            return t.batch([...real.slice(0, at), t.prepare(FAILING_SQL), ...real.slice(at)]);
-          };
-        const value = Reflect.get(t, prop, t);
-        return typeof value === "function" ? value.bind(t) : value;
+  #wrap(target: D1Database): D1Database {
+    return proxyD1(target, {
+      prepare: (t, sql) => this.#statement(t, t.prepare(sql), sql),
+      batch: (t, statements: Prepared[]) => {
+        const real = statements.map((s) => s[REAL] ?? s);
+        const sqls = statements.map((s) => s[SQL] ?? "?");
+        if (!sqls.some((s) => WRITE.test(s))) return t.batch(real);
+        const index = this.#record({ kind: "batch", statements: sqls.map(head) });
+        if (this.#plan?.call !== index) return t.batch(real);
+        this.fired = true;
+        const at = Math.min(this.#plan.statement, real.length);
+        return t.batch([...real.slice(0, at), t.prepare(FAILING_SQL), ...real.slice(at)]);
       },
     });
   }

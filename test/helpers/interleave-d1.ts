@@ -4,6 +4,8 @@
  * window between a write's planning reads and its commit, which real concurrency hits only by chance.
  */
 
+import { proxyD1 } from "./d1-proxy";
+
 const WRITE = /^\s*(?:INSERT|UPDATE|DELETE|REPLACE)\b/i;
 
 /** A D1 binding that runs `hook` once, before the first write batch holding a statement matching `pattern`. */
@@ -26,29 +28,21 @@ export class InterleavedD1 {
 
   /** The wrapped binding, to pass as `env.DB`. */
   get binding(): D1Database {
-    return this.#wrap(this.#real) as unknown as D1Database;
+    return this.#wrap(this.#real);
   }
 
-  #wrap(target: D1Database | D1DatabaseSession): D1Database | D1DatabaseSession {
-    const self = this;
-    return new Proxy(target, {
-      get(t, prop) {
-        if (prop === "withSession")
-          return (bookmark?: string) => self.#wrap((t as D1Database).withSession(bookmark));
-        if (prop === "prepare") return (sql: string) => self.#track(t.prepare(sql), sql);
-        if (prop === "batch")
-          return async (statements: D1PreparedStatement[]) => {
-            const pending = self.#pending;
-            const sqls = statements.map((s) => self.#sql.get(s) ?? "");
-            if (pending && sqls.some((s) => WRITE.test(s) && pending.pattern.test(s))) {
-              self.#pending = null;
-              await pending.hook();
-              self.ran++;
-            }
-            return t.batch(statements);
-          };
-        const value = Reflect.get(t, prop, t);
-        return typeof value === "function" ? value.bind(t) : value;
+  #wrap(target: D1Database): D1Database {
+    return proxyD1(target, {
+      prepare: (t, sql) => this.#track(t.prepare(sql), sql),
+      batch: async (t, statements) => {
+        const pending = this.#pending;
+        const sqls = statements.map((s) => this.#sql.get(s) ?? "");
+        if (pending && sqls.some((s) => WRITE.test(s) && pending.pattern.test(s))) {
+          this.#pending = null;
+          await pending.hook();
+          this.ran++;
+        }
+        return t.batch(statements);
       },
     });
   }
