@@ -41,6 +41,9 @@ export default defineConfig(async () => ({
         test: {
           name: "workers",
           setupFiles: ["./test/setup.ts"],
+          // Real external parties (an OIDC provider, a webhook receiver) run in Node and hand their ports to
+          // the workers tests through provide/inject.
+          globalSetup: [] as string[],
           include: ["test/**/*.test.ts"],
           exclude: NODE_TESTS,
           silent: "passed-only" as const,
