@@ -17,13 +17,20 @@ export function publicPaths(): Paths {
       get: {
         operationId: "health",
         tags: ["system"],
-        summary: "Liveness",
+        summary: "Liveness (superusers also get `data`: canBackup, realIP, possibleProxyHeader)",
         security: [{}],
         responses: {
           "200": response("Healthy.", {
             type: "object",
             required: ["code", "message", "data"],
-            properties: { code: { type: "integer" }, message: str, data: { type: "object" } },
+            properties: {
+              code: { type: "integer" },
+              message: str,
+              data: {
+                type: "object",
+                properties: { canBackup: { type: "boolean" }, realIP: str, possibleProxyHeader: str },
+              },
+            },
           }),
         },
       },
