@@ -1,4 +1,4 @@
-/** The Mailer port, a dev mailer (log + bounded in-memory outbox) and an HTTP mail API mailer, chosen by config. */
+/** The Mailer port, a dev mailer (log + bounded in-memory outbox) and an HTTP mail API mailer. */
 import type { Logger } from "../observability/logger";
 
 /** One email. `to` is a single address. */
@@ -34,7 +34,8 @@ export const DEV_OUTBOX_LIMIT = 100;
 /** How long the HTTP mailer waits for the mail API (ms). */
 export const MAIL_API_TIMEOUT_MS = 10_000;
 
-function checkMessage(message: MailMessage): void {
+/** Refuses a bad recipient or subject (every transport checks before sending). */
+export function checkMessage(message: MailMessage): void {
   const { to, subject } = message;
   if (typeof to !== "string" || to.length > MAX_MAIL_ADDRESS_LENGTH || !/^[^\s@]+@[^\s@]+$/.test(to)) {
     throw new MailerError("invalid recipient address");
@@ -109,27 +110,4 @@ export function createHttpMailer(options: HttpMailerOptions): Mailer {
         throw new MailerError(`mail API answered ${response.status}`, { status: response.status });
     },
   };
-}
-
-/**
- * Mail settings read from the Worker's environment (vars or secrets):
- * - `MAIL_API_URL`: the mail API endpoint. When set, mail is sent over HTTP; when absent, the dev mailer is used.
- * - `MAIL_API_KEY`: bearer token for that API (a wrangler secret).
- * - `MAIL_FROM`: sender address (default `no-reply@localhost`).
- */
-export interface MailConfig {
-  MAIL_API_URL?: string;
-  MAIL_API_KEY?: string;
-  MAIL_FROM?: string;
-}
-
-/** Picks the mailer from configuration: the HTTP mailer when MAIL_API_URL is set, else the dev mailer. */
-export function createMailer(config: MailConfig, log: Logger, fetcher?: typeof fetch): Mailer {
-  if (!config.MAIL_API_URL) return createDevMailer(log);
-  return createHttpMailer({
-    url: config.MAIL_API_URL,
-    apiKey: config.MAIL_API_KEY,
-    from: config.MAIL_FROM ?? "no-reply@localhost",
-    fetch: fetcher,
-  });
 }

@@ -1,7 +1,7 @@
 /** Builds the auth flows' deps from a Hono request: primary D1 session, bindings, mailer, client info, ports. */
 import type { Context } from "hono";
 import type { AuthFlowDeps } from "../auth/flows/deps";
-import { createMailer } from "../auth/mailer";
+import { createMailer, hasMailTransport } from "../auth/mail-transport";
 import type { SessionChecker } from "../auth/session-check";
 import type { CollectionStore } from "../collections/store";
 import { defaultSettings } from "../ops/settings";
@@ -39,26 +39,29 @@ function deferOf(c: Context<AppEnv>): ((p: Promise<unknown>) => void) | undefine
 export function authDeps(c: Context<AppEnv>, options: AuthRouteOptions): AuthFlowDeps {
   const env = c.env as EnvWithAuth;
   const onSessionsEnded = options.onSessionsEnded;
-  // Mail through an HTTP API is sent after the response so its latency cannot tell whether an account exists;
-  // the dev mailer is immediate, so tests and local users find the message in the outbox as soon as we answer.
-  // Settings (meta, mail) override the environment's APP_URL, APP_NAME and MAIL_* (ops/settings/schema.ts).
-  const { meta, mail } = c.var.settings ?? defaultSettings(env);
-  const deferMail = mail.apiUrl ? deferOf(c) : undefined;
-  const dev = isLocalDev(env);
+  // Mail through SMTP or an HTTP API is sent after the response so its latency cannot tell whether an account
+  // exists; the dev mailer is immediate, so tests and local users find the message in the outbox as soon as we
+  // answer. Settings (meta, mail, smtp) override the environment's APP_URL, APP_NAME and MAIL_*
+  // (ops/settings/schema.ts).
+  const { meta, mail, smtp } = c.var.settings ?? defaultSettings(env);
   const mailConfig = {
     MAIL_API_URL: mail.apiUrl || undefined,
     MAIL_API_KEY: mail.apiKey || undefined,
     MAIL_FROM: `${meta.senderName} <${meta.senderAddress}>`,
+    smtp,
   };
+  const transport = hasMailTransport(mailConfig);
+  const deferMail = transport ? deferOf(c) : undefined;
+  const dev = isLocalDev(env);
   return {
     db: c.var.sessions.primary().d1,
     store: options.store,
     sessions: env.USER_SESSIONS,
     checker: options.checker(env),
     limiter: env.RATE_LIMITER,
-    // Outside local dev, no MAIL_API_URL means no mailer at all (the flows answer 503), never the dev mailer:
-    // it logs links and codes.
-    mailer: mail.apiUrl || dev ? createMailer(mailConfig, c.var.log) : null,
+    // Outside local dev, no transport means no mailer at all (the flows answer 503), never the dev mailer: it
+    // logs links and codes.
+    mailer: transport || dev ? createMailer(mailConfig, c.var.log) : null,
     log: c.var.log,
     client: { ip: clientIp(c), userAgent: (c.req.header("user-agent") ?? "").slice(0, 512) },
     // The Host header is the client's to choose: links built from it could point a victim at an attacker.

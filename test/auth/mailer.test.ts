@@ -1,9 +1,9 @@
 import { beforeEach, describe, expect, it } from "vitest";
+import { createMailer } from "../../src/auth/mail-transport";
 import {
   clearDevOutbox,
   createDevMailer,
   createHttpMailer,
-  createMailer,
   DEV_OUTBOX_LIMIT,
   MailerError,
   readDevOutbox,

@@ -4,6 +4,7 @@
  * setting that could be stored but would change nothing is refused as an unknown key.
  */
 import { z } from "zod";
+import { splitSender } from "../../auth/mail-transport";
 import { parseCron } from "../crons/expression";
 
 /** PocketBase's log levels: debug -4, info 0, warn 4, error 8. */
@@ -40,6 +41,20 @@ const mailSchema = z.strictObject({
   apiUrl: httpUrl,
   /** Bearer token of the mail API (a secret: never returned). */
   apiKey: text(1000),
+});
+
+const smtpSchema = z.strictObject({
+  enabled: z.boolean(),
+  host: text(255),
+  port: z.number().int().min(1).max(65_535),
+  username: text(255),
+  /** A secret: never returned. */
+  password: text(1000),
+  authMethod: z.enum(["PLAIN", "LOGIN"]),
+  tls: z.boolean(),
+  // PocketBase's EHLO name. The Workers SMTP client always greets as 127.0.0.1, so only "" (the default) is
+  // accepted: a stored name that is never sent would be a setting that does nothing.
+  localName: z.literal("", { error: "Not supported: the SMTP client cannot set the EHLO name." }),
 });
 
 const backupsSchema = z.strictObject({
@@ -98,6 +113,7 @@ export const settingsSchema = z.strictObject({
   meta: metaSchema,
   logs: logsSchema,
   mail: mailSchema,
+  smtp: smtpSchema,
   backups: backupsSchema,
   rateLimits: rateLimitsSchema,
   trustedProxy: trustedProxySchema,
@@ -107,7 +123,10 @@ export const settingsSchema = z.strictObject({
 export type Settings = z.output<typeof settingsSchema>;
 
 /** Paths of secret fields: never served, and an empty or absent value in a PATCH keeps the stored one. */
-export const SECRET_PATHS: readonly (readonly [keyof Settings, string])[] = [["mail", "apiKey"]];
+export const SECRET_PATHS: readonly (readonly [keyof Settings, string])[] = [
+  ["mail", "apiKey"],
+  ["smtp", "password"],
+];
 
 /** Environment values that seed the defaults (settings override them field by field). */
 export interface SettingsEnv {
@@ -118,27 +137,31 @@ export interface SettingsEnv {
   MAIL_FROM?: string;
 }
 
-/** Splits `Name <addr>` (or a bare address) as MAIL_FROM may hold either. */
-function splitFrom(from: string | undefined): { name?: string; address?: string } {
-  if (!from) return {};
-  const m = /^\s*(.*?)\s*<([^>]+)>\s*$/.exec(from);
-  return m ? { name: m[1] || undefined, address: m[2] } : { address: from.trim() };
-}
-
 /** The defaults: PocketBase's, with the environment (APP_URL, APP_NAME, MAIL_*) where it is set. */
 export function defaultSettings(bindings: object): Settings {
   // The Worker's env is an interface without these optional names: read them through SettingsEnv.
   const env = bindings as SettingsEnv;
-  const from = splitFrom(env.MAIL_FROM);
+  // MAIL_FROM may hold `Name <address>` or a bare address.
+  const from = splitSender(env.MAIL_FROM ?? "");
   return {
     meta: {
       appName: env.APP_NAME || "Edgebase",
       appURL: env.APP_URL ?? "",
       senderName: from.name ?? "Support",
-      senderAddress: from.address ?? "no-reply@localhost",
+      senderAddress: from.email || "no-reply@localhost",
     },
     logs: { maxDays: 5, minLevel: LOG_LEVELS.info, logIP: true, logAuthId: false },
     mail: { apiUrl: env.MAIL_API_URL ?? "", apiKey: env.MAIL_API_KEY ?? "" },
+    smtp: {
+      enabled: false,
+      host: "smtp.example.com",
+      port: 587,
+      username: "",
+      password: "",
+      authMethod: "PLAIN",
+      tls: false,
+      localName: "",
+    },
     backups: { cron: "", cronMaxKeep: 3 },
     // PocketBase's default rules, off until enabled (as in PocketBase).
     rateLimits: {
