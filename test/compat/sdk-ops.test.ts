@@ -37,6 +37,27 @@ describe("pocketbase SDK: operations", () => {
     expect(s3.status).toBe(400);
   });
 
+  it("pb.settings.generateAppleClientSecret", async () => {
+    const key = (await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, true, [
+      "sign",
+    ])) as CryptoKeyPair;
+    const der = new Uint8Array((await crypto.subtle.exportKey("pkcs8", key.privateKey)) as ArrayBuffer);
+    const pem = `-----BEGIN PRIVATE KEY-----\n${btoa(String.fromCharCode(...der))}\n-----END PRIVATE KEY-----`;
+    const { secret } = await pb.settings.generateAppleClientSecret(
+      "com.example.web",
+      "TEAM123456",
+      "KEY1234567",
+      pem,
+      60,
+    );
+    expect(secret.split(".")).toHaveLength(3);
+    const bad = await pb.settings
+      .generateAppleClientSecret("com.example.web", "SHORT", "KEY1234567", pem, 60)
+      .catch((e) => e);
+    expect(bad.status).toBe(400);
+    expect(bad.response.data.teamId.code).toMatch(/^validation_/);
+  });
+
   it("pb.logs.getList / getOne / getStats", async () => {
     // Exact: the log requests themselves carry the marker in their own (encoded) URLs.
     const F = 'data.url = "/api/health?marker=sdklogs"';

@@ -1,5 +1,6 @@
 /** `/api/settings`: read (secrets masked) and change the settings; superusers only. */
 import type { Hono } from "hono";
+import { generateAppleClientSecret } from "../../auth/apple-client-secret";
 import { badRequest } from "../../lib/errors";
 import { maskSettings, type SettingsStore, updateSettings } from "../../ops/settings";
 import { readJsonObject } from "../body";
@@ -20,4 +21,7 @@ export function settingsRoutes(app: Hono<AppEnv>, store: SettingsStore): void {
       "Edgebase has no S3 storage to test: files and backups live in R2 through the FILES and BACKUPS bindings.",
     );
   });
+  app.post("/api/settings/apple/generate-client-secret", guard, async (c) =>
+    c.json({ secret: await generateAppleClientSecret(await readJsonObject(c)) }),
+  );
 }
