@@ -182,7 +182,7 @@ export function createEdgebase(options: EdgebaseOptions = {}): EdgebaseApp {
   };
 
   healthRoutes(app);
-  settingsRoutes(app, settingsStore);
+  settingsRoutes(app, settingsStore, authOptions);
   logsRoutes(app);
   cronRoutes(app, crons);
   backupRoutes(app, { collections: collectionStore, settings: settingsStore });

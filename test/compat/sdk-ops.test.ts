@@ -2,6 +2,7 @@
 import { env, exports } from "cloudflare:workers";
 import PocketBase, { ClientResponseError } from "pocketbase";
 import { beforeAll, describe, expect, it } from "vitest";
+import { clearDevOutbox, readDevOutbox } from "../../src/auth/mailer";
 import { createSuperuser, eventually, PASSWORD } from "../http/routes/auth-helpers";
 
 const BASE = "http://edgebase.test";
@@ -35,6 +36,17 @@ describe("pocketbase SDK: operations", () => {
     expect(bad.response.data["logs.maxDays"].code).toMatch(/^validation_/);
     const s3 = await pb.settings.testS3("backups").catch((e) => e);
     expect(s3.status).toBe(400);
+  });
+
+  it("pb.settings.testEmail", async () => {
+    clearDevOutbox();
+    expect(await pb.settings.testEmail("users", "sdk-test@example.com", "verification")).toBe(true);
+    expect(readDevOutbox().map((m) => [m.to, m.subject])).toEqual([
+      ["sdk-test@example.com", expect.stringMatching(/^Verify your .+ email$/)],
+    ]);
+    const bad = await pb.settings.testEmail("users", "sdk-test@example.com", "welcome").catch((e) => e);
+    expect(bad.status).toBe(400);
+    expect(bad.response.data.template.code).toMatch(/^validation_/);
   });
 
   it("pb.settings.generateAppleClientSecret", async () => {
