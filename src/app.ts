@@ -79,8 +79,6 @@ export interface EdgebaseOptions {
   changes?: ChangeSink;
   /** Realtime (WebSocket and SSE) limits, room rules and hub shards, or `false` to mount no realtime. */
   realtime?: RealtimeOptions | false;
-  /** Limits of `POST /api/batch`: at most `maxRequests` requests (default 50). */
-  batch?: { maxRequests?: number };
   /**
    * The KV read cache of public list/view responses for guests (README "Read cache"): a staleness bound
    * (default 60 s), a fill budget per collection per minute (default 60), per-collection overrides or
@@ -198,7 +196,6 @@ export function createEdgebase(options: EdgebaseOptions = {}): EdgebaseApp {
     changes,
     hashPassword,
     verifyPassword: async (plain, stored) => (await verifyPassword(plain, stored)).ok,
-    batch: options.batch,
   };
   recordRoutes(app, recordOptions, readCache);
   batchRoutes(app, recordOptions);

@@ -14,8 +14,6 @@ export interface RecordRouteOptions {
   hashPassword?: (plain: string) => Promise<string>;
   /** Checks a password against a stored hash. */
   verifyPassword?: (plain: string, stored: string) => Promise<boolean>;
-  /** Limits of `POST /api/batch`. */
-  batch?: { maxRequests?: number };
 }
 
 /** The records deps for this request, with `body` as `@request.body`. */

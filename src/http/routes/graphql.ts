@@ -11,6 +11,7 @@ import { errorFields } from "../../observability/logger";
 import type { ViewParams } from "../../records/query-params";
 import { type AuthRouteOptions, authDeps } from "../auth-deps";
 import { throttleRecordWrite } from "../auth-throttles";
+import { batchLimits } from "../batch-limits";
 import type { AppEnv } from "../context";
 import { type RecordRouteOptions, recordDeps } from "../record-deps";
 
@@ -33,7 +34,7 @@ function graphqlContext(c: Context<AppEnv>, options: GraphqlRouteOptions): Graph
     base,
     contextOf: (method, body, query) =>
       ruleContext({ auth, method, headers: c.req.raw.headers, query, body }),
-    maxBatchRequests: options.records.batch?.maxRequests,
+    batchLimits: () => batchLimits(c),
     beforeWrite: (write) => throttleRecordWrite(c, options.records.store, write),
     auth: {
       withPassword: (collection, input) =>
