@@ -53,7 +53,32 @@ export const authOptionsShape = {
   authRule: rule.default(""),
   manageRule: rule.default(null),
   authAlert: z.object({ enabled: z.boolean() }).default({ enabled: false }),
-  authToken: duration(604_800),
+  /**
+   * PocketBase's access-token `duration`, plus Edgebase's session lifetime (seconds; absent = the defaults in
+   * auth/session-schema.ts: 30 days idle, 1 year absolute): `idleTimeout` ends a session unused that long,
+   * `maxLifetime` caps it from sign-in whatever the refreshes.
+   */
+  authToken: z
+    .object({
+      duration: z
+        .number()
+        .int()
+        .min(1)
+        .max(365 * 86_400),
+      idleTimeout: z
+        .number()
+        .int()
+        .min(60)
+        .max(365 * 86_400)
+        .optional(),
+      maxLifetime: z
+        .number()
+        .int()
+        .min(60)
+        .max(5 * 365 * 86_400)
+        .optional(),
+    })
+    .default({ duration: 604_800 }),
   passwordResetToken: duration(1_800),
   emailChangeToken: duration(1_800),
   verificationToken: duration(259_200),

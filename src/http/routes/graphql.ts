@@ -13,6 +13,7 @@ import { type AuthRouteOptions, authDeps } from "../auth-deps";
 import { throttleRecordWrite } from "../auth-throttles";
 import { batchLimits } from "../batch-limits";
 import type { AppEnv } from "../context";
+import { presentedToken } from "../middleware/auth";
 import { type RecordRouteOptions, recordDeps } from "../record-deps";
 
 /** What the GraphQL routes are built with (from app.ts). */
@@ -40,7 +41,7 @@ function graphqlContext(c: Context<AppEnv>, options: GraphqlRouteOptions): Graph
       withPassword: (collection, input) =>
         authWithPassword(authDeps(c, options.auth), collection, input, NO_PARAMS),
       refresh: (collection, input) =>
-        authRefresh(authDeps(c, options.auth), collection, input, NO_PARAMS, c.var.authToken ?? null),
+        authRefresh(authDeps(c, options.auth), collection, input, NO_PARAMS, presentedToken(c)),
     },
   };
 }
