@@ -13,6 +13,7 @@ import {
 } from "./cache/read-cache";
 import { CollectionStore, type CollectionStoreOptions } from "./collections";
 import { type GraphqlOptions, resolveGraphqlLimits } from "./graphql/limits";
+import { type HookDefinition, HookRegistry } from "./hooks";
 import type { AuthRouteOptions } from "./http/auth-deps";
 import type { AppEnv } from "./http/context";
 import { addMethodNotAllowed } from "./http/method-not-allowed";
@@ -99,6 +100,11 @@ export interface EdgebaseOptions {
    * built-in ones when their cron expression (UTC, one-minute granularity) is due.
    */
   crons?: CronJob[];
+  /**
+   * TypeScript hooks run around record writes (README "Hooks"), in registration order, optionally limited to
+   * some collections: before-hooks change values, add field errors or refuse; after-hooks run after the commit.
+   */
+  hooks?: HookDefinition[];
 }
 
 /** The Edgebase app: the Hono app plus the Cron Triggers handler; export it as the Worker's default. */
@@ -193,12 +199,14 @@ export function createEdgebase(options: EdgebaseOptions = {}): EdgebaseApp {
   const schemaChanges = readCache && schemaGenerationSink(() => readCache.edge()?.generations);
   collectionRoutes(app, collectionStore, schemaChanges);
   if (realtime) realtimeRoutes(app, { ...realtime, store: collectionStore });
+  const hooks = new HookRegistry(options.hooks);
   const recordOptions: RecordRouteOptions = {
     store: collectionStore,
     changes,
     hashPassword,
     verifyPassword: async (plain, stored) => (await verifyPassword(plain, stored)).ok,
     batch: options.batch,
+    hooks: hooks.empty ? undefined : hooks,
   };
   recordRoutes(app, recordOptions, readCache);
   batchRoutes(app, recordOptions);
