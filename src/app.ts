@@ -180,11 +180,13 @@ export function createEdgebase(options: EdgebaseOptions = {}): EdgebaseApp {
   else app.use("*", tokenAuth({ store: collectionStore, checker: checkerOf }));
   app.use("/api/*", settingsRateLimits());
 
+  const hooks = new HookRegistry(options.hooks);
   const authOptions: AuthRouteOptions = {
     store: collectionStore,
     checker: checkerOf,
     onSessionsEnded: realtime ? (e, ref) => deauthorizeUser(e.REALTIME_USER, ref) : undefined,
     changes,
+    hooks: hooks.empty ? undefined : hooks,
   };
 
   healthRoutes(app);
@@ -199,7 +201,6 @@ export function createEdgebase(options: EdgebaseOptions = {}): EdgebaseApp {
   const schemaChanges = readCache && schemaGenerationSink(() => readCache.edge()?.generations);
   collectionRoutes(app, collectionStore, schemaChanges);
   if (realtime) realtimeRoutes(app, { ...realtime, store: collectionStore });
-  const hooks = new HookRegistry(options.hooks);
   const recordOptions: RecordRouteOptions = {
     store: collectionStore,
     changes,

@@ -26,8 +26,9 @@ export function hookApp(options: EdgebaseOptions) {
     method: string,
     path: string,
     body?: unknown,
+    extraHeaders: Record<string, string> = {},
   ): Promise<{ status: number; body: Json; text: string }> {
-    const headers: Record<string, string> = { "content-type": "application/json" };
+    const headers: Record<string, string> = { "content-type": "application/json", ...extraHeaders };
     if (auth) headers[AUTH_HEADER] = JSON.stringify(auth);
     const ctx = createExecutionContext();
     const init: RequestInit = { method, headers };
