@@ -13,6 +13,7 @@ import {
 } from "./cache/read-cache";
 import { CollectionStore, type CollectionStoreOptions } from "./collections";
 import { type GraphqlOptions, resolveGraphqlLimits } from "./graphql/limits";
+import { type HookDefinition, HookRegistry } from "./hooks";
 import type { AuthRouteOptions } from "./http/auth-deps";
 import type { AppEnv } from "./http/context";
 import { addMethodNotAllowed } from "./http/method-not-allowed";
@@ -97,6 +98,11 @@ export interface EdgebaseOptions {
    * built-in ones when their cron expression (UTC, one-minute granularity) is due.
    */
   crons?: CronJob[];
+  /**
+   * TypeScript hooks run around record writes (README "Hooks"), in registration order, optionally limited to
+   * some collections: before-hooks change values, add field errors or refuse; after-hooks run after the commit.
+   */
+  hooks?: HookDefinition[];
 }
 
 /** The Edgebase app: the Hono app plus the Cron Triggers handler; export it as the Worker's default. */
@@ -172,11 +178,13 @@ export function createEdgebase(options: EdgebaseOptions = {}): EdgebaseApp {
   else app.use("*", tokenAuth({ store: collectionStore, checker: checkerOf }));
   app.use("/api/*", settingsRateLimits());
 
+  const hooks = new HookRegistry(options.hooks);
   const authOptions: AuthRouteOptions = {
     store: collectionStore,
     checker: checkerOf,
     onSessionsEnded: realtime ? (e, ref) => deauthorizeUser(e.REALTIME_USER, ref) : undefined,
     changes,
+    hooks: hooks.empty ? undefined : hooks,
   };
 
   healthRoutes(app);
@@ -196,6 +204,7 @@ export function createEdgebase(options: EdgebaseOptions = {}): EdgebaseApp {
     changes,
     hashPassword,
     verifyPassword: async (plain, stored) => (await verifyPassword(plain, stored)).ok,
+    hooks: hooks.empty ? undefined : hooks,
   };
   recordRoutes(app, recordOptions, readCache);
   batchRoutes(app, recordOptions);

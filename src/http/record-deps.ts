@@ -2,6 +2,7 @@
 import type { Context } from "hono";
 import { ruleContext } from "../auth/rule-context";
 import type { CollectionStore } from "../collections/store";
+import { bindRecordHooks, type HookRegistry } from "../hooks";
 import type { RecordDeps } from "../records/deps";
 import type { ChangeSink } from "../records/events";
 import type { AppEnv } from "./context";
@@ -14,6 +15,8 @@ export interface RecordRouteOptions {
   hashPassword?: (plain: string) => Promise<string>;
   /** Checks a password against a stored hash. */
   verifyPassword?: (plain: string, stored: string) => Promise<boolean>;
+  /** The app's hooks (README "Hooks"), bound to each request's deps. */
+  hooks?: HookRegistry;
 }
 
 /** The records deps for this request, with `body` as `@request.body`. */
@@ -29,7 +32,7 @@ export function recordDeps(
     query: c.req.query(),
     body,
   });
-  return {
+  const deps: RecordDeps = {
     db: c.var.d1,
     store: options.store,
     ctx,
@@ -39,6 +42,11 @@ export function recordDeps(
     files: c.env.FILES,
     defer: deferOf(c),
   };
+  if (options.hooks) {
+    const scope = { request: c.req.raw, env: c.env, requestId: c.var.requestId, log: c.var.log };
+    deps.hooks = bindRecordHooks(options.hooks, scope, deps);
+  }
+  return deps;
 }
 
 /** `ctx.waitUntil` of the request, or undefined where there is none (app.request() in tests). */

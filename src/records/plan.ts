@@ -16,7 +16,7 @@ import {
 } from "./guard";
 
 /** What running a plan needs: the database, and where committed changes go. */
-export type WriteDeps = Pick<RecordDeps, "db" | "changes" | "defer" | "files">;
+export type WriteDeps = Pick<RecordDeps, "db" | "changes" | "defer" | "files" | "hooks">;
 
 /** Marks where a plan needs a guard: the batch aborts when the statement before it changed no rows. */
 export const GUARD = Symbol("guard");
