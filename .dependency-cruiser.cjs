@@ -13,6 +13,8 @@ const layers = [
   "auth",
   "realtime",
   "graphql",
+  // Webhooks without code: the outbox (records' Outbox port), delivery through Queues, the sweep.
+  "webhooks",
   "openapi",
   "ops",
   "http",
