@@ -15,6 +15,8 @@ const layers = [
   // Hooks run around records writes (a port records declare) and may read/write records and publish realtime.
   "hooks",
   "graphql",
+  // Webhooks without code: the outbox (records' Outbox port), delivery through Queues, the sweep.
+  "webhooks",
   "openapi",
   "ops",
   "http",

@@ -45,6 +45,7 @@ import { realtimeRoutes } from "./http/routes/realtime";
 import { recordRoutes } from "./http/routes/records";
 import { sessionRoutes } from "./http/routes/sessions";
 import { settingsRoutes } from "./http/routes/settings";
+import { webhookRoutes } from "./http/routes/webhooks";
 import { createLogger, type LogLevel } from "./observability/logger";
 import { builtinJobs, type CronJob, CronRegistry, runDue } from "./ops/crons";
 import { LogWriter, storeSink } from "./ops/logs";
@@ -53,6 +54,7 @@ import type { RealtimeOptions } from "./realtime/connect";
 import { deauthorizeUser } from "./realtime/deauthorize";
 import { fanOutSink, realtimeSink } from "./realtime/publish";
 import { type ChangeSink, noopChangeSink } from "./records/events";
+import { consumeDeliveries } from "./webhooks";
 
 /** CORS settings; `origin` is a list of allowed origins or `*` (PocketBase's default). */
 export interface CorsOptions {
@@ -106,7 +108,11 @@ export interface EdgebaseOptions {
 }
 
 /** The Edgebase app: the Hono app plus the Cron Triggers handler; export it as the Worker's default. */
-export type EdgebaseApp = Hono<AppEnv> & { scheduled: ExportedHandlerScheduledHandler<Cloudflare.Env> };
+export type EdgebaseApp = Hono<AppEnv> & {
+  scheduled: ExportedHandlerScheduledHandler<Cloudflare.Env>;
+  /** The webhook delivery queue's consumer (src/webhooks). */
+  queue: ExportedHandlerQueueHandler<Cloudflare.Env>;
+};
 
 const DEFAULT_CORS: CorsOptions = {
   origin: "*",
@@ -209,6 +215,7 @@ export function createEdgebase(options: EdgebaseOptions = {}): EdgebaseApp {
   recordRoutes(app, recordOptions, readCache);
   batchRoutes(app, recordOptions);
   fileRoutes(app, { store: collectionStore });
+  webhookRoutes(app);
   if (options.graphql !== false) {
     graphqlRoutes(app, {
       records: recordOptions,
@@ -226,5 +233,9 @@ export function createEdgebase(options: EdgebaseOptions = {}): EdgebaseApp {
     // Job failures were logged into the buffer: write them with this event, as a request's flush would.
     await logWriter.flush(workerEnv.LOGS);
   };
-  return Object.assign(app, { scheduled });
+  const queue: ExportedHandlerQueueHandler<Cloudflare.Env> = async (batch, workerEnv) => {
+    await consumeDeliveries(batch, workerEnv, collectionStore, log);
+    await logWriter.flush(workerEnv.LOGS);
+  };
+  return Object.assign(app, { scheduled, queue });
 }

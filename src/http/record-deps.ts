@@ -5,6 +5,7 @@ import type { CollectionStore } from "../collections/store";
 import { bindRecordHooks, type HookRegistry } from "../hooks";
 import type { RecordDeps } from "../records/deps";
 import type { ChangeSink } from "../records/events";
+import { enqueueDeliveries, webhookOutbox } from "../webhooks";
 import type { AppEnv } from "./context";
 
 /** What the records routes are built with (from app.ts). */
@@ -40,6 +41,7 @@ export function recordDeps(
     hashPassword: options.hashPassword,
     verifyPassword: options.verifyPassword,
     files: c.env.FILES,
+    outbox: webhookOutbox({ enqueue: (ids) => enqueueDeliveries(c.env, ids), log: c.var.log }),
     defer: deferOf(c),
   };
   if (options.hooks) {

@@ -115,6 +115,7 @@ export async function planCreate(
       GUARD,
       deps.db.prepare(`SELECT * FROM ${quoteIdent(collection.name)} WHERE id = ?`).bind(id),
     ],
+    change: { action: "create", collection, id: id, snapshot: ref.snapshot },
     uploads,
     rejected: () => badRequest("Failed to create record."),
     async finish(results) {

@@ -44,6 +44,7 @@ export async function planDelete(
       ...cascade.statements,
       ...cascade.guards,
     ],
+    change: { action: "delete", collection, id: id, snapshot: ref.snapshot },
     rejected: () => notFound(),
     async finish() {
       return {

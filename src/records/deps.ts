@@ -6,6 +6,7 @@ import { notFound } from "../lib/errors";
 import type { RuleContext } from "../rules/context";
 import type { FileBucket } from "../storage/bucket";
 import type { ChangeEvent, ChangeSink } from "./events";
+import type { Outbox } from "./outbox";
 import type { WriteHooks } from "./write-hooks";
 
 /** Dependencies of the records capabilities (narrow on purpose: no Hono, no bindings beyond D1 and R2). */
@@ -23,6 +24,8 @@ export interface RecordDeps {
   verifyPassword?: (plain: string, stored: string) => Promise<boolean>;
   /** Where file fields' objects live (the FILES R2 binding); uploads are refused without it. */
   files?: FileBucket;
+  /** Adds outbox rows (webhook deliveries) to writes' batches; none when absent. */
+  outbox?: Outbox;
   /** Runs a promise after the response (ctx.waitUntil in a Worker). */
   defer?: (promise: Promise<unknown>) => void;
   /** The request's record hooks (README "Hooks"): before a write is planned, after it commits. */

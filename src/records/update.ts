@@ -192,6 +192,7 @@ export async function planUpdate(
     collection,
     schemaVersion: ref.snapshot.version,
     statements,
+    change: { action: "update", collection, id: id, snapshot: ref.snapshot },
     uploads,
     rejected: () => notFound(),
     // The row changed between the read and the write: still visible means a concurrent update, not the rule.

@@ -11,8 +11,8 @@ beforeAll(async () => {
 
 describe("listCollections", () => {
   it("pages in creation order with totals", async () => {
-    const page = await listCollections(d, { page: "2", perPage: "2" });
-    expect(page).toMatchObject({ page: 2, perPage: 2, totalItems: 5, totalPages: 3 });
+    const page = await listCollections(d, { page: "3", perPage: "2" });
+    expect(page).toMatchObject({ page: 3, perPage: 2, totalItems: 7, totalPages: 4 });
     expect(page.items.map((c) => c.name)).toEqual(["alpha", "beta"]);
   });
 

@@ -58,4 +58,32 @@ describe("system collections created by migration", () => {
     ]);
     expect((await getCollection(d, "_superusers")).system).toBe(true);
   });
+
+  it.each(["_webhooks", "_webhookDeliveries"])(
+    "%s (webhooks) is a superuser-only system base collection the schema engine would build",
+    async (name) => {
+      const stored = await getCollection(d, name);
+      expect([stored.type, stored.system]).toEqual(["base", true]);
+      expect([
+        stored.listRule,
+        stored.viewRule,
+        stored.createRule,
+        stored.updateRule,
+        stored.deleteRule,
+      ]).toEqual([null, null, null, null, null]);
+      const others = [await getCollection(d, "_webhooks")].filter((c) => c.name !== name);
+      const rebuilt = await prepareCollection(env.DB, {}, { existing: stored, others, now: stored.updated });
+      expect(sameDefinition(stored, rebuilt)).toBe(true);
+      const table = await env.DB.prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?")
+        .bind(name)
+        .first<{ sql: string }>();
+      expect(table?.sql).toBe(createTableSql(name, stored.fields));
+    },
+  );
+
+  it("keeps a webhook's secret hidden and generated when empty", async () => {
+    const webhooks = await getCollection(d, "_webhooks");
+    const secret = webhooks.fields.find((f) => f.name === "secret");
+    expect(secret).toMatchObject({ hidden: true, autogeneratePattern: "[a-zA-Z0-9]{48}" });
+  });
 });

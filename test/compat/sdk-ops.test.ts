@@ -116,6 +116,7 @@ describe("pocketbase SDK: operations", () => {
       "__pbAutoBackup__",
       "__pbLogsCleanup__",
       "__pbOTPCleanup__",
+      "__webhooksSweep__",
     ]);
     expect(await pb.crons.run("__pbOTPCleanup__")).toBe(true);
     const missing = await pb.crons.run("nope").catch((e) => e);

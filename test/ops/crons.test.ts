@@ -166,6 +166,7 @@ describe("/api/crons", () => {
       { id: "__pbAutoBackup__", expression: "* * * * *" },
       { id: "__pbLogsCleanup__", expression: "0 */6 * * *" },
       { id: "__pbOTPCleanup__", expression: "0 * * * *" },
+      { id: "__webhooksSweep__", expression: "* * * * *" },
     ]);
   });
 
