@@ -11,9 +11,9 @@ beforeAll(async () => {
 
 describe("listCollections", () => {
   it("pages in creation order with totals", async () => {
-    const page = await listCollections(d, { page: "2", perPage: "2" });
-    expect(page).toMatchObject({ page: 2, perPage: 2, totalItems: 5, totalPages: 3 });
-    expect(page.items.map((c) => c.name)).toEqual(["alpha", "beta"]);
+    const page = await listCollections(d, { page: "2", perPage: "3" });
+    expect(page).toMatchObject({ page: 2, perPage: 3, totalItems: 6, totalPages: 2 });
+    expect(page.items.map((c) => c.name)).toEqual(["alpha", "beta", "gamma"]);
   });
 
   it("sorts, filters and skips the total", async () => {
