@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { type Field, fieldSchema } from "./fields";
 import { MAX_NAME_LENGTH } from "./fields/field-type";
+import { oauth2OptionsSchema, redactOAuth2 } from "./oauth2-options";
 
 /** D1 allows 100 columns per table. */
 export const MAX_FIELDS_PER_COLLECTION = 100;
@@ -103,6 +104,7 @@ export const authOptionsShape = {
       rule: z.string().max(MAX_RULE_LENGTH).default(""),
     })
     .default({ enabled: false, duration: 1_800, rule: "" }),
+  oauth2: oauth2OptionsSchema,
 };
 
 function typedSchemas<T extends z.ZodType>(field: T) {
@@ -192,5 +194,5 @@ export function toPublicCollection(collection: Collection): PublicCollection {
     return { ...head, type: "view", viewQuery: collection.viewQuery, created, updated };
   if (collection.type === "base") return { ...head, type: "base", created, updated };
   const { tokenSecret: _secret, created: _created, updated: _updated, ...auth } = collection;
-  return { ...head, ...auth, type: "auth", created, updated };
+  return { ...head, ...auth, oauth2: redactOAuth2(auth.oauth2), type: "auth", created, updated };
 }

@@ -1,6 +1,7 @@
 /** Maps collections to and from `_collections` rows (fields, indexes and type options as JSON text). */
 import type { AuthCollection, Collection } from "./collection";
 import type { Field } from "./fields";
+import { defaultOAuth2Options } from "./oauth2-options";
 
 /** A `_collections` row as D1 returns it. */
 export interface CollectionRow {
@@ -44,6 +45,7 @@ export function rowToCollection(row: CollectionRow): Collection {
   // Auth alerts are not implemented yet (the MFA issue adds them): a definition stored with them on (the
   // first migrations' default) reads as off, so what the API shows is what runs and echoing it back saves.
   if (options.authAlert !== undefined) options.authAlert = { enabled: false };
+  if (row.type === "auth" && options.oauth2 === undefined) options.oauth2 = defaultOAuth2Options();
   return {
     ...options,
     id: row.id,
@@ -79,6 +81,7 @@ export function optionsOf(c: Collection): Record<string, unknown> {
     passwordAuth: a.passwordAuth,
     otp: a.otp,
     mfa: a.mfa,
+    oauth2: a.oauth2,
     tokenSecret: a.tokenSecret,
   };
 }

@@ -6,6 +6,7 @@ import { planCascade } from "./cascade";
 import { ruleTerm, scopeFor, termSql } from "./compile";
 import { readOnly } from "./create";
 import { type CollectionRef, findCollection, type RecordDeps } from "./deps";
+import { externalAuthDeleteStatements } from "./external-auths";
 import { type BatchState, batchKey, GUARD, runPlan, type WritePlan } from "./plan";
 import { decodeRow } from "./record-json";
 import { withReplan } from "./replan";
@@ -43,6 +44,7 @@ export async function planDelete(
       GUARD,
       ...cascade.statements,
       ...cascade.guards,
+      ...externalAuthDeleteStatements(deps.db, ref.snapshot, collection, current),
     ],
     change: { action: "delete", collection, id: id, snapshot: ref.snapshot },
     rejected: () => notFound(),

@@ -3,6 +3,7 @@ import type { Collection } from "../collections/collection";
 import { ApiError, badRequest, conflict } from "../lib/errors";
 import { emitChanges, type RecordDeps } from "./deps";
 import type { ChangeEvent } from "./events";
+import { lastSignInError } from "./external-auths";
 import { deleteReplacedFiles, withUploads } from "./file-commit";
 import type { PendingUpload } from "./file-uploads";
 import {
@@ -127,7 +128,7 @@ async function commitPlans(deps: WriteDeps, plans: readonly WritePlan[]): Promis
     const tag = guardTag(err);
     const plan = tag === undefined ? undefined : plans[tag];
     if (plan) throw new PlanError(tag, plan.rejected());
-    const check = checkError(err);
+    const check = checkError(err) ?? lastSignInError(err);
     if (check) throw new PlanError(undefined, check);
     const unique = uniqueError(
       err,
