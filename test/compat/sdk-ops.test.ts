@@ -82,6 +82,7 @@ describe("pocketbase SDK: operations", () => {
       "__filesCleanup__",
       "__pbAutoBackup__",
       "__pbLogsCleanup__",
+      "__pbMFACleanup__",
       "__pbOTPCleanup__",
     ]);
     expect(await pb.crons.run("__pbOTPCleanup__")).toBe(true);

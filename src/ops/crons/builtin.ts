@@ -1,7 +1,8 @@
 /**
- * Edgebase's own cron jobs (PocketBase's ids where it has them): log retention, expired one-time-code clean-up,
- * scheduled backups, and the orphaned-file sweep.
+ * Edgebase's own cron jobs (PocketBase's ids where it has them): log retention, expired one-time-code and
+ * pending-MFA clean-up, scheduled backups, and the orphaned-file sweep.
  */
+import { deleteExpiredMfas } from "../../auth/mfa";
 import type { CollectionStore } from "../../collections/store";
 import { sweepOrphanFiles } from "../../records/file-sweep";
 import { scheduledBackup } from "../backups/service";
@@ -35,6 +36,18 @@ export function otpCleanupJob(): CronJob {
     expression: "0 * * * *",
     run: async ({ env, now }) => {
       await env.DB.prepare("DELETE FROM _otps WHERE expires < ?").bind(now.getTime()).run();
+    },
+  };
+}
+
+/** Deletes expired pending MFAs (hourly), each collection by its `mfa.duration`; sign-in refuses them anyway. */
+export function mfaCleanupJob(deps: BuiltinJobDeps): CronJob {
+  return {
+    id: "__pbMFACleanup__",
+    expression: "0 * * * *",
+    run: async ({ env, now }) => {
+      const snapshot = await deps.store.snapshot(env.DB);
+      await deleteExpiredMfas(env.DB, snapshot.collections, now);
     },
   };
 }
@@ -74,5 +87,11 @@ export function filesCleanupJob(deps: BuiltinJobDeps): CronJob {
 
 /** Every built-in job. */
 export function builtinJobs(deps: BuiltinJobDeps): CronJob[] {
-  return [logsCleanupJob(deps), otpCleanupJob(), autoBackupJob(deps), filesCleanupJob(deps)];
+  return [
+    logsCleanupJob(deps),
+    otpCleanupJob(),
+    mfaCleanupJob(deps),
+    autoBackupJob(deps),
+    filesCleanupJob(deps),
+  ];
 }
