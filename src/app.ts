@@ -45,6 +45,7 @@ import { realtimeRoutes } from "./http/routes/realtime";
 import { recordRoutes } from "./http/routes/records";
 import { sessionRoutes } from "./http/routes/sessions";
 import { settingsRoutes } from "./http/routes/settings";
+import { totpRoutes } from "./http/routes/totp";
 import { createLogger, type LogLevel } from "./observability/logger";
 import { builtinJobs, type CronJob, CronRegistry, runDue } from "./ops/crons";
 import { LogWriter, storeSink } from "./ops/logs";
@@ -194,6 +195,7 @@ export function createEdgebase(options: EdgebaseOptions = {}): EdgebaseApp {
   docsRoutes(app);
   authRoutes(app, authOptions);
   sessionRoutes(app, authOptions);
+  totpRoutes(app, authOptions);
   const schemaChanges = readCache && schemaGenerationSink(() => readCache.edge()?.generations);
   collectionRoutes(app, collectionStore, schemaChanges);
   if (realtime) realtimeRoutes(app, { ...realtime, store: collectionStore });

@@ -28,7 +28,7 @@ const BASE = "/api/collections/:collection";
  * A sign-in body with the `mfaId` of the query when the body has none: PocketBase reads it from either, and the
  * SDK sends `authWithOTP(otpId, code, { mfaId })` as a query parameter.
  */
-async function signInBody(c: Context<AppEnv>): Promise<Record<string, unknown>> {
+export async function signInBody(c: Context<AppEnv>): Promise<Record<string, unknown>> {
   const body = await readRecordBody(c);
   const mfaId = c.req.query("mfaId");
   return mfaId === undefined || "mfaId" in body ? body : { ...body, mfaId };
