@@ -3,6 +3,7 @@ import { env } from "cloudflare:workers";
 import { Hono } from "hono";
 import { cors } from "hono/cors";
 import { sessionRevocationSink } from "./auth/flows/session-sink";
+import { mfaClearingSink } from "./auth/mfa";
 import { hashPassword, verifyPassword } from "./auth/password";
 import { createSessionChecker, type SessionChecker } from "./auth/session-check";
 import {
@@ -46,6 +47,7 @@ import { recordRoutes } from "./http/routes/records";
 import { sessionRoutes } from "./http/routes/sessions";
 import { settingsRoutes } from "./http/routes/settings";
 import { webhookRoutes } from "./http/routes/webhooks";
+import { totpRoutes } from "./http/routes/totp";
 import { createLogger, type LogLevel } from "./observability/logger";
 import { builtinJobs, type CronJob, CronRegistry, runDue } from "./ops/crons";
 import { LogWriter, storeSink } from "./ops/logs";
@@ -177,7 +179,10 @@ export function createEdgebase(options: EdgebaseOptions = {}): EdgebaseApp {
   });
   // The generation sink goes first: its bump is synchronous, so this isolate's next read sees the write.
   const bumps = readCache && generationSink(() => readCache.edge()?.generations);
-  const sinks = [bumps, options.changes, live, endSessions].filter((s): s is ChangeSink => s !== undefined);
+  const clearMfas = mfaClearingSink(() => env.DB, log);
+  const sinks = [bumps, options.changes, live, endSessions, clearMfas].filter(
+    (s): s is ChangeSink => s !== undefined,
+  );
   const changes = sinks.length === 0 ? noopChangeSink : fanOutSink(...sinks);
   app.use("/api/*", superuserBootstrap(collectionStore, changes));
   if (options.authenticate) app.use("*", authenticate(options.authenticate));
@@ -202,6 +207,7 @@ export function createEdgebase(options: EdgebaseOptions = {}): EdgebaseApp {
   docsRoutes(app);
   authRoutes(app, authOptions);
   sessionRoutes(app, authOptions);
+  totpRoutes(app, authOptions);
   const schemaChanges = readCache && schemaGenerationSink(() => readCache.edge()?.generations);
   collectionRoutes(app, collectionStore, schemaChanges);
   if (realtime) realtimeRoutes(app, { ...realtime, store: collectionStore });

@@ -227,11 +227,10 @@ async function viewFields(
 
 /**
  * Settings that are stored but not enforced yet are refused rather than accepted silently: a collection that
- * says MFA is on while sign-in ignores it is worse than a clear 400. The MFA issue implements both.
+ * says auth alerts are on while sign-in sends none is worse than a clear 400.
  */
 function refuseUnenforced(input: CollectionInput & { type: "auth" }, errors: ValidationErrors): void {
   const message = "Not supported yet: this setting is stored but not enforced, so it must stay false.";
-  if (input.mfa.enabled) errors.add("mfa.enabled", "validation_not_supported", message);
   if (input.authAlert.enabled) errors.add("authAlert.enabled", "validation_not_supported", message);
   if (input.oauth2.enabled) errors.add("oauth2.enabled", "validation_not_supported", message);
 }

@@ -11,12 +11,10 @@ beforeAll(async () => {
 
 describe("listCollections", () => {
   it("pages in creation order with totals", async () => {
-    // The migrations' collections come first; page so that the three created here fill the second page.
-    const total = (await listCollections(d, { perPage: "1" })).totalItems;
-    const before = total - 3;
-    const page = await listCollections(d, { page: "2", perPage: String(before) });
-    expect(page).toMatchObject({ page: 2, perPage: before, totalItems: total, totalPages: 2 });
-    expect(page.items.map((c) => c.name)).toEqual(["alpha", "beta", "gamma"]);
+    // Non-system collections only: the system ones grow as features add them (`_mfas`, …).
+    const page = await listCollections(d, { page: "2", perPage: "2", filter: "system = false" });
+    expect(page).toMatchObject({ page: 2, perPage: 2, totalItems: 4, totalPages: 2 });
+    expect(page.items.map((c) => c.name)).toEqual(["beta", "gamma"]);
   });
 
   it("sorts, filters and skips the total", async () => {

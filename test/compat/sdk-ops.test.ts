@@ -115,6 +115,7 @@ describe("pocketbase SDK: operations", () => {
       "__filesCleanup__",
       "__pbAutoBackup__",
       "__pbLogsCleanup__",
+      "__pbMFACleanup__",
       "__pbOTPCleanup__",
       "__webhooksSweep__",
     ]);

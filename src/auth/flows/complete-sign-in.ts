@@ -4,9 +4,10 @@
  */
 import type { AuthCollection } from "../../collections/collection";
 import type { ViewParams } from "../../records/query-params";
+import { mfaGate } from "../mfa";
 import type { AuthRow } from "./auth-records";
 import type { AuthFlowDeps } from "./deps";
-import { type AuthResponse, issueAuth } from "./issue";
+import { type AuthResponse, assertAuthRule, issueAuth } from "./issue";
 
 /** How the user proved who they are (PocketBase's MFA method names, plus Edgebase's extensions). */
 export type SignInMethod = "password" | "otp" | "oauth2" | "totp" | "passkey";
@@ -20,7 +21,10 @@ export interface SignInOptions {
   meta?: Record<string, unknown>;
 }
 
-/** Completes a sign-in: the authRule, a new session, the tokens and the record (and `meta` when given). */
+/**
+ * Completes a sign-in: the authRule, the MFA gate (a first factor answers 401 with `mfaId` where MFA applies),
+ * a new session, the tokens and the record (and `meta` when given).
+ */
 export async function completeSignIn(
   deps: AuthFlowDeps,
   collection: AuthCollection,
@@ -28,6 +32,9 @@ export async function completeSignIn(
   params: ViewParams,
   options: SignInOptions,
 ): Promise<AuthResponse> {
-  const response = await issueAuth(deps, collection, row, params);
+  // The authRule comes first, as in PocketBase: a record that may not sign in never gets a pending MFA.
+  await assertAuthRule(deps, collection, row);
+  await mfaGate(deps, collection, row, options.method, options.mfaId);
+  const response = await issueAuth(deps, collection, row, params, { skipAuthRule: true });
   return options.meta ? { ...response, meta: options.meta } : response;
 }
