@@ -225,5 +225,4 @@ async function viewFields(
 function refuseUnenforced(input: CollectionInput & { type: "auth" }, errors: ValidationErrors): void {
   const message = "Not supported yet: this setting is stored but not enforced, so it must stay false.";
   if (input.mfa.enabled) errors.add("mfa.enabled", "validation_not_supported", message);
-  if (input.authAlert.enabled) errors.add("authAlert.enabled", "validation_not_supported", message);
 }

@@ -4,8 +4,9 @@
  */
 import type { AuthCollection } from "../../collections/collection";
 import type { ViewParams } from "../../records/query-params";
+import { checkAuthOrigin } from "./auth-alert";
 import type { AuthRow } from "./auth-records";
-import type { AuthFlowDeps } from "./deps";
+import { type AuthFlowDeps, runLater } from "./deps";
 import { type AuthResponse, issueAuth } from "./issue";
 
 /** How the user proved who they are (PocketBase's MFA method names, plus Edgebase's extensions). */
@@ -20,7 +21,10 @@ export interface SignInOptions {
   meta?: Record<string, unknown>;
 }
 
-/** Completes a sign-in: the authRule, a new session, the tokens and the record (and `meta` when given). */
+/**
+ * Completes a sign-in: the authRule, a new session, the tokens and the record (and `meta` when given); then,
+ * after the response, the new-origin alert.
+ */
 export async function completeSignIn(
   deps: AuthFlowDeps,
   collection: AuthCollection,
@@ -29,5 +33,6 @@ export async function completeSignIn(
   options: SignInOptions,
 ): Promise<AuthResponse> {
   const response = await issueAuth(deps, collection, row, params);
+  await runLater(deps, "auth alert", () => checkAuthOrigin(deps, collection, row));
   return options.meta ? { ...response, meta: options.meta } : response;
 }
