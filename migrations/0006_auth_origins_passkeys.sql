@@ -34,6 +34,7 @@ CREATE TABLE `_passkeyChallenges` (
 	`created` text DEFAULT (strftime('%Y-%m-%d %H:%M:%fZ', 'now')) NOT NULL
 );
 --> statement-breakpoint
+CREATE UNIQUE INDEX `idx__passkeyChallenges_challenge` ON `_passkeyChallenges` (`challenge`);--> statement-breakpoint
 CREATE INDEX `idx__passkeyChallenges_expires` ON `_passkeyChallenges` (`expires`);--> statement-breakpoint
 UPDATE `_collections` SET `options` = json_set(`options`, '$.authAlert.enabled', json('false'))
 WHERE `type` = 'auth' AND json_extract(`options`, '$.authAlert.enabled') = 1;
