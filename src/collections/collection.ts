@@ -49,11 +49,37 @@ function commonShape<T extends z.ZodType>(field: T) {
   };
 }
 
+/** Longest accepted email template subject and body. */
+export const MAX_TEMPLATE_SUBJECT_LENGTH = 300;
+export const MAX_TEMPLATE_BODY_LENGTH = 50_000;
+
+/**
+ * An email template in PocketBase's shape: `subject` (plain text) and `body` (HTML) with `{APP_NAME}`,
+ * `{APP_URL}`, `{TOKEN}`, `{OTP}`, `{OTP_ID}`, `{ALERT_INFO}` and `{RECORD:<field>}` placeholders. Absent or
+ * null (which clears it): Edgebase's built-in email.
+ */
+export const emailTemplateSchema = z
+  .object({
+    subject: z
+      .string()
+      .min(1)
+      .max(MAX_TEMPLATE_SUBJECT_LENGTH)
+      .refine((s) => !/[\r\n]/.test(s), "The subject must be one line."),
+    body: z.string().min(1).max(MAX_TEMPLATE_BODY_LENGTH),
+  })
+  .nullish()
+  .transform((t) => t ?? undefined);
+
 /** Options specific to auth collections (secrets excluded: they never travel through the API). */
 export const authOptionsShape = {
   authRule: rule.default(""),
   manageRule: rule.default(null),
-  authAlert: z.object({ enabled: z.boolean() }).default({ enabled: false }),
+  authAlert: z
+    .object({ enabled: z.boolean(), emailTemplate: emailTemplateSchema })
+    .default({ enabled: false, emailTemplate: undefined }),
+  verificationTemplate: emailTemplateSchema,
+  resetPasswordTemplate: emailTemplateSchema,
+  confirmEmailChangeTemplate: emailTemplateSchema,
   /**
    * PocketBase's access-token `duration`, plus Edgebase's session lifetime (seconds; absent = the defaults in
    * auth/session-schema.ts: 30 days idle, 1 year absolute): `idleTimeout` ends a session unused that long,
@@ -95,8 +121,9 @@ export const authOptionsShape = {
       enabled: z.boolean().default(false),
       duration: z.number().int().min(10).max(86_400).default(180),
       length: z.number().int().min(4).max(32).default(8),
+      emailTemplate: emailTemplateSchema,
     })
-    .default({ enabled: false, duration: 180, length: 8 }),
+    .default({ enabled: false, duration: 180, length: 8, emailTemplate: undefined }),
   mfa: z
     .object({
       enabled: z.boolean().default(false),

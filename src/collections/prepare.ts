@@ -231,6 +231,5 @@ async function viewFields(
  */
 function refuseUnenforced(input: CollectionInput & { type: "auth" }, errors: ValidationErrors): void {
   const message = "Not supported yet: this setting is stored but not enforced, so it must stay false.";
-  if (input.authAlert.enabled) errors.add("authAlert.enabled", "validation_not_supported", message);
   if (input.oauth2.enabled) errors.add("oauth2.enabled", "validation_not_supported", message);
 }

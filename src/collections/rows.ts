@@ -42,9 +42,6 @@ export const ROW_COLUMNS = [
 /** Reads a stored row (already validated when it was written). */
 export function rowToCollection(row: CollectionRow): Collection {
   const options = JSON.parse(row.options || "{}") as Record<string, unknown>;
-  // Auth alerts are not implemented yet (the MFA issue adds them): a definition stored with them on (the
-  // first migrations' default) reads as off, so what the API shows is what runs and echoing it back saves.
-  if (options.authAlert !== undefined) options.authAlert = { enabled: false };
   if (row.type === "auth" && options.oauth2 === undefined) options.oauth2 = defaultOAuth2Options();
   return {
     ...options,
@@ -73,6 +70,9 @@ export function optionsOf(c: Collection): Record<string, unknown> {
     authRule: a.authRule,
     manageRule: a.manageRule,
     authAlert: a.authAlert,
+    verificationTemplate: a.verificationTemplate,
+    resetPasswordTemplate: a.resetPasswordTemplate,
+    confirmEmailChangeTemplate: a.confirmEmailChangeTemplate,
     authToken: a.authToken,
     passwordResetToken: a.passwordResetToken,
     emailChangeToken: a.emailChangeToken,
