@@ -20,6 +20,11 @@ export default defineConfig(async () => ({
           cloudflareTest({
             wrangler: { configPath: "./wrangler.toml" },
             miniflare: {
+              // Cloudflare Email Service, simulated locally: the binding refuses recipients outside this list,
+              // which is how the tests see that mail really went through it (test/ops/mail-binding.test.ts).
+              email: {
+                send_email: [{ name: "EMAIL", allowed_destination_addresses: ["ops@edgebase.test"] }],
+              },
               bindings: {
                 // Local development (src/http/auth-env.ts): the dev mailer and Host-based links are allowed.
                 EDGEBASE_DEV: "1",

@@ -5,7 +5,7 @@ import { createMailer, hasMailTransport } from "../auth/mail-transport";
 import type { SessionChecker } from "../auth/session-check";
 import type { CollectionStore } from "../collections/store";
 import type { HookRegistry } from "../hooks";
-import { defaultSettings } from "../ops/settings";
+import { defaultSettings, emailBindingOf } from "../ops/settings";
 import type { ChangeSink } from "../records/events";
 import { type EnvWithAuth, isLocalDev } from "./auth-env";
 import type { AppEnv } from "./context";
@@ -53,6 +53,7 @@ export function authDeps(c: Context<AppEnv>, options: AuthRouteOptions): AuthFlo
     MAIL_API_KEY: mail.apiKey || undefined,
     MAIL_FROM: `${meta.senderName} <${meta.senderAddress}>`,
     smtp,
+    binding: mail.emailBinding ? emailBindingOf(env) : undefined,
   };
   const transport = hasMailTransport(mailConfig);
   const deferMail = transport ? deferOf(c) : undefined;

@@ -46,7 +46,7 @@ describe("GET and PATCH", () => {
       senderAddress: "no-reply@localhost",
     });
     expect(body.logs).toEqual({ maxDays: 5, minLevel: 0, logIP: true, logAuthId: false });
-    expect(body.mail).toEqual({ apiUrl: "" });
+    expect(body.mail).toEqual({ apiUrl: "", emailBinding: false });
   });
 
   it("merges a partial change, keeps it, and answers the whole document", async () => {
@@ -70,7 +70,7 @@ describe("GET and PATCH", () => {
     expect(res.status).toBe(200);
     const text = await res.text();
     expect(text).not.toContain("s3cret-key");
-    expect(JSON.parse(text).mail).toEqual({ apiUrl: "https://mail.example/send" });
+    expect(JSON.parse(text).mail).toEqual({ apiUrl: "https://mail.example/send", emailBinding: false });
     await call("PATCH", "/api/settings", admin, { mail: { apiKey: "" } });
     const row = await env.DB.prepare("SELECT value FROM _params WHERE key = ?")
       .bind(SETTINGS_KEY)

@@ -8,4 +8,4 @@ export {
   settingsSchema,
 } from "./schema";
 export { SETTINGS_KEY, SettingsStore, type SettingsStoreOptions } from "./store";
-export { maskSettings, type SettingsDeps, updateSettings } from "./update";
+export { emailBindingOf, maskSettings, type SettingsDeps, updateSettings } from "./update";

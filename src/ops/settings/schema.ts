@@ -42,6 +42,8 @@ const mailSchema = z.strictObject({
   apiUrl: httpUrl,
   /** Bearer token of the mail API (a secret: never returned). */
   apiKey: text(1000),
+  /** Send through the Worker's `EMAIL` send_email binding (Cloudflare Email Service); SMTP still wins. */
+  emailBinding: z.boolean(),
 });
 
 const smtpSchema = z.strictObject({
@@ -167,7 +169,7 @@ export function defaultSettings(bindings: object): Settings {
     // On by default, unlike PocketBase: Edgebase served batches before this setting existed. The timeout is
     // longer than PocketBase's 3 s because planning is D1 round trips, not a local SQLite file.
     batch: { enabled: true, maxRequests: 50, timeout: 10, maxBodySize: 0 },
-    mail: { apiUrl: env.MAIL_API_URL ?? "", apiKey: env.MAIL_API_KEY ?? "" },
+    mail: { apiUrl: env.MAIL_API_URL ?? "", apiKey: env.MAIL_API_KEY ?? "", emailBinding: false },
     smtp: {
       enabled: false,
       host: "smtp.example.com",

@@ -52,8 +52,22 @@ export async function updateSettings(deps: SettingsDeps, body: unknown): Promise
   }
   const result = settingsSchema.safeParse(mergeSettings(defaults, overrides));
   if (!result.success) throw badRequest(VALIDATION_MESSAGE, issuesData(result.error.issues));
+  // A transport turned on without its binding would be a setting that sends nothing.
+  if (result.data.mail.emailBinding && !emailBindingOf(deps.env)) {
+    throw badRequest(VALIDATION_MESSAGE, {
+      "mail.emailBinding": invalid(
+        "This Worker has no EMAIL send_email binding (see README, Mail transports).",
+      ),
+    });
+  }
   await writeOverrides(deps.db, overrides);
   return deps.store.install(overrides, deps.env);
+}
+
+/** The Worker's Email Service binding (`[[send_email]] name = "EMAIL"` in wrangler.toml), when configured. */
+export function emailBindingOf(env: object): SendEmail | undefined {
+  const binding = (env as { EMAIL?: SendEmail }).EMAIL;
+  return binding && typeof binding.send === "function" ? binding : undefined;
 }
 
 function invalid(message: string) {
