@@ -290,6 +290,26 @@ describe("dashboard", () => {
     await page.setViewportSize({ width: 1280, height: 900 });
   });
 
+  it("hides the collection controls when settings say meta.hideControls", async () => {
+    expect((await api("PATCH", "/api/settings", { meta: { hideControls: true } })).status).toBe(200);
+    // The dashboard reads its settings when it loads.
+    await page.goto(`${server.url}/_/#/collections/posts`);
+    await page.reload();
+    await page.getByRole("row").filter({ hasText: "alpha" }).waitFor();
+    expect(await page.getByRole("button", { name: "New collection" }).count()).toBe(0);
+    expect(await page.getByRole("button", { name: "Collection settings" }).count()).toBe(0);
+    expect(await page.getByRole("link", { name: "Import / export" }).count()).toBe(0);
+    // Records stay editable: only the schema controls are hidden.
+    expect(await page.getByRole("button", { name: "New record" }).count()).toBe(1);
+    await page.goto(`${server.url}/_/#/collections/posts/settings`);
+    await page.getByRole("alert").filter({ hasText: "Collection controls are hidden" }).waitFor();
+    await expectAccessible("16-hidden-controls");
+    expect((await api("PATCH", "/api/settings", { meta: { hideControls: false } })).status).toBe(200);
+    await page.goto(`${server.url}/_/#/collections/posts`);
+    await page.reload();
+    await page.getByRole("button", { name: "Collection settings" }).waitFor();
+  });
+
   it("signs out when the session is revoked elsewhere", async () => {
     const stored = await page.evaluate(() => localStorage.getItem("edgebase_dashboard_auth"));
     const dashboardToken = (JSON.parse(stored ?? "{}") as { token?: string }).token ?? "";
@@ -300,6 +320,6 @@ describe("dashboard", () => {
     expect(logout.status).toBe(204);
     await page.reload();
     await page.getByRole("button", { name: "Sign in" }).waitFor();
-    await screenshot(page, "16-signed-out");
+    await screenshot(page, "17-signed-out");
   });
 });

@@ -44,6 +44,7 @@ describe("GET and PATCH", () => {
       appURL: "",
       senderName: "Support",
       senderAddress: "no-reply@localhost",
+      hideControls: false,
     });
     expect(body.logs).toEqual({ maxDays: 5, minLevel: 0, logIP: true, logAuthId: false });
     expect(body.mail).toEqual({ apiUrl: "", emailBinding: false });

@@ -26,6 +26,8 @@ const metaSchema = z.strictObject({
   appURL: httpUrl,
   senderName: text(255).min(1),
   senderAddress: email,
+  /** Hides the dashboard's collection create, edit and import controls (PocketBase's; the API is unchanged). */
+  hideControls: z.boolean(),
 });
 
 const logsSchema = z.strictObject({
@@ -164,6 +166,7 @@ export function defaultSettings(bindings: object): Settings {
       appURL: env.APP_URL ?? "",
       senderName: from.name ?? "Support",
       senderAddress: from.email || "no-reply@localhost",
+      hideControls: false,
     },
     logs: { maxDays: 5, minLevel: LOG_LEVELS.info, logIP: true, logAuthId: false },
     // On by default, unlike PocketBase: Edgebase served batches before this setting existed. The timeout is
