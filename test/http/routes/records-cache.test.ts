@@ -300,7 +300,9 @@ describe("read cache: bypass", () => {
     for (let i = 0; i < 2; i++) {
       expect(cacheOf(await get(optedOut, "/api/collections/optout/records"))).toBe("bypass");
     }
-    expect(cacheOf(await get(optedOut, NOTES))).toBe("miss");
+    // Other collections stay cached at that location. Whether this first read is a miss or a hit depends on
+    // whether the shared KV tier already holds the entry an earlier read stored after its response.
+    expect(["miss", "hit"]).toContain(cacheOf(await get(optedOut, NOTES)));
     expect(cacheOf(await get(here, `${NOTES}?expand=parent`))).toBe("bypass");
     const off = location(false);
     expect(cacheOf(await get(off, NOTES))).toBe("bypass");
