@@ -218,6 +218,21 @@ describe("hostile refreshes", () => {
   });
 });
 
+describe("authRule on refresh", () => {
+  it("a record the authRule now refuses gets a 403 and no new token", async () => {
+    await collectionWithUser("ruled", { duration: 600 }, "r@example.com");
+    const { token } = await signIn("r@example.com", "ruled");
+    expect((await superuser("PATCH", "/api/collections/ruled", { authRule: "verified = true" })).status).toBe(
+      200,
+    );
+    const res = await apiJson("POST", "/api/collections/ruled/auth-refresh", {}, { authorization: token });
+    expect(res.status).toBe(403);
+    const body = (await res.json()) as Json;
+    expect(body).toMatchObject({ status: 403, data: {} });
+    expect(body.token).toBeUndefined();
+  });
+});
+
 describe("impersonation refresh", () => {
   it("returns the same token with the record's fresh data and leaves the session as it was", async () => {
     const { userId, stub } = await collectionWithUser("imps", { duration: 604_800 }, "imp@example.com");
