@@ -155,6 +155,35 @@ describe("an SDK session over months", () => {
   });
 });
 
+describe("changed settings", () => {
+  it("reach an existing session at its next refresh, a removed one as the default", async () => {
+    const { stub } = await collectionWithUser(
+      "tuned",
+      { duration: 600, idleTimeout: 7_200 },
+      "t@example.com",
+    );
+    const { token } = await signIn("t@example.com", "tuned");
+    const sid = claimsOf(token).sid;
+    expect((await storedLifetime(stub, sid)).ttl_seconds).toBe(7_200);
+    const tighter = { authToken: { duration: 600, idleTimeout: 3_600, maxLifetime: 86_400 } };
+    expect((await superuser("PATCH", "/api/collections/tuned", tighter)).status).toBe(200);
+    const first = await apiJson("POST", "/api/collections/tuned/auth-refresh", {}, { authorization: token });
+    expect(first.status).toBe(200);
+    const tuned = await storedLifetime(stub, sid);
+    expect(tuned.ttl_seconds).toBe(3_600);
+    expect(tuned.max_expires - tuned.created).toBe(86_400_000);
+    expect(
+      (await superuser("PATCH", "/api/collections/tuned", { authToken: { duration: 600 } })).status,
+    ).toBe(200);
+    const next = ((await first.json()) as Json).token as string;
+    const second = await apiJson("POST", "/api/collections/tuned/auth-refresh", {}, { authorization: next });
+    expect(second.status).toBe(200);
+    const restored = await storedLifetime(stub, sid);
+    expect(restored.ttl_seconds).toBe(30 * 86_400);
+    expect(restored.max_expires - restored.created).toBe(365 * DAY_MS);
+  });
+});
+
 describe("authToken.duration", () => {
   it("sets the access token's exp on sign-in and on both refresh styles", async () => {
     await collectionWithUser("brief", { duration: 120 }, "b@example.com");
