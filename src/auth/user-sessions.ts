@@ -1,6 +1,7 @@
 /**
  * The per-user session Durable Object (SQLite-backed): sessions, rotating refresh tokens with reuse detection,
- * revocation and cleanup.
+ * revocation and cleanup. Lifetime: a session ends after its idle timeout (`ttl_seconds`, slid by every refresh,
+ * extend and use) and at its absolute cap (`max_expires`, from sign-in), whichever comes first (`expires`).
  *
  * Revocation bound (the decision the endpoints follow): access tokens are HS256 JWTs carrying `sid`. After
  * verifying a token, the Worker asks this object `isActive(sid)` through a per-isolate cache

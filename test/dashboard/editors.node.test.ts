@@ -126,7 +126,9 @@ describe("auth options form", () => {
     });
     expect(form.otp).toEqual({ enabled: true, duration: 60, length: 6 });
     expect(form.passwordAuth).toEqual({ enabled: true, identityFields: ["email"] });
-    expect(form.authToken.duration).toBe(604_800);
+    expect(form.authToken).toEqual({ duration: 604_800, idleTimeout: 2_592_000, maxLifetime: 31_536_000 });
+    const custom = splitAuthOptions({ authToken: { duration: 60, idleTimeout: 120 } });
+    expect(custom.form.authToken).toEqual({ duration: 60, idleTimeout: 120, maxLifetime: 31_536_000 });
     expect(advanced).toEqual({ oauth2: { enabled: false, providers: [] } });
     expect(splitAuthOptions(undefined).advanced).toEqual({});
   });

@@ -1,5 +1,5 @@
 /**
- * The auth-collection options the dashboard edits as a form (sign-in methods, MFA, alerts, token lifetimes),
+ * The auth-collection options the dashboard edits as a form (sign-in methods, MFA, alerts, token and session lifetimes),
  * with PocketBase's defaults for a new collection; anything else (OAuth2 providers, email templates) is edited
  * as JSON beside it. Pure; unit-tested.
  */
@@ -10,7 +10,8 @@ export interface AuthFormOptions {
   otp: { enabled: boolean; duration: number; length: number };
   mfa: { enabled: boolean; duration: number; rule: string };
   authAlert: { enabled: boolean; [key: string]: unknown };
-  authToken: { duration: number };
+  /** `idleTimeout` and `maxLifetime`: the session lifetime (README "Session lifetime"). */
+  authToken: { duration: number; idleTimeout: number; maxLifetime: number };
   passwordResetToken: { duration: number };
   emailChangeToken: { duration: number };
   verificationToken: { duration: number };
@@ -31,7 +32,7 @@ const DEFAULTS: AuthFormOptions = {
   otp: { enabled: false, duration: 180, length: 8 },
   mfa: { enabled: false, duration: 1800, rule: "" },
   authAlert: { enabled: false },
-  authToken: { duration: 604_800 },
+  authToken: { duration: 604_800, idleTimeout: 2_592_000, maxLifetime: 31_536_000 },
   passwordResetToken: { duration: 1_800 },
   emailChangeToken: { duration: 1_800 },
   verificationToken: { duration: 259_200 },

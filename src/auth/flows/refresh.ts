@@ -73,11 +73,12 @@ export async function authRefresh(
   // Impersonation (the authRule is not applied to it, as at impersonate): same token, fresh record.
   if (!claims.refreshable)
     return { token: current.token, record: await renderOwnRecord(deps, collection, row, params) };
+  // The rule first: a record the authRule now refuses gets no longer session either.
+  await assertAuthRule(deps, collection, row);
   const keyId = await keyFingerprint(collection.tokenSecret, String(row.tokenKey));
   const stub = userSessionsStub(deps.sessions, collection.id, row.id);
   const extended = await stub.extend(claims.sid, client, keyId, sessionLifetime(collection));
   if (!extended.ok) throw unauthorized();
-  await assertAuthRule(deps, collection, row);
   const token = await signAccessToken(collection, row, claims.sid, {
     refreshable: true,
     ttlSeconds: accessTokenTtl(collection, extended.expiresAt),

@@ -1,10 +1,17 @@
 /** How long a collection's sessions and access tokens live: its `authToken` options mapped onto the session object. */
 import type { AuthCollection } from "../../collections/collection";
+import { SESSION_MAX_LIFETIME_SECONDS, SESSION_TTL_SECONDS } from "../session-schema";
 import type { SessionLifetime } from "../user-sessions";
 
-/** The session lifetime the collection configures (absent values: the object's defaults, 30 days / 1 year). */
-export function sessionLifetime(collection: AuthCollection): SessionLifetime {
-  return { ttl: collection.authToken.idleTimeout, maxLifetime: collection.authToken.maxLifetime };
+/**
+ * The session lifetime the collection configures, absent values filled with the defaults (30 days idle, 1 year
+ * absolute) so that removing a setting also reaches sessions at their next refresh.
+ */
+export function sessionLifetime(collection: AuthCollection): Required<SessionLifetime> {
+  return {
+    ttl: collection.authToken.idleTimeout ?? SESSION_TTL_SECONDS,
+    maxLifetime: collection.authToken.maxLifetime ?? SESSION_MAX_LIFETIME_SECONDS,
+  };
 }
 
 /**
