@@ -166,7 +166,9 @@ function evaluate(check, arms) {
   const a = /** @type {ArmResult} */ (byName.get(check.a));
   const b = /** @type {ArmResult} */ (byName.get(check.b));
   // The median of per-round ratios: each round's pair ran back to back, under the same machine load.
-  const value = round3(median(a.rounds.map((_, k) => perRound(a, k) / perRound(b, k))));
+  // A round where an arm answered nothing (0 req/s) has no ratio; with none left the value is NaN, never Infinity.
+  const ratios = a.rounds.map((_, k) => perRound(a, k) / perRound(b, k)).filter(Number.isFinite);
+  const value = ratios.length > 0 ? round3(median(ratios)) : Number.NaN;
   const goal = check.goal;
   if (!goal) return { label: check.label, metric: check.metric, value, unit: "×" };
   const met = goal.op === ">=" ? value >= goal.value : value <= goal.value;

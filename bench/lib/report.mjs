@@ -82,7 +82,7 @@ export function renderMarkdown(run) {
   const edgebase = run.startup.find((x) => x.name === "edgebase");
   if (hello && edgebase) {
     lines.push(
-      `| Worker startup (issue 6) | script startup per Worker, Edgebase − hello | ${ms(edgebase.perWorkerOverHelloMs)} | (1 s startup limit) | info |`,
+      `| Worker startup (issue 6) | script startup per Worker, Edgebase − hello | ${ms(edgebase.perWorkerOverHelloMs)} wall, ${ms(edgebase.cpuPerWorkerOverHelloMs ?? Number.NaN)} CPU | (1 s startup limit) | info |`,
     );
   }
   lines.push(
@@ -101,13 +101,13 @@ export function renderMarkdown(run) {
   const copies = run.startup[0]?.copies ?? 0;
   lines.push(
     "",
-    `| Bundle | raw | gzip | fresh runtime with ${copies} copies, all answered | startup per Worker over hello |`,
-    "| --- | --- | --- | --- | --- |",
+    `| Bundle | raw | gzip | fresh runtime with ${copies} copies, all answered | startup per Worker over hello | CPU per Worker over hello |`,
+    "| --- | --- | --- | --- | --- | --- |",
   );
   for (const x of b.bundles) {
     const st = run.startup.find((y) => y.name === x.name);
     lines.push(
-      `| ${x.name} | ${kib(x.raw)} | ${kib(x.gzip)} | ${st ? ms(st.allFirstResponsesMs) : "—"} | ${st ? ms(st.perWorkerOverHelloMs) : "—"} |`,
+      `| ${x.name} | ${kib(x.raw)} | ${kib(x.gzip)} | ${st ? ms(st.allFirstResponsesMs) : "—"} | ${st ? ms(st.perWorkerOverHelloMs) : "—"} | ${st?.cpuPerWorkerOverHelloMs !== undefined ? ms(st.cpuPerWorkerOverHelloMs) : "—"} |`,
     );
   }
   const seeds = Object.entries(run.seed).map(

@@ -12,7 +12,19 @@ function canonicalJson(value: unknown): string {
 
 /** A weak ETag of a JSON object: a SHA-256 of its canonical text (keys sorted at every level), 96 bits shown. */
 export async function hashEtag(value: Record<string, unknown>): Promise<string> {
-  const text = canonicalJson(value);
+  return hashText(canonicalJson(value));
+}
+
+/**
+ * A weak ETag of a response body the server itself rendered (a list page), from its plain JSON text. Sorting
+ * every item's keys cost more than the hash; the renderer emits keys in a fixed order per schema, so the plain
+ * text only differs when the body does (or the schema changed, which changes the body anyway).
+ */
+export function hashRenderedEtag(value: unknown): Promise<string> {
+  return hashText(JSON.stringify(value));
+}
+
+async function hashText(text: string): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
   const hex = [...new Uint8Array(digest).slice(0, 12)].map((b) => b.toString(16).padStart(2, "0")).join("");
   return `W/"${hex}"`;

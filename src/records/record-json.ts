@@ -5,7 +5,7 @@ import { hashEtag } from "../lib/etag";
 import type { RuleContext } from "../rules/context";
 import { isFieldVisible, isSecretField, type RecordJson, visibilityScope } from "./visibility";
 
-export { hashEtag, ifMatchSatisfied } from "../lib/etag";
+export { hashEtag, hashRenderedEtag, ifMatchSatisfied } from "../lib/etag";
 export { isSecretField, type RecordJson } from "./visibility";
 
 /** Every field of a row decoded (secrets excluded): the shape change events and rule checks work with. */

@@ -28,6 +28,26 @@ export function parseThumb(size: string): ThumbSpec | undefined {
   return { width, height, mode };
 }
 
+type Photon = typeof import("@cf-wasm/photon/others");
+let photonLoaded: Promise<Photon> | undefined;
+
+/**
+ * photon and its 1.5 MB WASM, loaded on the first thumbnail. The package's default entry imports the WASM
+ * statically, which the bundler hoists into the Worker's startup: every isolate compiled it before its first
+ * request (~1 s of script startup). The `others` entry takes the module at init instead.
+ */
+function loadPhoton(): Promise<Photon> {
+  photonLoaded ??= (async () => {
+    const [photon, wasm] = await Promise.all([
+      import("@cf-wasm/photon/others"),
+      import("@cf-wasm/photon/photon.wasm"),
+    ]);
+    if (!photon.initPhoton.initialized) photon.initPhoton.sync({ module: wasm.default });
+    return photon;
+  })();
+  return photonLoaded;
+}
+
 /** Why no thumbnail was made. */
 export class ThumbError extends Error {
   override name = "ThumbError";
@@ -45,7 +65,7 @@ export async function makeThumb(
   const size = imageSize(bytes, type);
   if (!size || size.width === 0 || size.height === 0) throw new ThumbError("unreadable image header");
   if (size.width * size.height > MAX_THUMB_SOURCE_PIXELS) throw new ThumbError("image too large to decode");
-  const photon = await import("@cf-wasm/photon");
+  const photon = await loadPhoton();
   let image: InstanceType<typeof photon.PhotonImage> | undefined;
   const owned: { free(): void }[] = [];
   try {

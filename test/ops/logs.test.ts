@@ -7,6 +7,7 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { env } from "cloudflare:workers";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createEdgebase } from "../../src/app";
+import { FLUSH_DELAY_MS } from "../../src/ops/logs/writer";
 import { SETTINGS_KEY } from "../../src/ops/settings";
 import { api, BASE } from "../helpers/request";
 import { eventually } from "../http/routes/auth-helpers";
@@ -96,7 +97,7 @@ describe("request logs", () => {
 
     await call("PATCH", "/api/settings", admin, { logs: { maxDays: 0, minLevel: 0 } });
     await api("/api/collections/nope_missing/records?marker=off1");
-    await new Promise((r) => setTimeout(r, 200));
+    await new Promise((r) => setTimeout(r, FLUSH_DELAY_MS + 200));
     expect(await logsOf("off1")).toHaveLength(0);
   });
 

@@ -6,7 +6,7 @@ import { deleteRecord } from "../../records/delete";
 import { importRecords } from "../../records/import-records";
 import { listRecords } from "../../records/list";
 import { parseListParams, parseViewParams } from "../../records/query-params";
-import { hashEtag } from "../../records/record-json";
+import { hashRenderedEtag } from "../../records/record-json";
 import { updateRecord } from "../../records/update";
 import { viewRecord } from "../../records/view";
 import { throttleRecordWrite } from "../auth-throttles";
@@ -27,7 +27,7 @@ export function recordRoutes(app: Hono<AppEnv>, options: RecordRouteOptions, rea
     return serveRead(c, readCache, recordDeps(c, options), name, { kind: "list", params }, async (deps) => {
       const body = (await listRecords(deps, name, params)) as unknown as Loaded["body"];
       // The list's ETag hashes its body, so any change to any item or to the totals changes it.
-      return { body, etag: await hashEtag(body as Record<string, unknown>) };
+      return { body, etag: await hashRenderedEtag(body) };
     });
   });
 
