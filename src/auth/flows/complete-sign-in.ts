@@ -4,6 +4,7 @@
  */
 import type { AuthCollection } from "../../collections/collection";
 import type { ViewParams } from "../../records/query-params";
+import { authHookInput } from "./auth-hooks";
 import type { AuthRow } from "./auth-records";
 import type { AuthFlowDeps } from "./deps";
 import { type AuthResponse, issueAuth } from "./issue";
@@ -28,6 +29,14 @@ export async function completeSignIn(
   params: ViewParams,
   options: SignInOptions,
 ): Promise<AuthResponse> {
+  const hooks = deps.authHooks;
+  const input = hooks && authHookInput(collection, row, options.method);
+  if (hooks && input) await hooks.beforeSignIn(input);
   const response = await issueAuth(deps, collection, row, params);
+  if (hooks && input) {
+    const after = hooks.afterSignIn(input);
+    if (deps.waitUntil) deps.waitUntil(after);
+    else await after;
+  }
   return options.meta ? { ...response, meta: options.meta } : response;
 }

@@ -6,6 +6,7 @@ import type { ViewParams } from "../../records/query-params";
 import { composeRefreshToken, parseRefreshToken, userSessionsStub } from "../session-routing";
 import { keyFingerprint } from "../token-keys";
 import type { TokenClaims } from "../tokens";
+import { authHookInput } from "./auth-hooks";
 import { readAuthRow, renderOwnRecord } from "./auth-records";
 import { type AuthFlowDeps, findAuthCollection } from "./deps";
 import { type AuthResponse, assertAuthRule, signAccessToken } from "./issue";
@@ -43,6 +44,7 @@ export async function authRefresh(
       throw unauthorized();
     }
     await assertAuthRule(deps, collection, row);
+    await deps.authHooks?.beforeRefresh(authHookInput(collection, row, "refresh"));
     const token = await signAccessToken(collection, row, rotated.sessionId, { refreshable: true });
     return {
       token,
@@ -59,6 +61,7 @@ export async function authRefresh(
   const row = await readAuthRow(deps.db, collection, current.sub);
   if (!row) throw unauthorized();
   await assertAuthRule(deps, collection, row);
+  await deps.authHooks?.beforeRefresh(authHookInput(collection, row, "refresh"));
   const token = await signAccessToken(collection, row, current.sid, { refreshable: true });
   return { token, record: await renderOwnRecord(deps, collection, row, params) };
 }
