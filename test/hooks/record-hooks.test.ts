@@ -50,6 +50,14 @@ beforeAll(async () => {
   });
   await createCollection({ name: "audit", type: "base", fields: [TEXT("entry")], createRule: null });
   await createCollection({ name: "loops", type: "base", fields: [TEXT("title")], ...OPEN_RULES });
+  await createCollection({
+    name: "members",
+    type: "base",
+    fields: [TEXT("title")],
+    ...OPEN_RULES,
+    updateRule: '@request.auth.id != ""',
+    deleteRule: '@request.auth.id != ""',
+  });
 });
 
 beforeEach(async () => {
@@ -282,6 +290,49 @@ describe("after-hooks", () => {
     const refused = await strict(null, "POST", "/api/collections/notes/records", { title: "t" });
     expect(refused.status).toBe(403);
     expect((await rows("audit")).map((r) => r.entry)).not.toContain("as the caller");
+  });
+});
+
+describe("records the caller may not access", () => {
+  it("never reach an update or delete hook: the usual 404, no hook side effect", async () => {
+    const ran: string[] = [];
+    const { call } = hookApp({
+      hooks: [
+        {
+          on: "record.beforeUpdate",
+          collections: ["members"],
+          run(e) {
+            ran.push(`update ${String(e.oldRecord?.title)}`);
+            e.refuse(`The record "${String(e.oldRecord?.title)}" is frozen.`);
+          },
+        },
+        {
+          on: "record.beforeDelete",
+          collections: ["members"],
+          run(e) {
+            ran.push(`delete ${String(e.record.title)}`);
+          },
+        },
+      ],
+    });
+    const member = { id: "member000000001", collectionId: "_pb_users_auth_", collectionName: "users" };
+    const created = await call(null, "POST", "/api/collections/members/records", { title: "secret plan" });
+    const path = `/api/collections/members/records/${created.body.id}`;
+    const guestUpdate = await call(null, "PATCH", path, { title: "x" });
+    expect(guestUpdate.body).toEqual({
+      status: 404,
+      message: "The requested resource wasn't found.",
+      data: {},
+    });
+    expect((await call(null, "DELETE", path)).status).toBe(404);
+    expect((await call(null, "PATCH", "/api/collections/members/records/nosuchrecord123", {})).status).toBe(
+      404,
+    );
+    expect(ran).toEqual([]);
+    const memberUpdate = await call(member, "PATCH", path, { title: "x" });
+    expect(memberUpdate.body.message).toBe('The record "secret plan" is frozen.');
+    expect((await call(member, "DELETE", path)).status).toBe(204);
+    expect(ran).toEqual(["update secret plan", "delete secret plan"]);
   });
 });
 
