@@ -159,6 +159,24 @@ describe("before-hooks", () => {
     expect((await rows("locked")).map((r) => r.title)).toEqual(["invited"]);
   });
 
+  it("GraphQL writes run the same hooks", async () => {
+    const query = "mutation ($data: JSON!) { posts_create(data: $data) { title slug } }";
+    const res = await call(null, "POST", "/api/graphql", {
+      query,
+      variables: { data: { title: "Via GraphQL" } },
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.data.posts_create).toEqual({ title: "Via GraphQL", slug: "via-graphql" });
+    const before = (await rows("posts")).length;
+    const refused = await call(null, "POST", "/api/graphql", {
+      query,
+      variables: { data: { title: "spam" } },
+    });
+    expect(refused.body.data?.posts_create ?? null).toBeNull();
+    expect(JSON.stringify(refused.body.errors)).toContain("Spam is not welcome.");
+    expect((await rows("posts")).length).toBe(before);
+  });
+
   it("a refusal inside a batch aborts the whole batch", async () => {
     const before = (await rows("posts")).length;
     const res = await call(null, "POST", "/api/batch", {
