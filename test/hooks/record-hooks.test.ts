@@ -373,6 +373,41 @@ describe("limits", () => {
     expect(await rows("loops")).toEqual([]);
   });
 
+  it("a hook replacing e.record with a non-object is a 500; field errors of several hooks add up", async () => {
+    const { call } = hookApp({
+      hooks: [
+        {
+          on: "record.beforeCreate",
+          collections: ["notes"],
+          run(e) {
+            if (e.record.title === "null it") e.record = null as unknown as Record<string, unknown>;
+            else e.error("title", "First hook objects.");
+          },
+        },
+        {
+          on: "record.beforeCreate",
+          collections: ["notes"],
+          run(e) {
+            if (e.record) e.error("trail", "Second hook objects.", "validation_second");
+          },
+        },
+      ],
+    });
+    const before = (await rows("notes")).length;
+    const nulled = await call(null, "POST", "/api/collections/notes/records", { title: "null it" });
+    expect(nulled.status).toBe(500);
+    const both = await call(null, "POST", "/api/collections/notes/records", { title: "t" });
+    expect(both.body).toEqual({
+      status: 400,
+      message: "Failed to validate the submitted data.",
+      data: {
+        title: { code: "validation_hook", message: "First hook objects." },
+        trail: { code: "validation_second", message: "Second hook objects." },
+      },
+    });
+    expect((await rows("notes")).length).toBe(before);
+  });
+
   it("refuses malformed hook definitions when the app is built", () => {
     const bad = [
       { on: "record.beforeEverything", run() {} },
