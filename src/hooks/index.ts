@@ -1,13 +1,19 @@
-/** Hooks: TypeScript code run around record writes, registered with `createEdgebase({ hooks })`. */
+/** Hooks: TypeScript code run around record writes, sign-ins and mail, registered with `createEdgebase({ hooks })`. */
+export { bindHooks, type RequestHooks } from "./bind";
 export { bindRecordHooks, type RequestScope } from "./record-hooks";
 export { HookDepthError } from "./records-helper";
 export { HookRegistry } from "./registry";
 export type {
+  AuthHook,
+  AuthHookEvent,
+  BeforeAuthEvent,
   BeforeRecordEvent,
   HookDefinition,
   HookRecordOptions,
   HookRecords,
   HookScope,
+  MailHook,
+  MailHookEvent,
   RecordHook,
   RecordHookEvent,
   RecordHookName,

@@ -1,11 +1,12 @@
 /** Runs record hooks for one request: the WriteHooks port the records engine calls before planning and after commit. */
 import type { Collection } from "../collections/collection";
-import { ApiError, badRequest, type ErrorData, internalError } from "../lib/errors";
+import { badRequest, type ErrorData, internalError } from "../lib/errors";
 import { errorFields, type Logger } from "../observability/logger";
 import type { RecordDeps } from "../records/deps";
 import type { ChangeAction, ChangeEvent } from "../records/events";
 import type { BeforeWriteResult, PendingWrite, WriteHooks } from "../records/write-hooks";
 import { hookRecords } from "./records-helper";
+import { refuse, runBeforeHook } from "./refuse";
 import type { HookRegistry } from "./registry";
 import type { BeforeRecordEvent, HookScope, RecordHookEvent } from "./types";
 
@@ -34,21 +35,29 @@ export function bindRecordHooks(
   depth = 0,
 ): WriteHooks<RecordDeps> | undefined {
   if (registry.empty) return undefined;
-  const nested = (deps: RecordDeps): RecordDeps => ({
-    ...deps,
-    hooks: bindRecordHooks(registry, scope, deps, depth + 1),
-  });
   const context = (deps: RecordDeps, collection: Collection) => ({
-    ...scope,
-    auth: deps.ctx.auth,
+    ...hookScope(registry, scope, deps, depth),
     collection,
-    records: hookRecords(deps, depth, nested),
   });
   return {
     wants: (action, collection) => registry.matching(BEFORE[action], collection).length > 0,
     before: (deps, write) => runBefore(registry, write, context(deps, write.collection)),
     after: (events) => runAfter(registry, events, scope.log, (c) => context(base, c)),
   };
+}
+
+/** The scope a hook sees: the request's, the caller, and `e.records` writing one nesting level deeper. */
+export function hookScope(
+  registry: HookRegistry,
+  scope: RequestScope,
+  deps: RecordDeps,
+  depth = 0,
+): HookScope {
+  const nested = (d: RecordDeps): RecordDeps => ({
+    ...d,
+    hooks: bindRecordHooks(registry, scope, d, depth + 1),
+  });
+  return { ...scope, auth: deps.ctx.auth, records: hookRecords(deps, depth, nested) };
 }
 
 async function runBefore(
@@ -65,22 +74,14 @@ async function runBefore(
     error(field, message, code = "validation_hook") {
       errors[field] = { code: String(code), message: String(message) };
     },
-    refuse(message = "The request was refused.", status = 400): never {
-      const valid = Number.isInteger(status) && status >= 400 && status < 500;
-      throw new ApiError(valid ? status : 400, String(message));
-    },
+    refuse,
     bypassRules() {
       bypassRules = true;
     },
   };
   if (write.action === "delete") event.oldRecord = write.oldRecord;
   for (const hook of registry.matching(BEFORE[write.action], write.collection)) {
-    try {
-      await hook.run(event);
-    } catch (error) {
-      // A hook's own ApiError is its answer (e.g. a 403); anything else is a bug: a 500 without its details.
-      throw error instanceof ApiError ? error : internalError(error);
-    }
+    await runBeforeHook(() => hook.run(event));
   }
   if (Object.keys(errors).length > 0) throw badRequest("Failed to validate the submitted data.", errors);
   const body = write.action === "delete" ? write.body : asBody(event.record);

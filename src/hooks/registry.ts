@@ -8,6 +8,10 @@ const NAMES = new Set<string>([
   "record.afterCreate",
   "record.afterUpdate",
   "record.afterDelete",
+  "auth.beforeSignIn",
+  "auth.afterSignIn",
+  "auth.beforeRefresh",
+  "mail.beforeSend",
 ]);
 
 /** The hooks of one app, in registration order. */
@@ -19,7 +23,8 @@ export class HookRegistry {
     for (const [i, hook] of hooks.entries()) {
       if (!NAMES.has(hook.on)) throw new TypeError(`hooks[${i}]: unknown hook "${String(hook.on)}"`);
       if (typeof hook.run !== "function") throw new TypeError(`hooks[${i}]: run must be a function`);
-      if (hook.collections !== undefined && !hook.collections.every((c) => typeof c === "string"))
+      const collections = "collections" in hook ? hook.collections : undefined;
+      if (collections !== undefined && !collections.every((c) => typeof c === "string"))
         throw new TypeError(`hooks[${i}]: collections must be a list of collection names or ids`);
     }
     this.#hooks = [...hooks];
@@ -37,12 +42,15 @@ export class HookRegistry {
   ): Extract<HookDefinition, { on: N }>[] {
     return this.#hooks.filter(
       (h): h is Extract<HookDefinition, { on: N }> =>
-        h.on === name &&
-        (h.collections === undefined ||
-          h.collections.length === 0 ||
-          collection === undefined ||
-          h.collections.includes(collection.name) ||
-          h.collections.includes(collection.id)),
+        h.on === name && matches("collections" in h ? h.collections : undefined, collection),
     );
   }
+}
+
+function matches(
+  filter: readonly string[] | undefined,
+  collection: { id: string; name: string } | undefined,
+) {
+  if (filter === undefined || filter.length === 0 || collection === undefined) return true;
+  return filter.includes(collection.name) || filter.includes(collection.id);
 }

@@ -1,5 +1,6 @@
 /** The hook definitions `createEdgebase({ hooks })` takes, and the typed context each hook receives. */
-import type { Collection } from "../collections/collection";
+import type { MailMessage } from "../auth/mailer";
+import type { AuthCollection, Collection } from "../collections/collection";
 import type { Logger } from "../observability/logger";
 import type { AuthRecord } from "../rules/context";
 
@@ -88,8 +89,46 @@ export type RecordHook =
       run(e: RecordHookEvent): void | Promise<void>;
     };
 
+/** The context of an auth hook: the auth collection, the record signing in, and how it proved itself. */
+export interface AuthHookEvent extends HookScope {
+  collection: AuthCollection;
+  /** The auth record (decoded; no password hash or token key). */
+  record: Record<string, unknown>;
+  /** `password`, `otp`, `oauth2`, … for a sign-in; `refresh` for a token refresh. */
+  method: string;
+}
+
+/** A before-auth hook's context: it may refuse the sign-in or the refresh. */
+export interface BeforeAuthEvent extends AuthHookEvent {
+  /** Refuses now: a 400 (or another 4xx `status`) with `message`; no token is issued. */
+  refuse(message?: string, status?: number): never;
+}
+
+/** An auth hook: before a sign-in issues tokens, after it did, or before a token refresh. */
+export type AuthHook =
+  | {
+      on: "auth.beforeSignIn" | "auth.beforeRefresh";
+      collections?: readonly string[];
+      run(e: BeforeAuthEvent): void | Promise<void>;
+    }
+  | { on: "auth.afterSignIn"; collections?: readonly string[]; run(e: AuthHookEvent): void | Promise<void> };
+
+/** The context of a mail hook: the message about to be sent, which the hook may change, replace or skip. */
+export interface MailHookEvent extends HookScope {
+  /** The message; change it in place or assign a new one. The transport still checks the result. */
+  message: MailMessage;
+  /** Sends nothing (e.g. the hook delivered the message itself). */
+  skip(): void;
+}
+
+/** A mail hook: runs before every email the auth flows send (verification, reset, email change, OTP). */
+export interface MailHook {
+  on: "mail.beforeSend";
+  run(e: MailHookEvent): void | Promise<void>;
+}
+
 /** Any hook `createEdgebase({ hooks })` accepts. */
-export type HookDefinition = RecordHook;
+export type HookDefinition = RecordHook | AuthHook | MailHook;
 
 /** How deep hooks may nest writes through `e.records` (a hook writing a record whose hook writes one, …). */
 export const MAX_HOOK_DEPTH = 3;

@@ -4,12 +4,12 @@ import type { AuthFlowDeps } from "../auth/flows/deps";
 import { createMailer, hasMailTransport } from "../auth/mail-transport";
 import type { SessionChecker } from "../auth/session-check";
 import type { CollectionStore } from "../collections/store";
-import type { HookRegistry } from "../hooks";
+import { bindHooks, type HookRegistry } from "../hooks";
 import { defaultSettings, emailBindingOf } from "../ops/settings";
 import type { ChangeSink } from "../records/events";
 import { type EnvWithAuth, isLocalDev } from "./auth-env";
 import type { AppEnv } from "./context";
-import { recordDeps } from "./record-deps";
+import { hookRequestScope, recordDeps } from "./record-deps";
 
 /** What the auth and sessions routes are built with (from app.ts). */
 export interface AuthRouteOptions {
@@ -58,6 +58,8 @@ export function authDeps(c: Context<AppEnv>, options: AuthRouteOptions): AuthFlo
   const transport = hasMailTransport(mailConfig);
   const deferMail = transport ? deferOf(c) : undefined;
   const dev = isLocalDev(env);
+  const hooks = options.hooks && bindHooks(options.hooks, hookRequestScope(c), recordDeps(c, options));
+  const mailer = transport || dev ? createMailer(mailConfig, c.var.log) : null;
   return {
     db: c.var.sessions.primary().d1,
     store: options.store,
@@ -66,7 +68,7 @@ export function authDeps(c: Context<AppEnv>, options: AuthRouteOptions): AuthFlo
     limiter: env.RATE_LIMITER,
     // Outside local dev, no transport means no mailer at all (the flows answer 503), never the dev mailer: it
     // logs links and codes.
-    mailer: transport || dev ? createMailer(mailConfig, c.var.log) : null,
+    mailer: hooks ? hooks.mailer(mailer) : mailer,
     log: c.var.log,
     client: { ip: clientIp(c), userAgent: (c.req.header("user-agent") ?? "").slice(0, 512) },
     // The Host header is the client's to choose: links built from it could point a victim at an attacker.
@@ -75,7 +77,8 @@ export function authDeps(c: Context<AppEnv>, options: AuthRouteOptions): AuthFlo
     auth: c.var.auth ?? null,
     onSessionsEnded: onSessionsEnded ? (ref) => onSessionsEnded(env, ref) : undefined,
     changes: options.changes,
-    recordHooks: options.hooks && recordDeps(c, { ...options, hooks: options.hooks }).hooks,
+    recordHooks: hooks?.records,
+    authHooks: hooks?.auth,
     defer: deferMail,
     waitUntil: deferOf(c),
   };

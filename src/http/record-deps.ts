@@ -2,7 +2,7 @@
 import type { Context } from "hono";
 import { ruleContext } from "../auth/rule-context";
 import type { CollectionStore } from "../collections/store";
-import { bindRecordHooks, type HookRegistry } from "../hooks";
+import { bindRecordHooks, type HookRegistry, type RequestScope } from "../hooks";
 import type { RecordDeps } from "../records/deps";
 import type { ChangeSink } from "../records/events";
 import { enqueueDeliveries, webhookOutbox } from "../webhooks";
@@ -44,11 +44,13 @@ export function recordDeps(
     outbox: webhookOutbox({ enqueue: (ids) => enqueueDeliveries(c.env, ids), log: c.var.log }),
     defer: deferOf(c),
   };
-  if (options.hooks) {
-    const scope = { request: c.req.raw, env: c.env, requestId: c.var.requestId, log: c.var.log };
-    deps.hooks = bindRecordHooks(options.hooks, scope, deps);
-  }
+  if (options.hooks) deps.hooks = bindRecordHooks(options.hooks, hookRequestScope(c), deps);
   return deps;
+}
+
+/** What hooks see of this request. */
+export function hookRequestScope(c: Context<AppEnv>): RequestScope {
+  return { request: c.req.raw, env: c.env, requestId: c.var.requestId, log: c.var.log };
 }
 
 /** `ctx.waitUntil` of the request, or undefined where there is none (app.request() in tests). */

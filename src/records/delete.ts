@@ -11,6 +11,7 @@ import { type BatchState, batchKey, GUARD, runPlan, type WritePlan } from "./pla
 import { decodeRow } from "./record-json";
 import { withReplan } from "./replan";
 import { readTarget, type WriteOptions } from "./update";
+import { readAccessible } from "./view";
 import { beforeWrite, writeRule } from "./write-hooks";
 
 /** Plans the delete of record `id` and its cascade. */
@@ -24,7 +25,13 @@ export async function planDelete(
   const { collection } = ref;
   if (collection.type === "view") readOnly(collection);
   const key = batchKey(collection.id, id);
-  const hooked = await beforeWrite(deps, "delete", collection, {}, { id, pending: state?.rows.get(key) });
+  const hooked = await beforeWrite(
+    deps,
+    "delete",
+    collection,
+    {},
+    async () => state?.rows.get(key) ?? (await readAccessible(deps, ref, id, collection.deleteRule)),
+  );
   const deleteRule = writeRule(collection.deleteRule, hooked);
   const current = state?.rows.get(key) ?? (await readTarget(deps, ref, id, deleteRule, options));
   state?.rows.delete(key);

@@ -126,7 +126,13 @@ export async function planUpdate(
   if (collection.type === "view") readOnly(collection);
   // A record written earlier in the same batch is not in the database yet: its rule is checked by the UPDATE.
   const pending = state?.rows.get(batchKey(collection.id, id));
-  const hooked = await beforeWrite(input, "update", collection, rawBody, { id, pending });
+  const hooked = await beforeWrite(
+    input,
+    "update",
+    collection,
+    rawBody,
+    async () => pending ?? (await readAccessible(input, ref, id, collection.updateRule)),
+  );
   const updateRule = writeRule(collection.updateRule, hooked);
   const manager = await canManage(input, ref, id);
   const staged = await stageUploads(input.files, collection, hooked.body);

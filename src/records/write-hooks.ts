@@ -1,6 +1,6 @@
 /** The WriteHooks port: code that runs before a write is planned (change, add errors, refuse) and after it commits. */
 import type { Collection } from "../collections/collection";
-import { type D1Like, quoteIdent } from "../db/sql";
+import { notFound } from "../lib/errors";
 import type { ChangeAction, ChangeEvent } from "./events";
 import { decodeRow } from "./record-json";
 
@@ -10,7 +10,7 @@ export interface PendingWrite {
   collection: Collection;
   /** The submitted values (create, update); hooks may return changed ones. Empty for a delete. */
   body: Record<string, unknown>;
-  /** The stored record (update, delete), decoded; read without rules, as hooks are server code. */
+  /** The stored record (update, delete), decoded; read under the caller's update/delete rule. */
   oldRecord?: Record<string, unknown>;
 }
 
@@ -34,27 +34,22 @@ export interface WriteHooks<D = unknown> {
 
 /**
  * The before-write step of planCreate / planUpdate / planDelete: runs the request's before-hooks on the values
- * and the stored record (of this batch when it wrote the record earlier). A record that does not exist runs no
- * hooks: the plan answers its 404 as usual.
+ * and, for an update or delete, the stored record `load` reads under the caller's rule (or from the batch that
+ * wrote it). A record the caller may not access never reaches a hook: it is the plan's usual 404 (or 403).
  */
-export async function beforeWrite<D extends { db: D1Like; hooks?: WriteHooks<D> }>(
+export async function beforeWrite<D extends { hooks?: WriteHooks<D> }>(
   deps: D,
   action: ChangeAction,
   collection: Collection,
   body: Record<string, unknown>,
-  target?: { id: string; pending?: Record<string, unknown> },
+  load?: () => Promise<Record<string, unknown> | undefined>,
 ): Promise<BeforeWriteResult> {
   const hooks = deps.hooks;
   if (!hooks?.wants(action, collection)) return { body, bypassRules: false };
   let oldRecord: Record<string, unknown> | undefined;
-  if (target) {
-    const row =
-      target.pending ??
-      (await deps.db
-        .prepare(`SELECT * FROM ${quoteIdent(collection.name)} WHERE id = ?`)
-        .bind(target.id)
-        .first<Record<string, unknown>>());
-    if (!row) return { body, bypassRules: false };
+  if (load) {
+    const row = await load();
+    if (!row) throw notFound();
     oldRecord = decodeRow(collection, row);
   }
   return hooks.before(deps, { action, collection, body: { ...body }, oldRecord });

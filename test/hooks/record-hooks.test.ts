@@ -50,6 +50,14 @@ beforeAll(async () => {
   });
   await createCollection({ name: "audit", type: "base", fields: [TEXT("entry")], createRule: null });
   await createCollection({ name: "loops", type: "base", fields: [TEXT("title")], ...OPEN_RULES });
+  await createCollection({
+    name: "members",
+    type: "base",
+    fields: [TEXT("title")],
+    ...OPEN_RULES,
+    updateRule: '@request.auth.id != ""',
+    deleteRule: '@request.auth.id != ""',
+  });
 });
 
 beforeEach(async () => {
@@ -149,6 +157,24 @@ describe("before-hooks", () => {
     const invited = await call(null, "POST", "/api/collections/locked/records", { title: "invited" });
     expect(invited.status).toBe(200);
     expect((await rows("locked")).map((r) => r.title)).toEqual(["invited"]);
+  });
+
+  it("GraphQL writes run the same hooks", async () => {
+    const query = "mutation ($data: JSON!) { posts_create(data: $data) { title slug } }";
+    const res = await call(null, "POST", "/api/graphql", {
+      query,
+      variables: { data: { title: "Via GraphQL" } },
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.data.posts_create).toEqual({ title: "Via GraphQL", slug: "via-graphql" });
+    const before = (await rows("posts")).length;
+    const refused = await call(null, "POST", "/api/graphql", {
+      query,
+      variables: { data: { title: "spam" } },
+    });
+    expect(refused.body.data?.posts_create ?? null).toBeNull();
+    expect(JSON.stringify(refused.body.errors)).toContain("Spam is not welcome.");
+    expect((await rows("posts")).length).toBe(before);
   });
 
   it("a refusal inside a batch aborts the whole batch", async () => {
@@ -285,6 +311,49 @@ describe("after-hooks", () => {
   });
 });
 
+describe("records the caller may not access", () => {
+  it("never reach an update or delete hook: the usual 404, no hook side effect", async () => {
+    const ran: string[] = [];
+    const { call } = hookApp({
+      hooks: [
+        {
+          on: "record.beforeUpdate",
+          collections: ["members"],
+          run(e) {
+            ran.push(`update ${String(e.oldRecord?.title)}`);
+            e.refuse(`The record "${String(e.oldRecord?.title)}" is frozen.`);
+          },
+        },
+        {
+          on: "record.beforeDelete",
+          collections: ["members"],
+          run(e) {
+            ran.push(`delete ${String(e.record.title)}`);
+          },
+        },
+      ],
+    });
+    const member = { id: "member000000001", collectionId: "_pb_users_auth_", collectionName: "users" };
+    const created = await call(null, "POST", "/api/collections/members/records", { title: "secret plan" });
+    const path = `/api/collections/members/records/${created.body.id}`;
+    const guestUpdate = await call(null, "PATCH", path, { title: "x" });
+    expect(guestUpdate.body).toEqual({
+      status: 404,
+      message: "The requested resource wasn't found.",
+      data: {},
+    });
+    expect((await call(null, "DELETE", path)).status).toBe(404);
+    expect((await call(null, "PATCH", "/api/collections/members/records/nosuchrecord123", {})).status).toBe(
+      404,
+    );
+    expect(ran).toEqual([]);
+    const memberUpdate = await call(member, "PATCH", path, { title: "x" });
+    expect(memberUpdate.body.message).toBe('The record "secret plan" is frozen.');
+    expect((await call(member, "DELETE", path)).status).toBe(204);
+    expect(ran).toEqual(["update secret plan", "delete secret plan"]);
+  });
+});
+
 describe("limits", () => {
   it("a hook writing records that trigger it again stops at the nesting limit, writing nothing", async () => {
     const { call } = hookApp({
@@ -302,6 +371,41 @@ describe("limits", () => {
     expect(res.status).toBe(500);
     expect(res.body.message).toBe("Something went wrong while processing your request.");
     expect(await rows("loops")).toEqual([]);
+  });
+
+  it("a hook replacing e.record with a non-object is a 500; field errors of several hooks add up", async () => {
+    const { call } = hookApp({
+      hooks: [
+        {
+          on: "record.beforeCreate",
+          collections: ["notes"],
+          run(e) {
+            if (e.record.title === "null it") e.record = null as unknown as Record<string, unknown>;
+            else e.error("title", "First hook objects.");
+          },
+        },
+        {
+          on: "record.beforeCreate",
+          collections: ["notes"],
+          run(e) {
+            if (e.record) e.error("trail", "Second hook objects.", "validation_second");
+          },
+        },
+      ],
+    });
+    const before = (await rows("notes")).length;
+    const nulled = await call(null, "POST", "/api/collections/notes/records", { title: "null it" });
+    expect(nulled.status).toBe(500);
+    const both = await call(null, "POST", "/api/collections/notes/records", { title: "t" });
+    expect(both.body).toEqual({
+      status: 400,
+      message: "Failed to validate the submitted data.",
+      data: {
+        title: { code: "validation_hook", message: "First hook objects." },
+        trail: { code: "validation_second", message: "Second hook objects." },
+      },
+    });
+    expect((await rows("notes")).length).toBe(before);
   });
 
   it("refuses malformed hook definitions when the app is built", () => {

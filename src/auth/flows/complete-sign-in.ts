@@ -6,6 +6,7 @@ import type { AuthCollection } from "../../collections/collection";
 import type { ViewParams } from "../../records/query-params";
 import { mfaGate } from "../mfa";
 import { checkAuthOrigin } from "./auth-alert";
+import { authHookInput } from "./auth-hooks";
 import type { AuthRow } from "./auth-records";
 import { type AuthFlowDeps, runLater } from "./deps";
 import { type AuthResponse, assertAuthRule, issueAuth } from "./issue";
@@ -37,7 +38,16 @@ export async function completeSignIn(
   // The authRule comes first, as in PocketBase: a record that may not sign in never gets a pending MFA.
   await assertAuthRule(deps, collection, row);
   await mfaGate(deps, collection, row, options.method, options.mfaId);
+  // Hooks see only sign-ins that are about to issue a session (not a first factor that answered with mfaId).
+  const hooks = deps.authHooks;
+  const input = hooks && authHookInput(collection, row, options.method);
+  if (hooks && input) await hooks.beforeSignIn(input);
   const response = await issueAuth(deps, collection, row, params, { skipAuthRule: true });
+  if (hooks && input) {
+    const after = hooks.afterSignIn(input);
+    if (deps.waitUntil) deps.waitUntil(after);
+    else await after;
+  }
   await runLater(deps, "auth alert", () => checkAuthOrigin(deps, collection, row));
   return options.meta ? { ...response, meta: options.meta } : response;
 }

@@ -12,6 +12,7 @@ import type { Mailer } from "../mailer";
 import type { RateLimiter } from "../rate-limiter";
 import type { SessionChecker } from "../session-check";
 import type { UserSessions } from "../user-sessions";
+import type { AuthHooks } from "./auth-hooks";
 
 /** Where a request comes from: rate-limit keys and the session's display data. */
 export interface ClientInfo {
@@ -50,6 +51,8 @@ export interface AuthFlowDeps {
    * verifies, changes the email or resets the password), never the before-hooks (README "Hooks").
    */
   recordHooks?: WriteHooks<RecordDeps>;
+  /** The request's sign-in and refresh hooks (README "Hooks"). */
+  authHooks?: AuthHooks;
   /** Runs a promise after the response (mail sending), when the platform offers it. */
   defer?: (promise: Promise<unknown>) => void;
   /** Keeps a promise alive after the response (change delivery): the request's `waitUntil`, when there is one. */

@@ -6,6 +6,7 @@ import type { ViewParams } from "../../records/query-params";
 import { composeRefreshToken, parseRefreshToken, userSessionsStub } from "../session-routing";
 import { keyFingerprint } from "../token-keys";
 import type { TokenClaims } from "../tokens";
+import { authHookInput } from "./auth-hooks";
 import { readAuthRow, renderOwnRecord } from "./auth-records";
 import { type AuthFlowDeps, findAuthCollection } from "./deps";
 import { type AuthResponse, assertAuthRule, signAccessToken } from "./issue";
@@ -52,6 +53,7 @@ export async function authRefresh(
       throw unauthorized();
     }
     await assertAuthRule(deps, collection, row);
+    await deps.authHooks?.beforeRefresh(authHookInput(collection, row, "refresh"));
     const token = await signAccessToken(collection, row, rotated.sessionId, {
       refreshable: true,
       ttlSeconds: accessTokenTtl(collection, rotated.expiresAt),
@@ -75,6 +77,7 @@ export async function authRefresh(
     return { token: current.token, record: await renderOwnRecord(deps, collection, row, params) };
   // The rule first: a record the authRule now refuses gets no longer session either.
   await assertAuthRule(deps, collection, row);
+  await deps.authHooks?.beforeRefresh(authHookInput(collection, row, "refresh"));
   const keyId = await keyFingerprint(collection.tokenSecret, String(row.tokenKey));
   const stub = userSessionsStub(deps.sessions, collection.id, row.id);
   const extended = await stub.extend(claims.sid, client, keyId, sessionLifetime(collection));
