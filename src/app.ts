@@ -3,6 +3,7 @@ import { env } from "cloudflare:workers";
 import { Hono } from "hono";
 import { cors } from "hono/cors";
 import { sessionRevocationSink } from "./auth/flows/session-sink";
+import { mfaClearingSink } from "./auth/mfa";
 import { hashPassword, verifyPassword } from "./auth/password";
 import { createSessionChecker, type SessionChecker } from "./auth/session-check";
 import {
@@ -13,6 +14,7 @@ import {
 } from "./cache/read-cache";
 import { CollectionStore, type CollectionStoreOptions } from "./collections";
 import { type GraphqlOptions, resolveGraphqlLimits } from "./graphql/limits";
+import { type HookDefinition, HookRegistry } from "./hooks";
 import type { AuthRouteOptions } from "./http/auth-deps";
 import type { AppEnv } from "./http/context";
 import { addMethodNotAllowed } from "./http/method-not-allowed";
@@ -44,6 +46,7 @@ import { realtimeRoutes } from "./http/routes/realtime";
 import { recordRoutes } from "./http/routes/records";
 import { sessionRoutes } from "./http/routes/sessions";
 import { settingsRoutes } from "./http/routes/settings";
+import { totpRoutes } from "./http/routes/totp";
 import { webhookRoutes } from "./http/routes/webhooks";
 import { createLogger, type LogLevel } from "./observability/logger";
 import { builtinJobs, type CronJob, CronRegistry, runDue } from "./ops/crons";
@@ -81,8 +84,6 @@ export interface EdgebaseOptions {
   changes?: ChangeSink;
   /** Realtime (WebSocket and SSE) limits, room rules and hub shards, or `false` to mount no realtime. */
   realtime?: RealtimeOptions | false;
-  /** Limits of `POST /api/batch`: at most `maxRequests` requests (default 50). */
-  batch?: { maxRequests?: number };
   /**
    * The KV read cache of public list/view responses for guests (README "Read cache"): a staleness bound
    * (default 60 s), a fill budget per collection per minute (default 60), per-collection overrides or
@@ -101,6 +102,11 @@ export interface EdgebaseOptions {
    * built-in ones when their cron expression (UTC, one-minute granularity) is due.
    */
   crons?: CronJob[];
+  /**
+   * TypeScript hooks run around record writes (README "Hooks"), in registration order, optionally limited to
+   * some collections: before-hooks change values, add field errors or refuse; after-hooks run after the commit.
+   */
+  hooks?: HookDefinition[];
 }
 
 /** The Edgebase app: the Hono app plus the Cron Triggers handler; export it as the Worker's default. */
@@ -173,22 +179,27 @@ export function createEdgebase(options: EdgebaseOptions = {}): EdgebaseApp {
   });
   // The generation sink goes first: its bump is synchronous, so this isolate's next read sees the write.
   const bumps = readCache && generationSink(() => readCache.edge()?.generations);
-  const sinks = [bumps, options.changes, live, endSessions].filter((s): s is ChangeSink => s !== undefined);
+  const clearMfas = mfaClearingSink(() => env.DB, log);
+  const sinks = [bumps, options.changes, live, endSessions, clearMfas].filter(
+    (s): s is ChangeSink => s !== undefined,
+  );
   const changes = sinks.length === 0 ? noopChangeSink : fanOutSink(...sinks);
   app.use("/api/*", superuserBootstrap(collectionStore, changes));
   if (options.authenticate) app.use("*", authenticate(options.authenticate));
   else app.use("*", tokenAuth({ store: collectionStore, checker: checkerOf }));
   app.use("/api/*", settingsRateLimits());
 
+  const hooks = new HookRegistry(options.hooks);
   const authOptions: AuthRouteOptions = {
     store: collectionStore,
     checker: checkerOf,
     onSessionsEnded: realtime ? (e, ref) => deauthorizeUser(e.REALTIME_USER, ref) : undefined,
     changes,
+    hooks: hooks.empty ? undefined : hooks,
   };
 
   healthRoutes(app);
-  settingsRoutes(app, settingsStore);
+  settingsRoutes(app, settingsStore, authOptions);
   logsRoutes(app);
   cronRoutes(app, crons);
   backupRoutes(app, { collections: collectionStore, settings: settingsStore });
@@ -196,6 +207,7 @@ export function createEdgebase(options: EdgebaseOptions = {}): EdgebaseApp {
   docsRoutes(app);
   authRoutes(app, authOptions);
   sessionRoutes(app, authOptions);
+  totpRoutes(app, authOptions);
   const schemaChanges = readCache && schemaGenerationSink(() => readCache.edge()?.generations);
   collectionRoutes(app, collectionStore, schemaChanges);
   if (realtime) realtimeRoutes(app, { ...realtime, store: collectionStore });
@@ -204,7 +216,7 @@ export function createEdgebase(options: EdgebaseOptions = {}): EdgebaseApp {
     changes,
     hashPassword,
     verifyPassword: async (plain, stored) => (await verifyPassword(plain, stored)).ok,
-    batch: options.batch,
+    hooks: hooks.empty ? undefined : hooks,
   };
   recordRoutes(app, recordOptions, readCache);
   batchRoutes(app, recordOptions);

@@ -27,6 +27,17 @@ export function authPaths(collection: AuthCollection): { paths: Paths; schemas: 
   const schemas = { [name]: recordSchema(collection, self) };
   const record = { $ref: `#/components/schemas/${name}` };
   const authResponse = object({ token: str, record, refreshToken: str }, ["token", "record"]);
+  const mfaRequired = response(
+    "MFA: the first factor succeeded; send `mfaId` with a different method to finish signing in.",
+    object({ status: { type: "integer" }, message: str, data: { type: "object" }, mfaId: str }),
+  );
+  const mfaIdParam = {
+    name: "mfaId",
+    in: "query",
+    required: false,
+    description: "The `mfaId` of a pending MFA this (different) method completes; also accepted in the body.",
+    schema: { type: "string", maxLength: 64 },
+  };
   const signIn = (
     id: string,
     summary: string,
@@ -38,9 +49,13 @@ export function authPaths(collection: AuthCollection): { paths: Paths; schemas: 
     summary,
     description:
       `${description} \`authRule\`: ${collection.authRule === null ? "locked" : `\`${collection.authRule}\``}.`.trim(),
-    parameters: [param("expand"), param("fields")],
+    parameters: [param("expand"), param("fields"), mfaIdParam],
     requestBody: jsonBody(body),
-    responses: { "200": response("Signed in.", authResponse), ...errorResponses("400", "429") },
+    responses: {
+      "200": response("Signed in.", authResponse),
+      "401": mfaRequired,
+      ...errorResponses("400", "429"),
+    },
   });
   const noContent = (
     id: string,
@@ -93,11 +108,17 @@ export function authPaths(collection: AuthCollection): { paths: Paths; schemas: 
           "authRefresh",
           "Renew the token",
           fromZod(refreshSchema),
-          "With the current token in `Authorization`; or with `refreshToken` (single use, rotated).",
+          "With the current token in `Authorization` (renews its session: idle timeout restarted, absolute cap kept; " +
+            "an impersonation token comes back unchanged with the record's fresh data); or with `refreshToken` " +
+            "(single use, rotated).",
         ),
+        parameters: [param("expand"), param("fields")],
         requestBody: { required: false, content: { "application/json": { schema: fromZod(refreshSchema) } } },
         security: [{ bearerAuth: [] }, {}],
-        responses: { "200": response("Signed in.", authResponse), ...errorResponses("400", "401", "429") },
+        responses: {
+          "200": response("Signed in.", authResponse),
+          ...errorResponses("400", "401", "403", "429"),
+        },
       },
     },
     [`${base}/request-otp`]: {
@@ -113,7 +134,11 @@ export function authPaths(collection: AuthCollection): { paths: Paths; schemas: 
       },
     },
     [`${base}/auth-with-otp`]: {
-      post: signIn("authWithOtp", "Sign in with a one-time password", object({ otpId: str, password: str })),
+      post: signIn(
+        "authWithOtp",
+        "Sign in with a one-time password",
+        object({ otpId: str, password: str, mfaId: str }, ["otpId", "password"]),
+      ),
     },
     [`${base}/request-verification`]: {
       post: mailing(
@@ -160,7 +185,7 @@ export function authPaths(collection: AuthCollection): { paths: Paths; schemas: 
           "impersonate",
           "Sign in as a record (superusers)",
           object({ duration: { type: "integer", minimum: 0 } }, []),
-          "A non-refreshable token for the record.",
+          "A non-refreshable token for the record (auth-refresh returns it unchanged).",
         ),
         parameters: [{ name: "id", in: "path", required: true, schema: str }],
         security: [{ bearerAuth: [] }],

@@ -3,6 +3,7 @@ import type { Collection } from "../collections/collection";
 import { ApiError, badRequest, conflict } from "../lib/errors";
 import { emitChanges, type RecordDeps } from "./deps";
 import type { ChangeEvent } from "./events";
+import { lastSignInError } from "./external-auths";
 import { deleteReplacedFiles, withUploads } from "./file-commit";
 import type { PendingUpload } from "./file-uploads";
 import {
@@ -17,7 +18,7 @@ import {
 import type { PlannedChange } from "./outbox";
 
 /** What running a plan needs: the database, and where committed changes go. */
-export type WriteDeps = Pick<RecordDeps, "db" | "changes" | "defer" | "files" | "outbox">;
+export type WriteDeps = Pick<RecordDeps, "db" | "changes" | "defer" | "files" | "hooks" | "outbox">;
 
 /** Marks where a plan needs a guard: the batch aborts when the statement before it changed no rows. */
 export const GUARD = Symbol("guard");
@@ -127,7 +128,7 @@ async function commitPlans(deps: WriteDeps, plans: readonly WritePlan[]): Promis
     const tag = guardTag(err);
     const plan = tag === undefined ? undefined : plans[tag];
     if (plan) throw new PlanError(tag, plan.rejected());
-    const check = checkError(err);
+    const check = checkError(err) ?? lastSignInError(err);
     if (check) throw new PlanError(undefined, check);
     const unique = uniqueError(
       err,

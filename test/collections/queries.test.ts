@@ -11,9 +11,10 @@ beforeAll(async () => {
 
 describe("listCollections", () => {
   it("pages in creation order with totals", async () => {
-    const page = await listCollections(d, { page: "3", perPage: "2" });
-    expect(page).toMatchObject({ page: 3, perPage: 2, totalItems: 7, totalPages: 4 });
-    expect(page.items.map((c) => c.name)).toEqual(["alpha", "beta"]);
+    // Non-system collections only: the system ones grow as features add them (`_mfas`, …).
+    const page = await listCollections(d, { page: "2", perPage: "2", filter: "system = false" });
+    expect(page).toMatchObject({ page: 2, perPage: 2, totalItems: 4, totalPages: 2 });
+    expect(page.items.map((c) => c.name)).toEqual(["beta", "gamma"]);
   });
 
   it("sorts, filters and skips the total", async () => {

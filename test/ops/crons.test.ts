@@ -165,6 +165,7 @@ describe("/api/crons", () => {
       { id: "__filesCleanup__", expression: "30 * * * *" },
       { id: "__pbAutoBackup__", expression: "* * * * *" },
       { id: "__pbLogsCleanup__", expression: "0 */6 * * *" },
+      { id: "__pbMFACleanup__", expression: "0 * * * *" },
       { id: "__pbOTPCleanup__", expression: "0 * * * *" },
       { id: "__webhooksSweep__", expression: "* * * * *" },
     ]);

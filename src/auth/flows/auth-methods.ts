@@ -18,7 +18,7 @@ export async function authMethods(
   return {
     password: { enabled: c.passwordAuth.enabled, identityFields: [...c.passwordAuth.identityFields] },
     oauth2: { enabled: false, providers: [] },
-    mfa: { enabled: false, duration: 0 },
+    mfa: { enabled: c.mfa.enabled, duration: c.mfa.duration },
     otp: { enabled: c.otp.enabled, duration: c.otp.duration },
   };
 }

@@ -4,9 +4,11 @@
  */
 import type { AuthCollection } from "../../collections/collection";
 import type { ViewParams } from "../../records/query-params";
+import { mfaGate } from "../mfa";
+import { checkAuthOrigin } from "./auth-alert";
 import type { AuthRow } from "./auth-records";
-import type { AuthFlowDeps } from "./deps";
-import { type AuthResponse, issueAuth } from "./issue";
+import { type AuthFlowDeps, runLater } from "./deps";
+import { type AuthResponse, assertAuthRule, issueAuth } from "./issue";
 
 /** How the user proved who they are (PocketBase's MFA method names, plus Edgebase's extensions). */
 export type SignInMethod = "password" | "otp" | "oauth2" | "totp" | "passkey";
@@ -20,7 +22,11 @@ export interface SignInOptions {
   meta?: Record<string, unknown>;
 }
 
-/** Completes a sign-in: the authRule, a new session, the tokens and the record (and `meta` when given). */
+/**
+ * Completes a sign-in: the authRule, the MFA gate (a first factor answers 401 with `mfaId` where MFA applies),
+ * a new session, the tokens and the record (and `meta` when given); then, after the response, the new-origin
+ * alert.
+ */
 export async function completeSignIn(
   deps: AuthFlowDeps,
   collection: AuthCollection,
@@ -28,6 +34,10 @@ export async function completeSignIn(
   params: ViewParams,
   options: SignInOptions,
 ): Promise<AuthResponse> {
-  const response = await issueAuth(deps, collection, row, params);
+  // The authRule comes first, as in PocketBase: a record that may not sign in never gets a pending MFA.
+  await assertAuthRule(deps, collection, row);
+  await mfaGate(deps, collection, row, options.method, options.mfaId);
+  const response = await issueAuth(deps, collection, row, params, { skipAuthRule: true });
+  await runLater(deps, "auth alert", () => checkAuthOrigin(deps, collection, row));
   return options.meta ? { ...response, meta: options.meta } : response;
 }

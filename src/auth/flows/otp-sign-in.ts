@@ -7,10 +7,11 @@ import { badRequest } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { parseInput } from "../../lib/parse-input";
 import type { ViewParams } from "../../records/query-params";
-import { otpEmail } from "../mail-templates";
+import { mfaIdShape } from "../mfa";
 import { createOtp, OTP_MAX_LENGTH, OTP_MIN_LENGTH, verifyOtpCode } from "../otp";
 import { hashPassword } from "../password";
 import { AUTH_RATE_LIMITS } from "../rate-limit";
+import { authMail } from "./auth-mail";
 import { findByEmail, readAuthRow, updateAuthRow } from "./auth-records";
 import { completeSignIn } from "./complete-sign-in";
 import { type AuthFlowDeps, findAuthCollection, mailSetup, runLater } from "./deps";
@@ -25,7 +26,11 @@ export const OTP_MAX_ATTEMPTS = 5;
 export const OTP_MAX_PER_RECORD = 5;
 
 const requestSchema = z.object({ email: z.string().min(1).max(MAX_IDENTITY_LENGTH) });
-const signInSchema = z.object({ otpId: z.string().min(1).max(64), password: z.string().max(64) });
+const signInSchema = z.object({
+  otpId: z.string().min(1).max(64),
+  password: z.string().max(64),
+  ...mfaIdShape,
+});
 
 interface OtpRow {
   id: string;
@@ -94,7 +99,7 @@ export async function requestOtp(
   const { otpId, code } = await storeOtp(deps.db, collection, row?.id ?? newId(), to);
   if (row) {
     await runLater(deps, "otp email", () =>
-      mailer.send(otpEmail({ appName: deps.appName }, { to, code, ttlSeconds: collection.otp.duration })),
+      mailer.send(authMail(deps, collection, row, to, { kind: "otp", otp: code, otpId })),
     );
   }
   return { otpId };
@@ -149,5 +154,5 @@ export async function authWithOtp(
     row = (await updateAuthRow(deps, collection, row.id, { verified: true, password, rekey: true })) ?? row;
     await endAllSessions(deps, { collectionId: collection.id, userId: row.id });
   }
-  return completeSignIn(deps, collection, row, params, { method: "otp" });
+  return completeSignIn(deps, collection, row, params, { method: "otp", mfaId: body.mfaId });
 }

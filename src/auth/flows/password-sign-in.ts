@@ -3,6 +3,7 @@ import { z } from "zod";
 import { badRequest, forbidden } from "../../lib/errors";
 import { parseInput } from "../../lib/parse-input";
 import type { ViewParams } from "../../records/query-params";
+import { mfaIdShape } from "../mfa";
 import { dummyVerify, hashPassword, verifyPassword } from "../password";
 import { AUTH_RATE_LIMITS } from "../rate-limit";
 import { findByIdentity, updateAuthRow } from "./auth-records";
@@ -17,6 +18,7 @@ export const passwordSignInSchema = z.object({
   identity: z.string().min(1).max(MAX_IDENTITY_LENGTH),
   password: z.string().min(1).max(MAX_PASSWORD_INPUT_LENGTH),
   identityField: z.string().max(100).optional(),
+  ...mfaIdShape,
 });
 
 /** The one failure answer for unknown identities and wrong passwords alike. */
@@ -53,5 +55,5 @@ export async function authWithPassword(
     ? ((await updateAuthRow(deps, collection, row.id, { password: await hashPassword(body.password) })) ??
       row)
     : row;
-  return completeSignIn(deps, collection, current, params, { method: "password" });
+  return completeSignIn(deps, collection, current, params, { method: "password", mfaId: body.mfaId });
 }

@@ -15,6 +15,7 @@ import { authRefresh } from "../../auth/flows/refresh";
 import { parseViewParams, type ViewParams } from "../../records/query-params";
 import { type AuthRouteOptions, authDeps } from "../auth-deps";
 import type { AppEnv } from "../context";
+import { presentedToken } from "../middleware/auth";
 import { readRecordBody } from "../record-body";
 
 /** `expand` applies to the record; `fields` applies to the whole response (the generic picker), as PocketBase. */
@@ -23,6 +24,16 @@ function recordParams(query: Record<string, string>): ViewParams {
 }
 
 const BASE = "/api/collections/:collection";
+
+/**
+ * A sign-in body with the `mfaId` of the query when the body has none: PocketBase reads it from either, and the
+ * SDK sends `authWithOTP(otpId, code, { mfaId })` as a query parameter.
+ */
+export async function signInBody(c: Context<AppEnv>): Promise<Record<string, unknown>> {
+  const body = await readRecordBody(c);
+  const mfaId = c.req.query("mfaId");
+  return mfaId === undefined || "mfaId" in body ? body : { ...body, mfaId };
+}
 
 type NoContentFlow = (deps: ReturnType<typeof authDeps>, collection: string, input: unknown) => Promise<void>;
 
@@ -39,7 +50,7 @@ export function authRoutes(app: Hono<AppEnv>, options: AuthRouteOptions): void {
   });
 
   app.post(`${BASE}/auth-with-password`, async (c) => {
-    const body = await readRecordBody(c);
+    const body = await signInBody(c);
     const params = recordParams(c.req.query());
     return c.json(await authWithPassword(authDeps(c, options), c.req.param("collection"), body, params));
   });
@@ -48,7 +59,7 @@ export function authRoutes(app: Hono<AppEnv>, options: AuthRouteOptions): void {
     const body = await readRecordBody(c);
     const params = recordParams(c.req.query());
     const deps = authDeps(c, options);
-    return c.json(await authRefresh(deps, c.req.param("collection"), body, params, c.var.authToken ?? null));
+    return c.json(await authRefresh(deps, c.req.param("collection"), body, params, presentedToken(c)));
   });
 
   app.post(`${BASE}/request-verification`, noContent(requestVerification));
@@ -64,7 +75,7 @@ export function authRoutes(app: Hono<AppEnv>, options: AuthRouteOptions): void {
   });
 
   app.post(`${BASE}/auth-with-otp`, async (c) => {
-    const body = await readRecordBody(c);
+    const body = await signInBody(c);
     const params = recordParams(c.req.query());
     return c.json(await authWithOtp(authDeps(c, options), c.req.param("collection"), body, params));
   });

@@ -1,7 +1,8 @@
 /**
- * Edgebase's own cron jobs (PocketBase's ids where it has them): log retention, expired one-time-code clean-up,
- * scheduled backups, the orphaned-file sweep, and the webhook deliveries sweep.
+ * Edgebase's own cron jobs (PocketBase's ids where it has them): log retention, expired one-time-code and
+ * pending-MFA clean-up, scheduled backups, the orphaned-file sweep, and the webhook deliveries sweep.
  */
+import { deleteExpiredMfas } from "../../auth/mfa";
 import type { CollectionStore } from "../../collections/store";
 import { sweepOrphanFiles } from "../../records/file-sweep";
 import { deliveryDeps, sweepDeliveries } from "../../webhooks";
@@ -36,6 +37,18 @@ export function otpCleanupJob(): CronJob {
     expression: "0 * * * *",
     run: async ({ env, now }) => {
       await env.DB.prepare("DELETE FROM _otps WHERE expires < ?").bind(now.getTime()).run();
+    },
+  };
+}
+
+/** Deletes expired pending MFAs (hourly), each collection by its `mfa.duration`; sign-in refuses them anyway. */
+export function mfaCleanupJob(deps: BuiltinJobDeps): CronJob {
+  return {
+    id: "__pbMFACleanup__",
+    expression: "0 * * * *",
+    run: async ({ env, now }) => {
+      const snapshot = await deps.store.snapshot(env.DB);
+      await deleteExpiredMfas(env.DB, snapshot.collections, now);
     },
   };
 }
@@ -93,6 +106,7 @@ export function builtinJobs(deps: BuiltinJobDeps): CronJob[] {
   return [
     logsCleanupJob(deps),
     otpCleanupJob(),
+    mfaCleanupJob(deps),
     autoBackupJob(deps),
     filesCleanupJob(deps),
     webhooksSweepJob(deps),
