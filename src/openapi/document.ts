@@ -82,7 +82,7 @@ export function buildDocument(input: DocumentInput): Record<string, unknown> {
       { name: "sessions" },
       { name: "files" },
       ...(audience.superuser
-        ? ["collections", "settings", "logs", "backups", "crons"].map((name) => ({ name }))
+        ? ["collections", "settings", "logs", "backups", "crons", "webhooks"].map((name) => ({ name }))
         : []),
     ],
     paths,

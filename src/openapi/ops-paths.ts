@@ -1,4 +1,4 @@
-/** Routes of files and operations: file downloads and tokens, settings, logs, backups and crons. */
+/** Routes of files and operations: file downloads and tokens, settings, logs, backups, crons and webhooks. */
 import { appleClientSecretInput } from "../auth/apple-client-secret";
 import { testEmailInput } from "../auth/flows/test-email";
 import { errorResponses, param } from "./components";
@@ -59,7 +59,7 @@ export function filePaths(): Paths {
   };
 }
 
-/** Superuser-only operations: the orphan-file sweep, settings, logs, backups and crons. */
+/** Superuser-only operations: the orphan-file sweep, settings, logs, backups, crons and webhook re-sends. */
 export function opsPaths(): Paths {
   const op = (tag: string, operationId: string, summary: string, rest: Record<string, unknown>) => ({
     operationId,
@@ -243,6 +243,14 @@ export function opsPaths(): Paths {
       post: op("crons", "runCron", "Run a job now (in the background)", {
         parameters: [pathParam("id")],
         responses: { "204": done("Started."), ...denied, ...errorResponses("404") },
+      }),
+    },
+    "/api/webhooks/deliveries/{id}/resend": {
+      post: op("webhooks", "resendWebhookDelivery", "Re-send a webhook delivery", {
+        description:
+          "Puts a `_webhookDeliveries` record back to `pending` (attempts 0, error cleared) and queues it. The receiver gets the same `webhook-id`. List and filter deliveries through the records API of `_webhookDeliveries`.",
+        parameters: [pathParam("id")],
+        responses: { "204": done("Queued."), ...denied, ...errorResponses("404") },
       }),
     },
   };

@@ -63,6 +63,11 @@ describe("superusers", () => {
     expect(paths).toContain("/api/collections/oa_archive/records");
     expect(paths).toContain("/api/collections/_superusers/records");
     expect(paths).toContain("/api/collections/import");
+    expect(paths).toContain("/api/collections/_webhookDeliveries/records");
+    expect(d.paths["/api/webhooks/deliveries/{id}/resend"].post).toMatchObject({
+      operationId: "resendWebhookDelivery",
+      tags: ["webhooks"],
+    });
     expect(Object.keys(d.components.schemas.oa_postsRecord.properties)).toContain("internal");
     expect(Object.keys(d.components.schemas.oa_authorsRecord.properties)).toContain("note");
     expect(Object.keys(d.components.schemas.oa_authorsRecord.properties)).not.toContain("password");

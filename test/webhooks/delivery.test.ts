@@ -64,3 +64,36 @@ describe("webhooks: create, update and delete deliveries", () => {
     expect(() => other.verify(got[0]?.body ?? "", got[0]?.headers ?? {})).toThrow();
   });
 });
+
+describe("webhooks: auth records", () => {
+  it("never carry password hashes or token keys, and an email only when its emailVisibility is on", async () => {
+    const hook = await pb.collection("_webhooks").create({
+      name: "users",
+      url: hookUrl("users"),
+      events: ["create"],
+      collections: ["users"],
+      active: true,
+    });
+    const common = { password: "a long password 1", passwordConfirm: "a long password 1" };
+    await pb.collection("users").create({ ...common, email: "private-wh@example.com", name: "Private" });
+    await pb
+      .collection("users")
+      .create({ ...common, email: "public-wh@example.com", name: "Public", emailVisibility: true });
+    expect(await waitFor(async () => (await received("users")).length === 2)).toBe(true);
+    const records = (await received("users")).map(
+      (r) => (new Webhook(hook.secret).verify(r.body, r.headers) as WebhookEvent).data.record,
+    );
+    expect(records.map((r) => [r.name, r.email])).toEqual([
+      ["Private", undefined],
+      ["Public", "public-wh@example.com"],
+    ]);
+    for (const r of records) {
+      expect(r).not.toHaveProperty("password");
+      expect(r).not.toHaveProperty("tokenKey");
+    }
+    const stored = JSON.stringify(await deliveriesOf(hook.id));
+    expect(stored).not.toContain("private-wh@example.com");
+    expect(stored).not.toContain("tokenKey");
+    expect(stored).not.toContain("pbkdf2");
+  });
+});
