@@ -43,7 +43,7 @@ export default defineConfig(async () => ({
           setupFiles: ["./test/setup.ts"],
           // Real external parties (an OIDC provider, a webhook receiver) run in Node and hand their ports to
           // the workers tests through provide/inject.
-          globalSetup: ["./test/global-setup/smtp.ts"],
+          globalSetup: ["./test/global-setup/smtp.ts", "./test/global-setup/oidc.ts"],
           include: ["test/**/*.test.ts"],
           exclude: NODE_TESTS,
           silent: "passed-only" as const,

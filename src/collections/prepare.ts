@@ -233,5 +233,4 @@ function refuseUnenforced(input: CollectionInput & { type: "auth" }, errors: Val
   const message = "Not supported yet: this setting is stored but not enforced, so it must stay false.";
   if (input.mfa.enabled) errors.add("mfa.enabled", "validation_not_supported", message);
   if (input.authAlert.enabled) errors.add("authAlert.enabled", "validation_not_supported", message);
-  if (input.oauth2.enabled) errors.add("oauth2.enabled", "validation_not_supported", message);
 }
