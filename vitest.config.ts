@@ -54,6 +54,7 @@ export default defineConfig(async () => ({
             "./test/global-setup/smtp.ts",
             "./test/global-setup/hook-receiver.ts",
             "./test/global-setup/webhook-receiver.ts",
+            "./test/global-setup/oidc.ts",
           ],
           include: ["test/**/*.test.ts"],
           exclude: NODE_TESTS,

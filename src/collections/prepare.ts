@@ -60,7 +60,6 @@ export async function prepareCollection(db: D1Like, raw: unknown, ctx: PrepareCo
   errors.throwIfAny();
   const input = parsed.data as CollectionInput;
 
-  if (input.type === "auth") refuseUnenforced(input, errors);
   const id = existing?.id ?? input.id ?? newId();
   if (!existing && ctx.others.some((c) => c.id === id)) {
     errors.add("id", "validation_collection_id_exists", "The id is already in use.");
@@ -223,13 +222,4 @@ async function viewFields(
       }
     );
   });
-}
-
-/**
- * Settings that are stored but not enforced yet are refused rather than accepted silently: a collection that
- * says auth alerts are on while sign-in sends none is worse than a clear 400.
- */
-function refuseUnenforced(input: CollectionInput & { type: "auth" }, errors: ValidationErrors): void {
-  const message = "Not supported yet: this setting is stored but not enforced, so it must stay false.";
-  if (input.oauth2.enabled) errors.add("oauth2.enabled", "validation_not_supported", message);
 }

@@ -1,6 +1,7 @@
 /** The auth routes of one auth collection: auth methods, sign-ins, refresh, email flows, OTP, impersonation. */
 import { passwordSignInSchema } from "../auth/flows/password-sign-in";
 import { refreshSchema } from "../auth/flows/refresh";
+import { oauth2SignInSchema } from "../auth/oauth2/sign-in";
 import type { AuthCollection } from "../collections/collection";
 import { SUPERUSERS } from "../collections/names";
 import { errorResponses, param } from "./components";
@@ -138,6 +139,13 @@ export function authPaths(collection: AuthCollection): { paths: Paths; schemas: 
         "authWithOtp",
         "Sign in with a one-time password",
         object({ otpId: str, password: str, mfaId: str }, ["otpId", "password"]),
+      ),
+    },
+    [`${base}/auth-with-oauth2`]: {
+      post: signIn(
+        "authWithOAuth2",
+        "Sign in with an OAuth2 provider's authorization code (links or creates the record)",
+        fromZod(oauth2SignInSchema),
       ),
     },
     [`${base}/request-verification`]: {

@@ -226,6 +226,27 @@ export function adminPaths(): Paths {
         },
       }),
     },
+    "/api/collections/meta/oauth2-providers": {
+      get: op("collectionOAuth2Providers", "The supported OAuth2 providers and their defaults", {
+        responses: {
+          "200": response("Sorted by name.", {
+            type: "array",
+            items: {
+              type: "object",
+              properties: {
+                name: { type: "string" },
+                displayName: { type: "string" },
+                authURL: { type: "string" },
+                tokenURL: { type: "string" },
+                userInfoURL: { type: "string" },
+                pkce: { type: "boolean" },
+              },
+            },
+          }),
+          ...denied,
+        },
+      }),
+    },
     "/api/collections/{idOrName}": {
       get: op("viewCollection", "View a collection", {
         parameters: [idOrName],

@@ -12,6 +12,7 @@ import { impersonate } from "../../auth/flows/impersonate";
 import { authWithOtp, requestOtp } from "../../auth/flows/otp-sign-in";
 import { authWithPassword } from "../../auth/flows/password-sign-in";
 import { authRefresh } from "../../auth/flows/refresh";
+import { authWithOAuth2 } from "../../auth/oauth2/sign-in";
 import { parseViewParams, type ViewParams } from "../../records/query-params";
 import { type AuthRouteOptions, authDeps } from "../auth-deps";
 import type { AppEnv } from "../context";
@@ -78,6 +79,12 @@ export function authRoutes(app: Hono<AppEnv>, options: AuthRouteOptions): void {
     const body = await signInBody(c);
     const params = recordParams(c.req.query());
     return c.json(await authWithOtp(authDeps(c, options), c.req.param("collection"), body, params));
+  });
+
+  app.post(`${BASE}/auth-with-oauth2`, async (c) => {
+    const body = await readRecordBody(c);
+    const params = recordParams(c.req.query());
+    return c.json(await authWithOAuth2(authDeps(c, options), c.req.param("collection"), body, params));
   });
 
   app.post(`${BASE}/impersonate/:id`, async (c) => {

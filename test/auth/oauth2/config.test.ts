@@ -106,7 +106,6 @@ describe("oauth2 collection options", () => {
       "oauth2.providers.0.tokenURL",
       "validation_invalid_url",
     ],
-    [{ enabled: true }, "oauth2.enabled", "validation_not_supported"],
     [{ mappedFields: { name: "nope" } }, "oauth2.mappedFields.name", "validation_invalid_value"],
     [
       { providers: [{ ...provider, extra: { big: "x".repeat(20_000) } }] },

@@ -1,0 +1,314 @@
+/** `auth-with-oauth2` against a real local OIDC provider (test/global-setup/oidc.ts), through the Worker. */
+import { env } from "cloudflare:workers";
+import { beforeAll, describe, expect, inject, it } from "vitest";
+import type { TestUser } from "../../global-setup/oidc";
+import { api, apiJson } from "../../helpers/request";
+import { authed, createSuperuser, freshIp, type Json, signIn } from "../../http/routes/auth-helpers";
+
+const { issuer } = inject("oidc");
+const REDIRECT = "https://app.example.com/oauth2-callback";
+let root: string;
+let n = 0;
+
+function providerConfig(overrides: Record<string, unknown> = {}) {
+  return {
+    name: "oidc",
+    clientId: "edgebase-test",
+    clientSecret: "client-secret-value",
+    authURL: `${issuer}/authorize`,
+    tokenURL: `${issuer}/token`,
+    userInfoURL: `${issuer}/userinfo`,
+    displayName: "Local ID",
+    extra: { jwksURL: `${issuer}/jwks`, issuers: [issuer] },
+    ...overrides,
+  };
+}
+
+async function authCollection(
+  name: string,
+  provider: Record<string, unknown>,
+  extra: Record<string, unknown> = {},
+) {
+  const res = await authed(root, "/api/collections", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({
+      name,
+      type: "auth",
+      createRule: "",
+      fields: [
+        { name: "nick", type: "text" },
+        { name: "handle", type: "text" },
+      ],
+      oauth2: { enabled: true, mappedFields: { name: "nick", username: "handle" }, providers: [provider] },
+      ...extra,
+    }),
+  });
+  if (res.status !== 200) throw new Error(`collection ${res.status}: ${await res.text()}`);
+}
+
+/** Opens the provider's authorization URL as a browser would and returns the code it redirects with. */
+async function authorize(user: TestUser, collection = "players") {
+  const methods = (await (await api(`/api/collections/${collection}/auth-methods`)).json()) as Json;
+  const p = methods.oauth2.providers[0];
+  const url = `${p.authURL}${encodeURIComponent(REDIRECT)}&test_user=${encodeURIComponent(JSON.stringify(user))}`;
+  const res = await fetch(url, { redirect: "manual" });
+  const location = new URL(res.headers.get("location") ?? "");
+  expect(location.searchParams.get("state")).toBe(p.state);
+  return {
+    code: location.searchParams.get("code") ?? "",
+    codeVerifier: p.codeVerifier as string,
+    provider: p,
+  };
+}
+
+function signInWith(collection: string, body: Record<string, unknown>) {
+  return apiJson("POST", `/api/collections/${collection}/auth-with-oauth2`, body, {
+    "cf-connecting-ip": freshIp(),
+  });
+}
+
+async function oauthSignIn(user: TestUser, extra: Record<string, unknown> = {}, collection = "players") {
+  const { code, codeVerifier } = await authorize(user, collection);
+  return signInWith(collection, { provider: "oidc", code, codeVerifier, redirectURL: REDIRECT, ...extra });
+}
+
+function person(extra: Partial<TestUser> = {}): TestUser {
+  n += 1;
+  return {
+    sub: `sub-${n}`,
+    email: `person${n}@example.com`,
+    email_verified: true,
+    name: `Person ${n}`,
+    preferred_username: `person${n}`,
+    ...extra,
+  };
+}
+
+async function count(table: string, where = "1 = 1", ...binds: unknown[]): Promise<number> {
+  const row = await env.DB.prepare(`SELECT count(*) AS n FROM ${table} WHERE ${where}`)
+    .bind(...binds)
+    .first<{ n: number }>();
+  return row?.n ?? 0;
+}
+
+beforeAll(async () => {
+  await createSuperuser("oauth-signin-root@example.com");
+  root = (await signIn("oauth-signin-root@example.com", "_superusers")).token;
+  await authCollection("players", providerConfig());
+  await authCollection("pkceless", providerConfig({ pkce: false }));
+  await authCollection("offline", providerConfig({ tokenURL: "http://127.0.0.1:9/token" }));
+  await authCollection("gated", providerConfig(), { authRule: "verified = false" });
+});
+
+describe("auth-methods", () => {
+  it("lists the provider with a state, PKCE pair and an authorization URL ending in redirect_uri=", async () => {
+    const { provider } = await authorize(person());
+    expect(provider).toMatchObject({ name: "oidc", displayName: "Local ID", codeChallengeMethod: "S256" });
+    expect(provider.state).toMatch(/^[\w-]{32}$/);
+    expect(provider.codeVerifier).toMatch(/^[\w-]{43}$/);
+    const url = new URL(provider.authURL);
+    expect(provider.authURL.endsWith("&redirect_uri=")).toBe(true);
+    expect(url.searchParams.get("client_id")).toBe("edgebase-test");
+    expect(url.searchParams.get("code_challenge")).toBe(provider.codeChallenge);
+    expect(JSON.stringify(provider)).not.toContain("client-secret-value");
+    const off = (await (await api("/api/collections/pkceless/auth-methods")).json()) as Json;
+    expect(off.oauth2.providers[0]).toMatchObject({ codeChallenge: "", codeChallengeMethod: "" });
+  });
+});
+
+describe("auth-with-oauth2", () => {
+  it("creates a new, verified, passwordless user with mapped fields and links it", async () => {
+    const user = person();
+    const res = await oauthSignIn(user);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as Json;
+    expect(body.record).toMatchObject({
+      email: user.email,
+      verified: true,
+      nick: user.name,
+      handle: user.preferred_username,
+    });
+    expect(body.meta).toMatchObject({ id: user.sub, name: user.name, email: user.email, isNew: true });
+    expect(body.meta.rawUser.sub).toBe(user.sub);
+    expect(typeof body.token).toBe("string");
+    expect(typeof body.refreshToken).toBe("string");
+    const row = await env.DB.prepare("SELECT password FROM players WHERE id = ?")
+      .bind(body.record.id)
+      .first<{ password: string }>();
+    expect(row?.password).toBe("");
+    expect(
+      await count(
+        "_externalAuths",
+        "recordRef = ? AND provider = 'oidc' AND providerId = ?",
+        body.record.id,
+        user.sub,
+      ),
+    ).toBe(1);
+  });
+
+  it("signs a returning user into the same record", async () => {
+    const user = person();
+    const first = (await (await oauthSignIn(user)).json()) as Json;
+    const again = await oauthSignIn(user);
+    expect(again.status).toBe(200);
+    const body = (await again.json()) as Json;
+    expect([body.record.id, body.meta.isNew]).toEqual([first.record.id, false]);
+  });
+
+  it("lets createData set fields before the mapped ones", async () => {
+    const res = await oauthSignIn(person(), { createData: { nick: "Chosen" } });
+    expect(((await res.json()) as Json).record.nick).toBe("Chosen");
+  });
+
+  it("links a verified account with the same verified email", async () => {
+    const user = person();
+    const created = await apiJson("POST", "/api/collections/players/records", {
+      email: user.email,
+      password: "correct horse battery",
+      passwordConfirm: "correct horse battery",
+    });
+    const existing = ((await created.json()) as Json).id;
+    await env.DB.prepare("UPDATE players SET verified = 1 WHERE id = ?").bind(existing).run();
+    const res = await oauthSignIn(user);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as Json;
+    expect([body.record.id, body.meta.isNew]).toEqual([existing, false]);
+    expect(await count("_externalAuths", "recordRef = ?", existing)).toBe(1);
+  });
+
+  it("never takes over an unverified account with the same email", async () => {
+    const user = person();
+    const created = await apiJson("POST", "/api/collections/players/records", {
+      email: user.email,
+      password: "correct horse battery",
+      passwordConfirm: "correct horse battery",
+    });
+    const existing = ((await created.json()) as Json).id;
+    const before = await count("players");
+    const res = await oauthSignIn(user);
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({
+      status: 400,
+      message:
+        "An unverified account with this email already exists: verify it or sign in to it first, then link the provider.",
+      data: {},
+    });
+    expect(await count("_externalAuths", "recordRef = ?", existing)).toBe(0);
+    expect(await count("players")).toBe(before);
+  });
+
+  it("does not link by an email the provider does not assert as verified", async () => {
+    const user = person({ email_verified: false });
+    const created = await apiJson("POST", "/api/collections/players/records", {
+      email: user.email,
+      password: "correct horse battery",
+      passwordConfirm: "correct horse battery",
+    });
+    const existing = ((await created.json()) as Json).id;
+    await env.DB.prepare("UPDATE players SET verified = 1 WHERE id = ?").bind(existing).run();
+    const res = await oauthSignIn(user);
+    const body = (await res.json()) as Json;
+    expect(body.record?.id).not.toBe(existing);
+    expect(await count("_externalAuths", "recordRef = ?", existing)).toBe(0);
+  });
+
+  it("works without PKCE when the provider is configured so", async () => {
+    const res = await oauthSignIn(person(), { codeVerifier: "" }, "pkceless");
+    expect(res.status).toBe(200);
+  });
+
+  it("refuses a wrong PKCE verifier", async () => {
+    const { code } = await authorize(person());
+    const res = await signInWith("players", {
+      provider: "oidc",
+      code,
+      codeVerifier: "x".repeat(43),
+      redirectURL: REDIRECT,
+    });
+    expect(res.status).toBe(400);
+  });
+
+  it("applies the authRule", async () => {
+    const res = await oauthSignIn(person(), {}, "gated");
+    expect(res.status).toBe(403);
+  });
+
+  it.each([
+    ["a bad code", async () => ({ code: "never-issued", codeVerifier: "v".repeat(43) })],
+    [
+      "a replayed code",
+      async () => {
+        const { code, codeVerifier } = await authorize(person());
+        const ok = await signInWith("players", {
+          provider: "oidc",
+          code,
+          codeVerifier,
+          redirectURL: REDIRECT,
+        });
+        expect(ok.status).toBe(200);
+        return { code, codeVerifier };
+      },
+    ],
+  ])("answers %s with a generic 400 and creates nothing", async (_name, prepare) => {
+    const { code, codeVerifier } = await prepare();
+    const before = await count("players");
+    const res = await signInWith("players", { provider: "oidc", code, codeVerifier, redirectURL: REDIRECT });
+    expect(res.status).toBe(400);
+    const text = await res.text();
+    expect(JSON.parse(text)).toEqual({
+      status: 400,
+      message: "Failed to authenticate with the OAuth2 provider.",
+      data: {},
+    });
+    expect(text).not.toMatch(/invalid_grant|client-secret-value|127\.0\.0\.1/);
+    expect(await count("players")).toBe(before);
+  });
+
+  it("answers a provider that is down with the same 400", async () => {
+    const res = await oauthSignIn(person(), {}, "offline");
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as Json).message).toBe("Failed to authenticate with the OAuth2 provider.");
+  });
+
+  it.each(["iss", "aud", "exp", "none", "kid"] as const)(
+    "refuses an ID token with a tampered %s",
+    async (tamper) => {
+      const user = person({ tamper });
+      const res = await oauthSignIn(user);
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as Json).message).toBe("Failed to authenticate with the OAuth2 provider.");
+      expect(await count("_externalAuths", "providerId = ?", user.sub)).toBe(0);
+    },
+  );
+
+  it.each([
+    ["an empty body", {}, ["code", "provider", "redirectURL"]],
+    [
+      "a redirectURL that is no URL",
+      { provider: "oidc", code: "c", redirectURL: "not a url" },
+      ["redirectURL"],
+    ],
+    ["a 5000-character code", { provider: "oidc", code: "c".repeat(5000), redirectURL: REDIRECT }, ["code"]],
+    ["a provider not configured", { provider: "gitlab", code: "c", redirectURL: REDIRECT }, ["provider"]],
+  ])("refuses %s with a 400 naming the fields", async (_name, body, fields) => {
+    const res = await signInWith("players", body);
+    expect(res.status).toBe(400);
+    expect(Object.keys(((await res.json()) as Json).data).sort()).toEqual(fields);
+  });
+
+  it("is forbidden where OAuth2 is off", async () => {
+    const res = await signInWith("users", { provider: "oidc", code: "c", redirectURL: REDIRECT });
+    expect(res.status).toBe(403);
+  });
+
+  it("refuses to unlink the only sign-in of the passwordless account it created", async () => {
+    const body = (await (await oauthSignIn(person())).json()) as Json;
+    const list = (await (await authed(body.token, "/api/collections/_externalAuths/records")).json()) as Json;
+    expect(list.items).toHaveLength(1);
+    const res = await authed(body.token, `/api/collections/_externalAuths/records/${list.items[0].id}`, {
+      method: "DELETE",
+    });
+    expect(res.status).toBe(400);
+  });
+});
