@@ -285,3 +285,21 @@ describe("MFA for superusers", () => {
     }
   });
 });
+
+describe("MFA on an unverified account", () => {
+  it("password then the first OTP (which proves the address) signs in", async () => {
+    const id = await signUp("fresh@example.com");
+    const mfaId = await firstFactor("password", "fresh@example.com");
+    const res = await withMethod("otp", "fresh@example.com", mfaId);
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as Json).record).toMatchObject({ id, verified: true });
+    // The same person proved the password and the address: the password still works (as a first factor).
+    expect(await firstFactor("password", "fresh@example.com")).toMatch(/^[a-z0-9]{15}$/);
+  });
+
+  it("the first OTP as the first factor still replaces the unproven password", async () => {
+    await signUp("prehijacked@example.com");
+    await firstFactor("otp", "prehijacked@example.com");
+    expect((await withMethod("password", "prehijacked@example.com")).status).toBe(400);
+  });
+});
