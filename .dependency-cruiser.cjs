@@ -12,7 +12,11 @@ const layers = [
   "cache",
   "auth",
   "realtime",
+  // Hooks run around records writes (a port records declare) and may read/write records and publish realtime.
+  "hooks",
   "graphql",
+  // Webhooks without code: the outbox (records' Outbox port), delivery through Queues, the sweep.
+  "webhooks",
   "openapi",
   "ops",
   "http",

@@ -34,6 +34,8 @@ export default defineConfig(async () => ({
                 // hostile-input and fault model tests 10× longer (seed: ROBUSTNESS_SEED); see test/helpers/property-runs.ts.
                 ROBUSTNESS_RUNS: process.env.ROBUSTNESS_RUNS ?? "",
                 ROBUSTNESS_SEED: process.env.ROBUSTNESS_SEED ?? "",
+                // Webhook retries a second apart (4 attempts in all), so retry tests finish in seconds.
+                EDGEBASE_WEBHOOK_RETRY_DELAYS: "1,1,1",
               },
             },
           }),
@@ -43,7 +45,11 @@ export default defineConfig(async () => ({
           setupFiles: ["./test/setup.ts"],
           // Real external parties (an OIDC provider, a webhook receiver) run in Node and hand their ports to
           // the workers tests through provide/inject.
-          globalSetup: ["./test/global-setup/smtp.ts"],
+          globalSetup: [
+            "./test/global-setup/smtp.ts",
+            "./test/global-setup/hook-receiver.ts",
+            "./test/global-setup/webhook-receiver.ts",
+          ],
           include: ["test/**/*.test.ts"],
           exclude: NODE_TESTS,
           silent: "passed-only" as const,

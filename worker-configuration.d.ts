@@ -6,6 +6,7 @@ interface __BaseEnv_Env {
 	DB: D1Database;
 	LOGS: D1Database;
 	BACKUPS: R2Bucket;
+	WEBHOOKS: Queue;
 	USER_SESSIONS: DurableObjectNamespace<import("./src/index").UserSessions>;
 	REALTIME_HUB: DurableObjectNamespace<import("./src/index").RealtimeHub>;
 	RATE_LIMITER: DurableObjectNamespace<import("./src/index").RateLimiter>;

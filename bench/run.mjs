@@ -13,7 +13,7 @@ import { pin, startLoadClient } from "./lib/load.mjs";
 import { commitInfo, machine, versions } from "./lib/machine.mjs";
 import { runScenario } from "./lib/measure.mjs";
 import { renderMarkdown, updateBenchmarksMd, writeRunFile } from "./lib/report.mjs";
-import { ensureSeeded, postIndexes } from "./lib/seed.mjs";
+import { ensureSeeded, postIndexes, resetLogs } from "./lib/seed.mjs";
 import { startServer, workerOptions } from "./lib/server.mjs";
 import { bundleSizes, measureStartup } from "./lib/startup.mjs";
 import { SCENARIOS } from "./scenarios/index.mjs";
@@ -112,6 +112,7 @@ try {
       withPrivate,
       indexes: postIndexes,
     });
+    await resetLogs(await server.mf.getD1Database("LOGS", `edgebase-${ds}`));
     seed[ds] = { rows, ...result };
   }
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/** The `edgebase` CLI: schema as code (pull, diff, push), typegen, superusers and the PocketBase import. Runs on Node, never in the Worker. */
+/** The `edgebase` CLI: schema as code (pull, diff, push), typegen, superusers, backups and the PocketBase import. Runs on Node, never in the Worker. */
 import { Command, Option } from "commander";
 import { diff, pull, push } from "./commands/schema.mjs";
 import { createSuperuser, deleteSuperuser, updateSuperuser } from "./commands/superuser.mjs";
@@ -88,6 +88,59 @@ d1Options(
 d1Options(superuser.command("delete").description("delete a superuser").argument("<email>")).action(
   deleteSuperuser,
 );
+
+const backup = program
+  .command("backup")
+  .description("list, make, download and restore backups; bring a deployed instance's backup into local dev");
+backup
+  .command("list")
+  .description("list the backups, newest first")
+  .addOption(remote())
+  .action(async (options) => {
+    const { list } = await import("./commands/backup.mjs");
+    await list(options);
+  });
+backup
+  .command("create")
+  .description("make a backup now (default name pb_backup_<UTC time>.zip)")
+  .argument("[name]", "lower-case letters, digits, _ or -, ending in .zip")
+  .addOption(remote())
+  .action(async (name, options) => {
+    const { create } = await import("./commands/backup.mjs");
+    await create(name, options);
+  });
+backup
+  .command("download")
+  .description("save a backup to a file, with progress (default: the newest)")
+  .argument("[key]")
+  .addOption(remote())
+  .option("-o, --out <file>", "where to save it (default: the backup's name)")
+  .action(async (key, options) => {
+    const { download } = await import("./commands/backup.mjs");
+    await download(key, options);
+  });
+backup
+  .command("restore")
+  .description("upload a backup file and restore it: replaces all data (default: local dev)")
+  .argument("<file>")
+  .addOption(remote())
+  .option("-y, --yes", "confirm a --remote restore")
+  .action(async (file, options) => {
+    const { restore } = await import("./commands/backup.mjs");
+    await restore(file, options);
+  });
+backup
+  .command("pull")
+  .description(
+    "download a deployed instance's backup (EDGEBASE_URL; default: the newest) and restore it into local dev",
+  )
+  .argument("[key]")
+  .option("-o, --out <file>", "where to keep the downloaded file (default: the backup's name)")
+  .option("--local-url <url>", "the local dev server", "http://127.0.0.1:8787")
+  .action(async (key, options) => {
+    const { pull } = await import("./commands/backup.mjs");
+    await pull(key, options);
+  });
 
 const importer = program.command("import").description("bring an existing app's data into Edgebase");
 importer

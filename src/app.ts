@@ -14,6 +14,7 @@ import {
 } from "./cache/read-cache";
 import { CollectionStore, type CollectionStoreOptions } from "./collections";
 import { type GraphqlOptions, resolveGraphqlLimits } from "./graphql/limits";
+import { type HookDefinition, HookRegistry } from "./hooks";
 import type { AuthRouteOptions } from "./http/auth-deps";
 import type { AppEnv } from "./http/context";
 import { addMethodNotAllowed } from "./http/method-not-allowed";
@@ -46,6 +47,7 @@ import { recordRoutes } from "./http/routes/records";
 import { sessionRoutes } from "./http/routes/sessions";
 import { settingsRoutes } from "./http/routes/settings";
 import { totpRoutes } from "./http/routes/totp";
+import { webhookRoutes } from "./http/routes/webhooks";
 import { createLogger, type LogLevel } from "./observability/logger";
 import { builtinJobs, type CronJob, CronRegistry, runDue } from "./ops/crons";
 import { LogWriter, storeSink } from "./ops/logs";
@@ -54,6 +56,7 @@ import type { RealtimeOptions } from "./realtime/connect";
 import { deauthorizeUser } from "./realtime/deauthorize";
 import { fanOutSink, realtimeSink } from "./realtime/publish";
 import { type ChangeSink, noopChangeSink } from "./records/events";
+import { consumeDeliveries } from "./webhooks";
 
 /** CORS settings; `origin` is a list of allowed origins or `*` (PocketBase's default). */
 export interface CorsOptions {
@@ -81,8 +84,6 @@ export interface EdgebaseOptions {
   changes?: ChangeSink;
   /** Realtime (WebSocket and SSE) limits, room rules and hub shards, or `false` to mount no realtime. */
   realtime?: RealtimeOptions | false;
-  /** Limits of `POST /api/batch`: at most `maxRequests` requests (default 50). */
-  batch?: { maxRequests?: number };
   /**
    * The KV read cache of public list/view responses for guests (README "Read cache"): a staleness bound
    * (default 60 s), a fill budget per collection per minute (default 60), per-collection overrides or
@@ -101,10 +102,19 @@ export interface EdgebaseOptions {
    * built-in ones when their cron expression (UTC, one-minute granularity) is due.
    */
   crons?: CronJob[];
+  /**
+   * TypeScript hooks run around record writes (README "Hooks"), in registration order, optionally limited to
+   * some collections: before-hooks change values, add field errors or refuse; after-hooks run after the commit.
+   */
+  hooks?: HookDefinition[];
 }
 
 /** The Edgebase app: the Hono app plus the Cron Triggers handler; export it as the Worker's default. */
-export type EdgebaseApp = Hono<AppEnv> & { scheduled: ExportedHandlerScheduledHandler<Cloudflare.Env> };
+export type EdgebaseApp = Hono<AppEnv> & {
+  scheduled: ExportedHandlerScheduledHandler<Cloudflare.Env>;
+  /** The webhook delivery queue's consumer (src/webhooks). */
+  queue: ExportedHandlerQueueHandler<Cloudflare.Env>;
+};
 
 const DEFAULT_CORS: CorsOptions = {
   origin: "*",
@@ -179,15 +189,17 @@ export function createEdgebase(options: EdgebaseOptions = {}): EdgebaseApp {
   else app.use("*", tokenAuth({ store: collectionStore, checker: checkerOf }));
   app.use("/api/*", settingsRateLimits());
 
+  const hooks = new HookRegistry(options.hooks);
   const authOptions: AuthRouteOptions = {
     store: collectionStore,
     checker: checkerOf,
     onSessionsEnded: realtime ? (e, ref) => deauthorizeUser(e.REALTIME_USER, ref) : undefined,
     changes,
+    hooks: hooks.empty ? undefined : hooks,
   };
 
   healthRoutes(app);
-  settingsRoutes(app, settingsStore);
+  settingsRoutes(app, settingsStore, authOptions);
   logsRoutes(app);
   cronRoutes(app, crons);
   backupRoutes(app, { collections: collectionStore, settings: settingsStore });
@@ -204,11 +216,12 @@ export function createEdgebase(options: EdgebaseOptions = {}): EdgebaseApp {
     changes,
     hashPassword,
     verifyPassword: async (plain, stored) => (await verifyPassword(plain, stored)).ok,
-    batch: options.batch,
+    hooks: hooks.empty ? undefined : hooks,
   };
   recordRoutes(app, recordOptions, readCache);
   batchRoutes(app, recordOptions);
   fileRoutes(app, { store: collectionStore });
+  webhookRoutes(app);
   if (options.graphql !== false) {
     graphqlRoutes(app, {
       records: recordOptions,
@@ -226,5 +239,9 @@ export function createEdgebase(options: EdgebaseOptions = {}): EdgebaseApp {
     // Job failures were logged into the buffer: write them with this event, as a request's flush would.
     await logWriter.flush(workerEnv.LOGS);
   };
-  return Object.assign(app, { scheduled });
+  const queue: ExportedHandlerQueueHandler<Cloudflare.Env> = async (batch, workerEnv) => {
+    await consumeDeliveries(batch, workerEnv, collectionStore, log);
+    await logWriter.flush(workerEnv.LOGS);
+  };
+  return Object.assign(app, { scheduled, queue });
 }

@@ -85,10 +85,11 @@ FROM seq`;
 
 /**
  * Statements of the system migrations (migrations/NNNN_name.sql, drizzle's breakpoint-separated format).
+ * @param {string} [folder] migrations/ (DB) or migrations-logs/ (LOGS)
  * @returns {string[]}
  */
-export function migrationStatements() {
-  const dir = join(ROOT, "migrations");
+export function migrationStatements(folder = "migrations") {
+  const dir = join(ROOT, folder);
   return readdirSync(dir)
     .filter((f) => /^\d{4}_.*\.sql$/.test(f))
     .sort()
@@ -145,6 +146,15 @@ export async function ensureSeeded(db, rows, options) {
     db.prepare("INSERT INTO _bench_seed (value) VALUES (?)").bind(expected),
   ]);
   return { reused: false, ms: performance.now() - started };
+}
+
+/**
+ * Empties a dataset's LOGS database and applies migrations-logs/: request logs are scratch, never reused.
+ * @param {D1} db
+ */
+export async function resetLogs(db) {
+  await dropAll(db);
+  await db.batch(migrationStatements("migrations-logs").map((s) => db.prepare(s)));
 }
 
 /** @param {D1} db */

@@ -1,4 +1,6 @@
 /** Serves the bench bundles in ONE Miniflare (workerd) instance, each Worker on its own direct socket. */
+import { readdirSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { convertV4MiniflareOptions, Miniflare } from "miniflare";
 import { BASELINE_JWT_SECRET, readCompatibility, STATE_DIR, wranglerWorkerOptions } from "./config.mjs";
 
@@ -23,6 +25,14 @@ export function databaseId(dataset) {
   return `posts-${dataset}`;
 }
 
+/**
+ * The LOGS D1 database id of a dataset's Edgebase Workers (request logs, apart from the posts as deployed).
+ * @param {DatasetName} dataset
+ */
+export function logsDatabaseId(dataset) {
+  return `logs-${dataset}`;
+}
+
 /** wrangler's keys that the bench sets itself or that do not apply to a prebuilt bundle. */
 const OWN_KEYS = new Set([
   "rootPath",
@@ -31,6 +41,9 @@ const OWN_KEYS = new Set([
   "compatibilityFlags",
   "d1Databases",
   "kvNamespaces",
+  // Static files (the API reference): deployed, Cloudflare routes /api/* to the Worker before any asset
+  // lookup; locally Miniflare would put an asset router Worker in front of every request.
+  "assets",
 ]);
 
 /**
@@ -52,11 +65,34 @@ function edgebaseBindings(dataset) {
   const names = (/** @type {unknown} */ ns) => Object.keys(/** @type {object} */ (ns ?? {}));
   return {
     ...kept,
-    d1Databases: Object.fromEntries(names(options.d1Databases).map((b) => [b, databaseId(dataset)])),
+    d1Databases: Object.fromEntries(
+      names(options.d1Databases).map((b) => [
+        b,
+        b === "LOGS" ? logsDatabaseId(dataset) : databaseId(dataset),
+      ]),
+    ),
     kvNamespaces: Object.fromEntries(
       names(options.kvNamespaces).map((b) => [b, `${b.toLowerCase()}-${dataset}`]),
     ),
   };
+}
+
+/**
+ * Every module of a bundle directory: the main script first, then wrangler's other chunks and its WASM files.
+ * Miniflare's `scriptPath` loads only the main script, and a bundle importing a `.wasm` (@cf-wasm/photon)
+ * would fail to start.
+ * @param {string} scriptPath
+ */
+export function bundleModules(scriptPath) {
+  const dir = dirname(scriptPath);
+  const others = readdirSync(dir).filter((f) => join(dir, f) !== scriptPath);
+  /** @type {{ type: "ESModule" | "CompiledWasm", path: string }[]} */
+  const modules = [{ type: "ESModule", path: scriptPath }];
+  for (const f of others) {
+    if (/\.m?js$/.test(f)) modules.push({ type: "ESModule", path: join(dir, f) });
+    else if (f.endsWith(".wasm")) modules.push({ type: "CompiledWasm", path: join(dir, f) });
+  }
+  return { modules, modulesRoot: dir };
 }
 
 /**
@@ -69,8 +105,7 @@ function edgebaseBindings(dataset) {
 export function workerOptions(kind, scriptPath, dataset) {
   const base = {
     name: workerName(kind, dataset),
-    modules: true,
-    scriptPath,
+    ...bundleModules(scriptPath),
     ...readCompatibility(),
     // A direct socket skips Miniflare's entry Worker (which rewrites every request); see PLATFORM.md.
     unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }],

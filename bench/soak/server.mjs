@@ -2,7 +2,7 @@
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { BUILD_DIR } from "../lib/config.mjs";
-import { migrationStatements } from "../lib/seed.mjs";
+import { migrationStatements, resetLogs } from "../lib/seed.mjs";
 import { startServer, workerOptions } from "../lib/server.mjs";
 import { SUPERUSER } from "./setup.mjs";
 
@@ -31,6 +31,7 @@ export async function startSoakServer(main, onLog) {
   });
   const db = await server.mf.getD1Database("DB", "edgebase-soak");
   await db.batch(migrationStatements().map((s) => db.prepare(s)));
+  await resetLogs(await server.mf.getD1Database("LOGS", "edgebase-soak"));
   const url = server.urls.get("edgebase-soak");
   if (!url) throw new Error("the soak Worker has no URL");
   return { url, dispose: server.dispose };

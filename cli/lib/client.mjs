@@ -141,6 +141,38 @@ export class ApiClient {
     return res.text();
   }
 
+  /**
+   * Sends a raw request as the superuser (binary bodies, multipart forms) and returns the response when it is
+   * a 2xx; failures become CLI errors like {@link request}'s.
+   * @param {string} method
+   * @param {string} path
+   * @param {RequestInit} [init]
+   * @param {number} [timeoutMs] long transfers get more than the default
+   * @returns {Promise<Response>}
+   */
+  async raw(method, path, init = {}, timeoutMs = TIMEOUT_MS) {
+    const token = await this.#signIn();
+    const headers = { ...init.headers, authorization: `Bearer ${token}` };
+    let res;
+    try {
+      res = await fetch(`${this.#target.url}${path}`, {
+        ...init,
+        method,
+        headers,
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (error) {
+      const reason =
+        error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error);
+      throw new CliError(`${method} ${path}: ${reason}`, EXIT.unreachable);
+    }
+    if (res.status === 401 || res.status === 403) {
+      throw new CliError(`${method} ${path} was refused (${res.status}): ${await errorText(res)}`, EXIT.auth);
+    }
+    if (!res.ok) throw new CliError(`${method} ${path} failed (${res.status}): ${await errorText(res)}`);
+    return res;
+  }
+
   /** Every collection definition (all pages). */
   async collections() {
     // Pages read across a schema change would mix two versions: read again until every page has one ETag.

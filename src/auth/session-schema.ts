@@ -1,10 +1,14 @@
 /** Storage layout and limits of the per-user UserSessions Durable Object (its own SQLite database). */
 
-/** Default session lifetime (seconds): sliding, extended on every refresh. */
+/** Default idle timeout (seconds): a session unused this long ends; every refresh or use slides it. */
 export const SESSION_TTL_SECONDS = 30 * 24 * 3600;
-/** Shortest and longest lifetime a caller may ask for (seconds). */
+/** Shortest and longest idle timeout a caller may ask for (seconds). */
 export const SESSION_TTL_MIN_SECONDS = 60;
 export const SESSION_TTL_MAX_SECONDS = 365 * 24 * 3600;
+/** Default absolute cap (seconds from sign-in): no refresh extends a session beyond it. */
+export const SESSION_MAX_LIFETIME_SECONDS = 365 * 24 * 3600;
+/** Longest absolute cap a caller may ask for (seconds). */
+export const SESSION_MAX_LIFETIME_LIMIT_SECONDS = 5 * 365 * 24 * 3600;
 /** Active sessions kept per user; signing in beyond it revokes the least recently seen one. */
 export const MAX_SESSIONS_PER_USER = 50;
 /** Rotated refresh-token hashes remembered per session for reuse detection (older ones are just invalid). */
@@ -34,7 +38,8 @@ CREATE TABLE IF NOT EXISTS sessions (
   expires INTEGER NOT NULL,
   revoked INTEGER,
   revoked_reason TEXT,
-  key_id TEXT NOT NULL DEFAULT ''
+  key_id TEXT NOT NULL DEFAULT '',
+  max_expires INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS sessions_expires ON sessions (expires);
 CREATE TABLE IF NOT EXISTS rotated_refresh (
@@ -46,7 +51,13 @@ CREATE INDEX IF NOT EXISTS rotated_refresh_session ON rotated_refresh (session_i
 `;
 
 /** Adds columns that objects created before them lack (each statement fails harmlessly once applied). */
-export const SESSION_SCHEMA_UPGRADES = ["ALTER TABLE sessions ADD COLUMN key_id TEXT NOT NULL DEFAULT ''"];
+export const SESSION_SCHEMA_UPGRADES = [
+  "ALTER TABLE sessions ADD COLUMN key_id TEXT NOT NULL DEFAULT ''",
+  "ALTER TABLE sessions ADD COLUMN max_expires INTEGER NOT NULL DEFAULT 0",
+];
+
+/** Gives sessions made before the absolute cap existed the default one (bound: ? = the default in ms). */
+export const SESSION_SCHEMA_BACKFILL = "UPDATE sessions SET max_expires = created + ? WHERE max_expires = 0";
 
 /** One row of `sessions` as SQLite returns it. */
 export interface SessionRow {
@@ -63,14 +74,30 @@ export interface SessionRow {
   revoked_reason: string | null;
   /** The key fingerprint (auth/token-keys.ts) the session was created under; "" for sessions made before. */
   key_id: string;
+  /** The absolute cap (ms): `expires` never passes it. */
+  max_expires: number;
   [column: string]: SqlStorageValue;
 }
 
-/** Clamps a requested lifetime into the allowed range (seconds). */
+/** Clamps a requested idle timeout into the allowed range (seconds). */
 export function clampTtl(ttlSeconds: number | undefined): number {
-  const ttl = Math.floor(ttlSeconds ?? SESSION_TTL_SECONDS);
-  if (!Number.isFinite(ttl)) return SESSION_TTL_SECONDS;
-  return Math.min(SESSION_TTL_MAX_SECONDS, Math.max(SESSION_TTL_MIN_SECONDS, ttl));
+  return clamp(ttlSeconds, SESSION_TTL_SECONDS, SESSION_TTL_MAX_SECONDS);
+}
+
+/** Clamps a requested absolute cap into the allowed range (seconds). */
+export function clampMaxLifetime(seconds: number | undefined): number {
+  return clamp(seconds, SESSION_MAX_LIFETIME_SECONDS, SESSION_MAX_LIFETIME_LIMIT_SECONDS);
+}
+
+function clamp(seconds: number | undefined, fallback: number, max: number): number {
+  const value = Math.floor(seconds ?? fallback);
+  if (!Number.isFinite(value)) return fallback;
+  return Math.min(max, Math.max(SESSION_TTL_MIN_SECONDS, value));
+}
+
+/** When a session used at `now` expires: its idle timeout from now, never beyond its absolute cap (ms). */
+export function slidingExpiry(now: number, ttlSeconds: number, maxExpires: number): number {
+  return Math.min(now + ttlSeconds * 1000, maxExpires);
 }
 
 /** Cuts a client-supplied display string to `max` characters; non-strings become "". */

@@ -57,7 +57,10 @@ export interface SignTokenOptions {
   now?: Date;
 }
 
-/** Signs a token of `type` with the key derived from the collection secret, the type and the user's tokenKey. */
+/**
+ * Signs a token of `type` with the key derived from the collection secret, the type and the user's tokenKey.
+ * Every token also carries PocketBase's `id` claim (= `sub`).
+ */
 export async function signToken<T extends TokenType>(
   type: T,
   claims: TokenClaimsInput<T>,
@@ -68,7 +71,9 @@ export async function signToken<T extends TokenType>(
   const ttl = options.ttlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS[type];
   if (!Number.isSafeInteger(ttl) || ttl <= 0) throw new RangeError("ttlSeconds must be a positive integer");
   const key = await signingKey({ secret: options.secret, type, tokenKey: options.tokenKey });
-  return new SignJWT({ ...payload, type })
+  // `id` repeats `sub` under PocketBase's claim name: its SDK reads `id` from tokens (e.g. confirmVerification()
+  // marks the stored record verified only when the token's `id` is that record's).
+  return new SignJWT({ ...payload, id: payload.sub, type })
     .setProtectedHeader({ alg: TOKEN_ALGORITHM, typ: TOKEN_TYP })
     .setIssuedAt(iat)
     .setExpirationTime(iat + ttl)

@@ -16,6 +16,7 @@ import { randomToken, sha256Hex } from "../lib/bytes";
 import { newId } from "../lib/ids";
 import { formatTimestamp } from "../lib/time";
 import {
+  clampMaxLifetime,
   clampTtl,
   displayString,
   MAX_IP_LENGTH,
@@ -25,9 +26,12 @@ import {
   MAX_SESSIONS_PER_USER,
   MAX_USER_AGENT_LENGTH,
   REVOKED_RETENTION_MS,
+  SESSION_MAX_LIFETIME_SECONDS,
   SESSION_SCHEMA,
+  SESSION_SCHEMA_BACKFILL,
   SESSION_SCHEMA_UPGRADES,
   type SessionRow,
+  slidingExpiry,
   TOUCH_INTERVAL_MS,
 } from "./session-schema";
 
@@ -37,10 +41,16 @@ export interface SessionClient {
   userAgent?: string;
 }
 
-/** Input of {@link UserSessions.createSession}. */
-export interface CreateSessionInput extends SessionClient {
-  /** Sliding lifetime in seconds (clamped to 60 s .. 365 days; default 30 days). */
+/** How long a session lives (seconds); absent values take the defaults (30 days idle, 1 year absolute). */
+export interface SessionLifetime {
+  /** Idle timeout: the session ends this long after its last refresh or use (clamped to 60 s .. 365 days). */
   ttl?: number;
+  /** Absolute cap, counted from sign-in: no refresh extends the session beyond it (60 s .. 5 years). */
+  maxLifetime?: number;
+}
+
+/** Input of {@link UserSessions.createSession}. */
+export interface CreateSessionInput extends SessionClient, SessionLifetime {
   /** The key fingerprint the session's tokens are signed under (auth/token-keys.ts `keyFingerprint`). */
   keyId?: string;
 }
@@ -51,6 +61,8 @@ export interface IssuedSession {
   refreshToken: string;
   /** When the session expires unless refreshed (PocketBase timestamp). */
   expires: string;
+  /** The same instant in ms since the epoch (access tokens never outlive it). */
+  expiresAt: number;
 }
 
 /** Why a refresh was refused; "reused" means the whole session was revoked as a precaution. */
@@ -58,6 +70,11 @@ export type RefreshFailure = "invalid" | "reused" | "revoked" | "expired";
 
 /** Outcome of {@link UserSessions.refresh}. */
 export type RefreshResult = ({ ok: true } & IssuedSession) | { ok: false; reason: RefreshFailure };
+
+/** Outcome of {@link UserSessions.extend}. */
+export type ExtendResult =
+  | { ok: true; expires: string; expiresAt: number }
+  | { ok: false; reason: Exclude<RefreshFailure, "reused"> };
 
 /** A session as the owner sees it in the list. */
 export interface SessionInfo {
@@ -84,6 +101,7 @@ export class UserSessions extends DurableObject<Cloudflare.Env> {
         // Already applied (duplicate column): the table is current.
       }
     }
+    this.#sql.exec(SESSION_SCHEMA_BACKFILL, SESSION_MAX_LIFETIME_SECONDS * 1000);
   }
 
   /** Liveness probe used by tests and health checks: reports the object's id. */
@@ -97,12 +115,14 @@ export class UserSessions extends DurableObject<Cloudflare.Env> {
     const hash = await sha256Hex(refreshToken);
     const now = Date.now();
     const ttl = clampTtl(input.ttl);
+    const maxExpires = now + clampMaxLifetime(input.maxLifetime) * 1000;
+    const expires = slidingExpiry(now, ttl, maxExpires);
     const id = newId();
     this.#cleanup(now);
     this.#revokeBeyondLimit(now);
     this.#sql.exec(
       `INSERT INTO sessions (id, created, last_seen, ip, user_agent, refresh_hash, generation, ttl_seconds, expires,
-         key_id) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?)`,
+         key_id, max_expires) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)`,
       id,
       now,
       now,
@@ -110,19 +130,27 @@ export class UserSessions extends DurableObject<Cloudflare.Env> {
       displayString(input.userAgent, MAX_USER_AGENT_LENGTH),
       hash,
       ttl,
-      now + ttl * 1000,
+      expires,
       input.keyId ?? "",
+      maxExpires,
     );
     await this.#scheduleCleanup();
-    return { sessionId: id, refreshToken, expires: formatTimestamp(new Date(now + ttl * 1000)) };
+    return { sessionId: id, refreshToken, expires: formatTimestamp(new Date(expires)), expiresAt: expires };
   }
 
   /**
    * Rotates a refresh token: the presented one is spent and a new one returned. Presenting an already rotated
    * token revokes the whole session (someone else holds a copy) and fails with "reused". With `keyId`, a
    * session created under other keys (the user or the collection was re-keyed since) is revoked: "revoked".
+   * The session's expiry slides to the idle timeout from now, never past its absolute cap; `lifetime` (the
+   * collection's current settings) replaces the stored ones first, so a changed setting applies here.
    */
-  async refresh(refreshToken: string, client: SessionClient = {}, keyId?: string): Promise<RefreshResult> {
+  async refresh(
+    refreshToken: string,
+    client: SessionClient = {},
+    keyId?: string,
+    lifetime?: SessionLifetime,
+  ): Promise<RefreshResult> {
     if (typeof refreshToken !== "string" || refreshToken.length > MAX_OPAQUE_TOKEN_LENGTH) {
       return { ok: false, reason: "invalid" };
     }
@@ -143,14 +171,11 @@ export class UserSessions extends DurableObject<Cloudflare.Env> {
       this.#revoke(rotated.session_id, "reuse", now);
       return { ok: false, reason: "reused" };
     }
-    if (session.revoked !== null) return { ok: false, reason: "revoked" };
-    if (keyId !== undefined && session.key_id !== keyId) {
-      this.#revoke(session.id, "rekey", now);
-      return { ok: false, reason: "revoked" };
-    }
-    if (session.expires <= now) return { ok: false, reason: "expired" };
+    const refused = this.#refusal(session, keyId, now);
+    if (refused) return { ok: false, reason: refused };
+    const renewed = renewal(session, now, lifetime);
+    if (!renewed) return { ok: false, reason: "expired" };
     const generation = session.generation + 1;
-    const expires = now + session.ttl_seconds * 1000;
     this.#sql.exec(
       "INSERT INTO rotated_refresh (hash, session_id, generation) VALUES (?, ?, ?)",
       hash,
@@ -163,24 +188,44 @@ export class UserSessions extends DurableObject<Cloudflare.Env> {
       generation - 1 - MAX_ROTATIONS_REMEMBERED,
     );
     this.#sql.exec(
-      `UPDATE sessions SET refresh_hash = ?, generation = ?, last_seen = ?, expires = ?,
-         ip = CASE WHEN ? = '' THEN ip ELSE ? END, user_agent = CASE WHEN ? = '' THEN user_agent ELSE ? END
-       WHERE id = ?`,
+      "UPDATE sessions SET refresh_hash = ?, generation = ? WHERE id = ?",
       nextHash,
       generation,
-      now,
-      expires,
-      ...twice(displayString(client.ip, MAX_IP_LENGTH)),
-      ...twice(displayString(client.userAgent, MAX_USER_AGENT_LENGTH)),
       session.id,
     );
+    this.#renew(session.id, now, renewed, client);
     await this.#scheduleCleanup();
     return {
       ok: true,
       sessionId: session.id,
       refreshToken: next,
-      expires: formatTimestamp(new Date(expires)),
+      expires: formatTimestamp(new Date(renewed.expires)),
+      expiresAt: renewed.expires,
     };
+  }
+
+  /**
+   * PocketBase-style renewal (the access token renews itself, no refresh token): slides the session's expiry
+   * as {@link refresh} does. Refused when the session is unknown ("invalid"), revoked, of other keys (then
+   * revoked: "revoked") or past its idle timeout or absolute cap ("expired").
+   */
+  async extend(
+    sessionId: string,
+    client: SessionClient = {},
+    keyId?: string,
+    lifetime?: SessionLifetime,
+  ): Promise<ExtendResult> {
+    if (!validSessionId(sessionId)) return { ok: false, reason: "invalid" };
+    const now = Date.now();
+    const session = this.#sql.exec<SessionRow>("SELECT * FROM sessions WHERE id = ?", sessionId).toArray()[0];
+    if (!session) return { ok: false, reason: "invalid" };
+    const refused = this.#refusal(session, keyId, now);
+    if (refused) return { ok: false, reason: refused };
+    const renewed = renewal(session, now, lifetime);
+    if (!renewed) return { ok: false, reason: "expired" };
+    this.#renew(session.id, now, renewed, client);
+    await this.#scheduleCleanup();
+    return { ok: true, expires: formatTimestamp(new Date(renewed.expires)), expiresAt: renewed.expires };
   }
 
   /** The user's active sessions, most recently seen first; with `keyId`, sessions of older keys end first. */
@@ -258,11 +303,38 @@ export class UserSessions extends DurableObject<Cloudflare.Env> {
     await this.#scheduleCleanup();
   }
 
+  /** Why a session may not be renewed (revoked, or of other keys: then it is revoked now), or null. */
+  #refusal(session: SessionRow, keyId: string | undefined, now: number): "revoked" | "expired" | null {
+    if (session.revoked !== null) return "revoked";
+    if (keyId !== undefined && session.key_id !== keyId) {
+      this.#revoke(session.id, "rekey", now);
+      return "revoked";
+    }
+    return session.expires <= now ? "expired" : null;
+  }
+
+  #renew(sessionId: string, now: number, renewed: Renewal, client: SessionClient): void {
+    this.#sql.exec(
+      `UPDATE sessions SET last_seen = ?, expires = ?, ttl_seconds = ?, max_expires = ?,
+         ip = CASE WHEN ? = '' THEN ip ELSE ? END, user_agent = CASE WHEN ? = '' THEN user_agent ELSE ? END
+       WHERE id = ?`,
+      now,
+      renewed.expires,
+      renewed.ttl,
+      renewed.maxExpires,
+      ...twice(displayString(client.ip, MAX_IP_LENGTH)),
+      ...twice(displayString(client.userAgent, MAX_USER_AGENT_LENGTH)),
+      sessionId,
+    );
+  }
+
+  // A use slides the idle timeout too (at most once per TOUCH_INTERVAL_MS), never past the absolute cap.
   #touch(sessionId: string, now: number, client: SessionClient): number {
     return this.#sql.exec(
-      `UPDATE sessions SET last_seen = ?,
+      `UPDATE sessions SET last_seen = ?, expires = MIN(? + ttl_seconds * 1000, max_expires),
          ip = CASE WHEN ? = '' THEN ip ELSE ? END, user_agent = CASE WHEN ? = '' THEN user_agent ELSE ? END
        WHERE id = ? AND revoked IS NULL AND expires > ?`,
+      now,
       now,
       ...twice(displayString(client.ip, MAX_IP_LENGTH)),
       ...twice(displayString(client.userAgent, MAX_USER_AGENT_LENGTH)),
@@ -314,6 +386,24 @@ export class UserSessions extends DurableObject<Cloudflare.Env> {
     const current = await this.ctx.storage.getAlarm();
     if (current === null || current > next) await this.ctx.storage.setAlarm(next);
   }
+}
+
+/** A session's next lifetime values: idle timeout (s), absolute cap and expiry (ms). */
+interface Renewal {
+  ttl: number;
+  maxExpires: number;
+  expires: number;
+}
+
+/** The renewal of `session` at `now` under `lifetime` (else its stored values); null once past its cap. */
+function renewal(session: SessionRow, now: number, lifetime: SessionLifetime | undefined): Renewal | null {
+  const ttl = lifetime?.ttl === undefined ? session.ttl_seconds : clampTtl(lifetime.ttl);
+  const maxExpires =
+    lifetime?.maxLifetime === undefined
+      ? session.max_expires
+      : session.created + clampMaxLifetime(lifetime.maxLifetime) * 1000;
+  if (maxExpires <= now) return null;
+  return { ttl, maxExpires, expires: slidingExpiry(now, ttl, maxExpires) };
 }
 
 function validSessionId(sessionId: unknown): sessionId is string {

@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { type Field, fieldSchema } from "./fields";
 import { MAX_NAME_LENGTH } from "./fields/field-type";
+import { oauth2OptionsSchema, redactOAuth2 } from "./oauth2-options";
 
 /** D1 allows 100 columns per table. */
 export const MAX_FIELDS_PER_COLLECTION = 100;
@@ -48,12 +49,63 @@ function commonShape<T extends z.ZodType>(field: T) {
   };
 }
 
+/** Longest accepted email template subject and body. */
+export const MAX_TEMPLATE_SUBJECT_LENGTH = 300;
+export const MAX_TEMPLATE_BODY_LENGTH = 50_000;
+
+/**
+ * An email template in PocketBase's shape: `subject` (plain text) and `body` (HTML) with `{APP_NAME}`,
+ * `{APP_URL}`, `{TOKEN}`, `{OTP}`, `{OTP_ID}`, `{ALERT_INFO}` and `{RECORD:<field>}` placeholders. Absent or
+ * null (which clears it): Edgebase's built-in email.
+ */
+export const emailTemplateSchema = z
+  .object({
+    subject: z
+      .string()
+      .min(1)
+      .max(MAX_TEMPLATE_SUBJECT_LENGTH)
+      .refine((s) => !/[\r\n]/.test(s), "The subject must be one line."),
+    body: z.string().min(1).max(MAX_TEMPLATE_BODY_LENGTH),
+  })
+  .nullish()
+  .transform((t) => t ?? undefined);
+
 /** Options specific to auth collections (secrets excluded: they never travel through the API). */
 export const authOptionsShape = {
   authRule: rule.default(""),
   manageRule: rule.default(null),
-  authAlert: z.object({ enabled: z.boolean() }).default({ enabled: false }),
-  authToken: duration(604_800),
+  authAlert: z
+    .object({ enabled: z.boolean(), emailTemplate: emailTemplateSchema })
+    .default({ enabled: false, emailTemplate: undefined }),
+  verificationTemplate: emailTemplateSchema,
+  resetPasswordTemplate: emailTemplateSchema,
+  confirmEmailChangeTemplate: emailTemplateSchema,
+  /**
+   * PocketBase's access-token `duration`, plus Edgebase's session lifetime (seconds; absent = the defaults in
+   * auth/session-schema.ts: 30 days idle, 1 year absolute): `idleTimeout` ends a session unused that long,
+   * `maxLifetime` caps it from sign-in whatever the refreshes.
+   */
+  authToken: z
+    .object({
+      duration: z
+        .number()
+        .int()
+        .min(1)
+        .max(365 * 86_400),
+      idleTimeout: z
+        .number()
+        .int()
+        .min(60)
+        .max(365 * 86_400)
+        .optional(),
+      maxLifetime: z
+        .number()
+        .int()
+        .min(60)
+        .max(5 * 365 * 86_400)
+        .optional(),
+    })
+    .default({ duration: 604_800 }),
   passwordResetToken: duration(1_800),
   emailChangeToken: duration(1_800),
   verificationToken: duration(259_200),
@@ -69,8 +121,9 @@ export const authOptionsShape = {
       enabled: z.boolean().default(false),
       duration: z.number().int().min(10).max(86_400).default(180),
       length: z.number().int().min(4).max(32).default(8),
+      emailTemplate: emailTemplateSchema,
     })
-    .default({ enabled: false, duration: 180, length: 8 }),
+    .default({ enabled: false, duration: 180, length: 8, emailTemplate: undefined }),
   mfa: z
     .object({
       enabled: z.boolean().default(false),
@@ -78,6 +131,7 @@ export const authOptionsShape = {
       rule: z.string().max(MAX_RULE_LENGTH).default(""),
     })
     .default({ enabled: false, duration: 1_800, rule: "" }),
+  oauth2: oauth2OptionsSchema,
 };
 
 function typedSchemas<T extends z.ZodType>(field: T) {
@@ -167,5 +221,5 @@ export function toPublicCollection(collection: Collection): PublicCollection {
     return { ...head, type: "view", viewQuery: collection.viewQuery, created, updated };
   if (collection.type === "base") return { ...head, type: "base", created, updated };
   const { tokenSecret: _secret, created: _created, updated: _updated, ...auth } = collection;
-  return { ...head, ...auth, type: "auth", created, updated };
+  return { ...head, ...auth, oauth2: redactOAuth2(auth.oauth2), type: "auth", created, updated };
 }

@@ -113,6 +113,12 @@ function ensureSystemFields(
   errors: ValidationErrors,
 ): { list: Field[]; sourceIndex: Map<Field, number> } {
   const defaults = systemFieldsOf(ctx.type);
+  // A system collection's own system fields (e.g. `_externalAuths.provider`) are kept like the built-in ones.
+  if (ctx.existing?.system) {
+    for (const f of ctx.existing.fields) {
+      if (f.system && !defaults.some((d) => d.id === f.id)) defaults.push(f);
+    }
+  }
   const out = fields.map((f) => ({ ...f, system: false }) as Field);
   const missing: Field[] = [];
   for (const def of defaults) {

@@ -13,6 +13,7 @@ import { indexName } from "./ddl";
 import { ValidationErrors } from "./errors";
 import type { Field } from "./fields";
 import { isReservedCollectionName, NAME_PATTERN } from "./names";
+import { prepareOAuth2 } from "./oauth2-options";
 import { prepareFields } from "./prepare-fields";
 import { prepareIndexes } from "./prepare-indexes";
 import { checkRules } from "./rules-check";
@@ -117,6 +118,12 @@ export async function prepareCollection(db: D1Like, raw: unknown, ctx: PrepareCo
       : {}),
   } as Collection;
   if (collection.type === "auth") {
+    collection.oauth2 = prepareOAuth2(
+      collection.oauth2,
+      existing?.type === "auth" ? existing.oauth2 : undefined,
+      fields.map((f) => f.name),
+      errors,
+    );
     collection.passwordAuth.identityFields.forEach((name, i) => {
       if (!fields.some((f) => f.name === name)) {
         errors.add(
@@ -224,5 +231,5 @@ async function viewFields(
  */
 function refuseUnenforced(input: CollectionInput & { type: "auth" }, errors: ValidationErrors): void {
   const message = "Not supported yet: this setting is stored but not enforced, so it must stay false.";
-  if (input.authAlert.enabled) errors.add("authAlert.enabled", "validation_not_supported", message);
+  if (input.oauth2.enabled) errors.add("oauth2.enabled", "validation_not_supported", message);
 }

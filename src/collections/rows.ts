@@ -1,6 +1,7 @@
 /** Maps collections to and from `_collections` rows (fields, indexes and type options as JSON text). */
 import type { AuthCollection, Collection } from "./collection";
 import type { Field } from "./fields";
+import { defaultOAuth2Options } from "./oauth2-options";
 
 /** A `_collections` row as D1 returns it. */
 export interface CollectionRow {
@@ -41,9 +42,7 @@ export const ROW_COLUMNS = [
 /** Reads a stored row (already validated when it was written). */
 export function rowToCollection(row: CollectionRow): Collection {
   const options = JSON.parse(row.options || "{}") as Record<string, unknown>;
-  // Auth alerts are not implemented yet (the MFA issue adds them): a definition stored with them on (the
-  // first migrations' default) reads as off, so what the API shows is what runs and echoing it back saves.
-  if (options.authAlert !== undefined) options.authAlert = { enabled: false };
+  if (row.type === "auth" && options.oauth2 === undefined) options.oauth2 = defaultOAuth2Options();
   return {
     ...options,
     id: row.id,
@@ -71,6 +70,9 @@ export function optionsOf(c: Collection): Record<string, unknown> {
     authRule: a.authRule,
     manageRule: a.manageRule,
     authAlert: a.authAlert,
+    verificationTemplate: a.verificationTemplate,
+    resetPasswordTemplate: a.resetPasswordTemplate,
+    confirmEmailChangeTemplate: a.confirmEmailChangeTemplate,
     authToken: a.authToken,
     passwordResetToken: a.passwordResetToken,
     emailChangeToken: a.emailChangeToken,
@@ -79,6 +81,7 @@ export function optionsOf(c: Collection): Record<string, unknown> {
     passwordAuth: a.passwordAuth,
     otp: a.otp,
     mfa: a.mfa,
+    oauth2: a.oauth2,
     tokenSecret: a.tokenSecret,
   };
 }

@@ -1,4 +1,5 @@
 /** What resolvers get per request: ports onto the records engine and the auth flows (graphql/ knows no Hono). */
+import type { BatchLimits } from "../records/batch";
 import type { RecordDeps } from "../records/deps";
 import type { RuleContext } from "../rules/context";
 
@@ -30,8 +31,8 @@ export interface GraphqlContext {
    * sign-ups): bound by http/ to the same throttle as REST and batch, so GraphQL is no way around it.
    */
   beforeWrite(write: { collection: string; id?: string; body: unknown }): Promise<void>;
-  /** Most requests in one `batch` mutation (the REST batch option). */
-  maxBatchRequests?: number;
+  /** The `batch` mutation's limits (REST's batch settings); throws a 403 when batches are off. */
+  batchLimits(): BatchLimits;
 }
 
 /** Records deps for one operation. */

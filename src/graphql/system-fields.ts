@@ -73,7 +73,8 @@ export function systemMutations(): GraphQLFieldConfigMap<unknown, GraphqlContext
       type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(BatchResult))),
       args: { requests: { type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(BatchRequest))) } },
       resolve: async (_parent, args: BatchArgs, context) => {
-        for (const r of args.requests.slice(0, context.maxBatchRequests ?? args.requests.length)) {
+        const limits = context.batchLimits();
+        for (const r of args.requests.slice(0, limits.maxRequests)) {
           const id = r.id ?? undefined;
           if (r.action !== "DELETE")
             await context.beforeWrite({ collection: r.collection, id, body: r.data ?? {} });
@@ -82,7 +83,7 @@ export function systemMutations(): GraphQLFieldConfigMap<unknown, GraphqlContext
           context.base,
           (request, query) => context.contextOf(request.method, request.body ?? {}, query),
           { requests: toRestRequests(args) },
-          context.maxBatchRequests,
+          limits,
         );
       },
     },

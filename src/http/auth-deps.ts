@@ -4,10 +4,12 @@ import type { AuthFlowDeps } from "../auth/flows/deps";
 import { createMailer, hasMailTransport } from "../auth/mail-transport";
 import type { SessionChecker } from "../auth/session-check";
 import type { CollectionStore } from "../collections/store";
+import type { HookRegistry } from "../hooks";
 import { defaultSettings } from "../ops/settings";
 import type { ChangeSink } from "../records/events";
 import { type EnvWithAuth, isLocalDev } from "./auth-env";
 import type { AppEnv } from "./context";
+import { recordDeps } from "./record-deps";
 
 /** What the auth and sessions routes are built with (from app.ts). */
 export interface AuthRouteOptions {
@@ -19,6 +21,8 @@ export interface AuthRouteOptions {
   changes: ChangeSink;
   /** Shown in emails. Default "Edgebase". */
   appName?: string;
+  /** The app's hooks (README "Hooks"). */
+  hooks?: HookRegistry;
 }
 
 /** The client's IP as Cloudflare reports it ("" without it); rate limits bucket it (auth/rate-limit.ts). */
@@ -70,6 +74,7 @@ export function authDeps(c: Context<AppEnv>, options: AuthRouteOptions): AuthFlo
     auth: c.var.auth ?? null,
     onSessionsEnded: onSessionsEnded ? (ref) => onSessionsEnded(env, ref) : undefined,
     changes: options.changes,
+    recordHooks: options.hooks && recordDeps(c, { ...options, hooks: options.hooks }).hooks,
     defer: deferMail,
     waitUntil: deferOf(c),
   };

@@ -2,8 +2,10 @@
 import type { Context } from "hono";
 import { ruleContext } from "../auth/rule-context";
 import type { CollectionStore } from "../collections/store";
+import { bindRecordHooks, type HookRegistry } from "../hooks";
 import type { RecordDeps } from "../records/deps";
 import type { ChangeSink } from "../records/events";
+import { enqueueDeliveries, webhookOutbox } from "../webhooks";
 import type { AppEnv } from "./context";
 
 /** What the records routes are built with (from app.ts). */
@@ -14,8 +16,8 @@ export interface RecordRouteOptions {
   hashPassword?: (plain: string) => Promise<string>;
   /** Checks a password against a stored hash. */
   verifyPassword?: (plain: string, stored: string) => Promise<boolean>;
-  /** Limits of `POST /api/batch`. */
-  batch?: { maxRequests?: number };
+  /** The app's hooks (README "Hooks"), bound to each request's deps. */
+  hooks?: HookRegistry;
 }
 
 /** The records deps for this request, with `body` as `@request.body`. */
@@ -31,7 +33,7 @@ export function recordDeps(
     query: c.req.query(),
     body,
   });
-  return {
+  const deps: RecordDeps = {
     db: c.var.d1,
     store: options.store,
     ctx,
@@ -39,8 +41,14 @@ export function recordDeps(
     hashPassword: options.hashPassword,
     verifyPassword: options.verifyPassword,
     files: c.env.FILES,
+    outbox: webhookOutbox({ enqueue: (ids) => enqueueDeliveries(c.env, ids), log: c.var.log }),
     defer: deferOf(c),
   };
+  if (options.hooks) {
+    const scope = { request: c.req.raw, env: c.env, requestId: c.var.requestId, log: c.var.log };
+    deps.hooks = bindRecordHooks(options.hooks, scope, deps);
+  }
+  return deps;
 }
 
 /** `ctx.waitUntil` of the request, or undefined where there is none (app.request() in tests). */

@@ -108,12 +108,17 @@ export function authPaths(collection: AuthCollection): { paths: Paths; schemas: 
           "authRefresh",
           "Renew the token",
           fromZod(refreshSchema),
-          "With the current token in `Authorization`; or with `refreshToken` (single use, rotated).",
+          "With the current token in `Authorization` (renews its session: idle timeout restarted, absolute cap kept; " +
+            "an impersonation token comes back unchanged with the record's fresh data); or with `refreshToken` " +
+            "(single use, rotated).",
         ),
         parameters: [param("expand"), param("fields")],
         requestBody: { required: false, content: { "application/json": { schema: fromZod(refreshSchema) } } },
         security: [{ bearerAuth: [] }, {}],
-        responses: { "200": response("Signed in.", authResponse), ...errorResponses("400", "401", "429") },
+        responses: {
+          "200": response("Signed in.", authResponse),
+          ...errorResponses("400", "401", "403", "429"),
+        },
       },
     },
     [`${base}/request-otp`]: {
@@ -180,7 +185,7 @@ export function authPaths(collection: AuthCollection): { paths: Paths; schemas: 
           "impersonate",
           "Sign in as a record (superusers)",
           object({ duration: { type: "integer", minimum: 0 } }, []),
-          "A non-refreshable token for the record.",
+          "A non-refreshable token for the record (auth-refresh returns it unchanged).",
         ),
         parameters: [{ name: "id", in: "path", required: true, schema: str }],
         security: [{ bearerAuth: [] }],

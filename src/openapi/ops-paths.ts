@@ -1,6 +1,9 @@
 /** Routes of files and operations: file downloads and tokens, settings, logs, backups and crons. */
+import { appleClientSecretInput } from "../auth/apple-client-secret";
+import { testEmailInput } from "../auth/flows/test-email";
 import { errorResponses, param } from "./components";
 import { jsonBody, type Paths, response } from "./types";
+import { fromZod } from "./zod-schema";
 
 const str = { type: "string" };
 const int = { type: "integer" };
@@ -102,6 +105,28 @@ export function opsPaths(): Paths {
           "Omitted keys keep their values; a masked secret sent back unchanged keeps the stored one.",
         requestBody: jsonBody(object),
         responses: { "200": response("The settings.", object), ...errorResponses("400", "401", "403") },
+      }),
+    },
+    "/api/settings/test/email": {
+      post: op("settings", "testEmail", "Send a test email (an auth template with placeholder values)", {
+        requestBody: jsonBody(fromZod(testEmailInput)),
+        responses: {
+          "204": { description: "Sent (the transport accepted it)." },
+          ...errorResponses("400", "401", "403", "503"),
+        },
+      }),
+    },
+    "/api/settings/apple/generate-client-secret": {
+      post: op("settings", "generateAppleClientSecret", "Sign in with Apple's client secret (an ES256 JWT)", {
+        requestBody: jsonBody(fromZod(appleClientSecretInput)),
+        responses: {
+          "200": response("The signed secret.", {
+            type: "object",
+            required: ["secret"],
+            properties: { secret: str },
+          }),
+          ...errorResponses("400", "401", "403"),
+        },
       }),
     },
     "/api/logs": {

@@ -13,10 +13,15 @@ import { parseViewParams } from "./query-params";
 import { withReplan } from "./replan";
 import { planUpdate } from "./update";
 
-/** Default maximum number of requests in one batch. */
-export const DEFAULT_MAX_BATCH_REQUESTS = 50;
 /** Hard ceiling for the configurable maximum (each request costs statements in the one D1 batch). */
 export const MAX_BATCH_REQUESTS = 200;
+
+/** The operator's batch limits (settings `batch`): requests per batch, and the time to plan them all. */
+export interface BatchLimits {
+  maxRequests: number;
+  /** Planning must end within this (ms) or nothing is written. */
+  timeoutMs: number;
+}
 
 const requestSchema = z.object({
   method: z.string().max(10),
@@ -69,18 +74,24 @@ function parseRequests(input: Record<string, unknown>, maxRequests: number): Bat
   return list.map((item, i) => parseInput(requestSchema, item, { prefix: `requests.${i}` }));
 }
 
-/** Runs a batch: plans every request (reads and rule pre-checks), then commits all writes in one D1 batch. */
+/**
+ * Runs a batch: plans every request (reads and rule pre-checks), then commits all writes in one D1 batch. A
+ * batch still planning when `limits.timeoutMs` has passed is refused before it writes anything.
+ */
 export async function runBatch(
   base: Omit<RecordDeps, "ctx">,
   contextOf: BatchContextFactory,
   input: Record<string, unknown>,
-  maxRequests = DEFAULT_MAX_BATCH_REQUESTS,
+  limits: BatchLimits,
 ): Promise<BatchResponse[]> {
-  const requests = parseRequests(input, Math.min(maxRequests, MAX_BATCH_REQUESTS));
+  const requests = parseRequests(input, Math.min(limits.maxRequests, MAX_BATCH_REQUESTS));
+  const deadline = Date.now() + limits.timeoutMs;
   // A batch planned from a stale schema, or whose rows changed under it, is planned again whole (rules
   // re-checked), as a single write without If-Match is: batches carry no precondition.
   try {
-    return await withReplan(base, () => planAndRun(base, contextOf, requests), { retryConflicts: true });
+    return await withReplan(base, () => planAndRun(base, contextOf, requests, deadline), {
+      retryConflicts: true,
+    });
   } catch (err) {
     if (err instanceof PlanError) throw err.index === undefined ? err.error : failure(err.index, err.error);
     throw err;
@@ -91,6 +102,7 @@ async function planAndRun(
   base: Omit<RecordDeps, "ctx">,
   contextOf: BatchContextFactory,
   requests: BatchRequest[],
+  deadline: number,
 ): Promise<BatchResponse[]> {
   const state: BatchState = { created: new Set(), rows: new Map() };
   const plans: WritePlan[] = [];
@@ -100,6 +112,13 @@ async function planAndRun(
     } catch (err) {
       if (err instanceof ApiError) throw failure(i, err);
       throw err;
+    }
+    // Workers' clock moves only across I/O, which every plan does: checked per request, so a slow batch stops
+    // at the first request past its time.
+    if (Date.now() > deadline) {
+      throw badRequest(
+        "Batch transaction failed: it did not finish within its timeout; nothing was written.",
+      );
     }
   }
   try {

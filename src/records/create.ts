@@ -13,6 +13,7 @@ import type { ViewParams } from "./query-params";
 import { decodeRow, etagOf } from "./record-json";
 import { renderRecords } from "./render";
 import { withReplan } from "./replan";
+import { beforeWrite, writeRule } from "./write-hooks";
 import {
   addServerColumns,
   assertValid,
@@ -66,13 +67,14 @@ export async function planCreate(
 ): Promise<WritePlan> {
   const { collection } = ref;
   if (collection.type === "view") readOnly(collection);
-  const staged = await stageUploads(input.files, collection, body);
+  const hooked = await beforeWrite(input, "create", collection, body);
+  const staged = await stageUploads(input.files, collection, hooked.body);
   const values = prepareValues(input, collection, staged.body);
   const uploads = bindUploads(collection, recordIdOf(values.columns), values, undefined, staged);
   assertValid(values);
   const deps = withRequestBody(input, values.body);
   const scope = scopeFor(ref.snapshot, collection, deps.ctx);
-  const rule = ruleTerm(collection.createRule, scope);
+  const rule = ruleTerm(writeRule(collection.createRule, hooked), scope);
   await setPassword(deps, values.columns, values.password);
   addServerColumns(collection, values.columns, true, false);
   const id = recordIdOf(values.columns);
@@ -113,6 +115,7 @@ export async function planCreate(
       GUARD,
       deps.db.prepare(`SELECT * FROM ${quoteIdent(collection.name)} WHERE id = ?`).bind(id),
     ],
+    change: { action: "create", collection, id: id, snapshot: ref.snapshot },
     uploads,
     rejected: () => badRequest("Failed to create record."),
     async finish(results) {

@@ -6,10 +6,12 @@ import { planCascade } from "./cascade";
 import { ruleTerm, scopeFor, termSql } from "./compile";
 import { readOnly } from "./create";
 import { type CollectionRef, findCollection, type RecordDeps } from "./deps";
+import { externalAuthDeleteStatements } from "./external-auths";
 import { type BatchState, batchKey, GUARD, runPlan, type WritePlan } from "./plan";
 import { decodeRow } from "./record-json";
 import { withReplan } from "./replan";
 import { readTarget, type WriteOptions } from "./update";
+import { beforeWrite, writeRule } from "./write-hooks";
 
 /** Plans the delete of record `id` and its cascade. */
 export async function planDelete(
@@ -22,13 +24,15 @@ export async function planDelete(
   const { collection } = ref;
   if (collection.type === "view") readOnly(collection);
   const key = batchKey(collection.id, id);
-  const current = state?.rows.get(key) ?? (await readTarget(deps, ref, id, collection.deleteRule, options));
+  const hooked = await beforeWrite(deps, "delete", collection, {}, { id, pending: state?.rows.get(key) });
+  const deleteRule = writeRule(collection.deleteRule, hooked);
+  const current = state?.rows.get(key) ?? (await readTarget(deps, ref, id, deleteRule, options));
   state?.rows.delete(key);
   state?.created.delete(key);
   const cascade = await planCascade(deps, ref.snapshot, { collection, row: current });
   const scope = scopeFor(ref.snapshot, collection, deps.ctx);
   const a = scope.alias;
-  const rule = ruleTerm(collection.deleteRule, scope, MAX_BOUND_PARAMS - 1);
+  const rule = ruleTerm(deleteRule, scope, MAX_BOUND_PARAMS - 1);
   const term = rule ? termSql(rule, scope) : null;
   const sql = `DELETE FROM ${quoteIdent(collection.name)} AS ${a} WHERE ${a}.id = ?${term ? ` AND ${term.sql}` : ""}`;
   return {
@@ -40,7 +44,9 @@ export async function planDelete(
       GUARD,
       ...cascade.statements,
       ...cascade.guards,
+      ...externalAuthDeleteStatements(deps.db, ref.snapshot, collection, current),
     ],
+    change: { action: "delete", collection, id: id, snapshot: ref.snapshot },
     rejected: () => notFound(),
     async finish() {
       return {

@@ -6,6 +6,8 @@ import { notFound } from "../lib/errors";
 import type { RuleContext } from "../rules/context";
 import type { FileBucket } from "../storage/bucket";
 import type { ChangeEvent, ChangeSink } from "./events";
+import type { Outbox } from "./outbox";
+import type { WriteHooks } from "./write-hooks";
 
 /** Dependencies of the records capabilities (narrow on purpose: no Hono, no bindings beyond D1 and R2). */
 export interface RecordDeps {
@@ -22,8 +24,12 @@ export interface RecordDeps {
   verifyPassword?: (plain: string, stored: string) => Promise<boolean>;
   /** Where file fields' objects live (the FILES R2 binding); uploads are refused without it. */
   files?: FileBucket;
+  /** Adds outbox rows (webhook deliveries) to writes' batches; none when absent. */
+  outbox?: Outbox;
   /** Runs a promise after the response (ctx.waitUntil in a Worker). */
   defer?: (promise: Promise<unknown>) => void;
+  /** The request's record hooks (README "Hooks"): before a write is planned, after it commits. */
+  hooks?: WriteHooks<RecordDeps>;
 }
 
 /** A collection together with the snapshot it was found in (relations resolve against the same snapshot). */
@@ -45,9 +51,17 @@ export async function findCollection(
   return { snapshot, collection };
 }
 
-/** Sends committed changes to the sink without delaying the response; sink failures never reach the client. */
-export function emitChanges(deps: Pick<RecordDeps, "changes" | "defer">, events: ChangeEvent[]): void {
+/**
+ * Sends committed changes to the sink and the after-hooks without delaying the response; their failures never
+ * reach the client.
+ */
+export function emitChanges(
+  deps: Pick<RecordDeps, "changes" | "defer" | "hooks">,
+  events: ChangeEvent[],
+): void {
   if (events.length === 0) return;
   const sent = deps.changes.emit(events).catch(() => {});
   if (deps.defer) deps.defer(sent);
+  const after = deps.hooks?.after(events).catch(() => {});
+  if (after && deps.defer) deps.defer(after);
 }

@@ -3,6 +3,7 @@ import type { Collection } from "../collections/collection";
 import { ApiError, badRequest, conflict } from "../lib/errors";
 import { emitChanges, type RecordDeps } from "./deps";
 import type { ChangeEvent } from "./events";
+import { lastSignInError } from "./external-auths";
 import { deleteReplacedFiles, withUploads } from "./file-commit";
 import type { PendingUpload } from "./file-uploads";
 import {
@@ -14,9 +15,10 @@ import {
   schemaGuardStatement,
   uniqueError,
 } from "./guard";
+import type { PlannedChange } from "./outbox";
 
 /** What running a plan needs: the database, and where committed changes go. */
-export type WriteDeps = Pick<RecordDeps, "db" | "changes" | "defer" | "files">;
+export type WriteDeps = Pick<RecordDeps, "db" | "changes" | "defer" | "files" | "hooks" | "outbox">;
 
 /** Marks where a plan needs a guard: the batch aborts when the statement before it changed no rows. */
 export const GUARD = Symbol("guard");
@@ -41,6 +43,8 @@ export interface WritePlan {
   rejected: () => ApiError;
   /** A closer look after the guard fired alone (e.g. a concurrent change rather than the rule): its error. */
   explain?: () => Promise<ApiError>;
+  /** The record change this plan makes, for the outbox (records/outbox.ts); absent for internal writes. */
+  change?: PlannedChange;
   /** Files this write uploads: put before the batch, removed again when it fails (records/file-commit.ts). */
   uploads?: readonly PendingUpload[];
   /** Builds the outcome from this plan's statement results (guards included, in order). */
@@ -97,10 +101,18 @@ async function commitPlans(deps: WriteDeps, plans: readonly WritePlan[]): Promis
   const versions = new Set(plans.flatMap((p) => (p.schemaVersion === undefined ? [] : [p.schemaVersion])));
   const statements: D1PreparedStatement[] = [...versions].map((v) => schemaGuardStatement(deps.db, v));
   const ranges: [number, number][] = [];
+  const outbox = await outboxStatements(deps, plans);
+  const outboxAt: number[] = [];
+  const pushOutbox = (rows: D1PreparedStatement[] | undefined) => {
+    for (const row of rows ?? []) outboxAt.push(statements.push(row) - 1);
+  };
   plans.forEach((plan, i) => {
+    const rows = outbox.get(plan);
+    if (plan.change?.action === "delete") pushOutbox(rows);
     const start = statements.length;
     for (const s of plan.statements) statements.push(s === GUARD ? guardStatement(deps.db, i) : s);
     ranges.push([start, statements.length]);
+    if (plan.change?.action !== "delete") pushOutbox(rows);
   });
   let results: D1Result<Record<string, unknown>>[];
   try {
@@ -116,7 +128,7 @@ async function commitPlans(deps: WriteDeps, plans: readonly WritePlan[]): Promis
     const tag = guardTag(err);
     const plan = tag === undefined ? undefined : plans[tag];
     if (plan) throw new PlanError(tag, plan.rejected());
-    const check = checkError(err);
+    const check = checkError(err) ?? lastSignInError(err);
     if (check) throw new PlanError(undefined, check);
     const unique = uniqueError(
       err,
@@ -144,7 +156,36 @@ async function commitPlans(deps: WriteDeps, plans: readonly WritePlan[]): Promis
     deps,
     outcomes.flatMap((o) => o.events),
   );
+  handOffOutbox(
+    deps,
+    outboxAt.flatMap((at) => (results[at]?.results ?? []).map((row) => String(row.id))),
+  );
   return outcomes;
+}
+
+/** The outbox's statements per plan (records/outbox.ts): one call for the whole batch. */
+async function outboxStatements(
+  deps: WriteDeps,
+  plans: readonly WritePlan[],
+): Promise<Map<WritePlan, D1PreparedStatement[]>> {
+  const out = new Map<WritePlan, D1PreparedStatement[]>();
+  const planned = plans.filter((p) => p.change !== undefined);
+  if (!deps.outbox || planned.length === 0) return out;
+  const rows = await deps.outbox.statements(
+    deps.db,
+    planned.map((p) => p.change as PlannedChange),
+  );
+  planned.forEach((plan, i) => {
+    out.set(plan, rows[i] ?? []);
+  });
+  return out;
+}
+
+/** Hands the committed outbox rows on after the response, like change events; failures never reach the client. */
+function handOffOutbox(deps: WriteDeps, ids: string[]): void {
+  if (!deps.outbox || ids.length === 0) return;
+  const sent = deps.outbox.committed(ids).catch(() => {});
+  if (deps.defer) deps.defer(sent);
 }
 
 function firstPlanOf(err: unknown, plans: readonly WritePlan[]): number | undefined {

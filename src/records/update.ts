@@ -15,6 +15,7 @@ import { decodeRow, etagOf, ifMatchSatisfied } from "./record-json";
 import { renderRecords } from "./render";
 import { withReplan } from "./replan";
 import { readAccessible } from "./view";
+import { beforeWrite, writeRule } from "./write-hooks";
 import {
   addServerColumns,
   assertValid,
@@ -125,14 +126,16 @@ export async function planUpdate(
   if (collection.type === "view") readOnly(collection);
   // A record written earlier in the same batch is not in the database yet: its rule is checked by the UPDATE.
   const pending = state?.rows.get(batchKey(collection.id, id));
+  const hooked = await beforeWrite(input, "update", collection, rawBody, { id, pending });
+  const updateRule = writeRule(collection.updateRule, hooked);
   const manager = await canManage(input, ref, id);
-  const staged = await stageUploads(input.files, collection, rawBody);
+  const staged = await stageUploads(input.files, collection, hooked.body);
   const body = staged.body;
   const request = collectWrites(input, collection, body, false, manager);
   const seed = pending ?? (request.modifiers ? await readRow(input, ref, id) : undefined);
   const values = resolveWrites(collection, body, request, seed, false);
   const deps = withRequestBody(input, values.body);
-  const current = pending ?? (await readTarget(deps, ref, id, collection.updateRule, options));
+  const current = pending ?? (await readTarget(deps, ref, id, updateRule, options));
   const uploads = bindUploads(collection, id, values, current, staged);
   checkReadonly(collection, request, current, values.errors);
   if (!seed) checkRowSize(values.resolved, current, values.errors);
@@ -159,7 +162,7 @@ export async function planUpdate(
   bind.push(id);
   const locked = options.ifMatch
     ? current
-    : values.fromCurrent || (request.modifiers && readsBody(collection.updateRule))
+    : values.fromCurrent || (request.modifiers && readsBody(updateRule))
       ? (seed ?? current)
       : undefined;
   const lock = versionLock(
@@ -168,11 +171,7 @@ export async function planUpdate(
     locked,
     guarded && values.password !== undefined ? current : undefined,
   );
-  const rule = ruleTerm(
-    collection.updateRule,
-    scope,
-    Math.max(1, MAX_BOUND_PARAMS - bind.length - lock.params.length),
-  );
+  const rule = ruleTerm(updateRule, scope, Math.max(1, MAX_BOUND_PARAMS - bind.length - lock.params.length));
   if (rule) {
     const term = termSql(rule, scope);
     where.push(term.sql);
@@ -193,11 +192,12 @@ export async function planUpdate(
     collection,
     schemaVersion: ref.snapshot.version,
     statements,
+    change: { action: "update", collection, id: id, snapshot: ref.snapshot },
     uploads,
     rejected: () => notFound(),
     // The row changed between the read and the write: still visible means a concurrent update, not the rule.
     explain: async () => {
-      if (!(await readAccessible(deps, ref, id, collection.updateRule))) return notFound();
+      if (!(await readAccessible(deps, ref, id, updateRule))) return notFound();
       return options.ifMatch
         ? preconditionFailed()
         : conflict("The record was modified by another request; try again.");

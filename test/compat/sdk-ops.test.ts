@@ -2,6 +2,7 @@
 import { env, exports } from "cloudflare:workers";
 import PocketBase, { ClientResponseError } from "pocketbase";
 import { beforeAll, describe, expect, it } from "vitest";
+import { clearDevOutbox, readDevOutbox } from "../../src/auth/mailer";
 import { createSuperuser, eventually, PASSWORD } from "../http/routes/auth-helpers";
 
 const BASE = "http://edgebase.test";
@@ -35,6 +36,38 @@ describe("pocketbase SDK: operations", () => {
     expect(bad.response.data["logs.maxDays"].code).toMatch(/^validation_/);
     const s3 = await pb.settings.testS3("backups").catch((e) => e);
     expect(s3.status).toBe(400);
+  });
+
+  it("pb.settings.testEmail", async () => {
+    clearDevOutbox();
+    expect(await pb.settings.testEmail("users", "sdk-test@example.com", "verification")).toBe(true);
+    expect(readDevOutbox().map((m) => [m.to, m.subject])).toEqual([
+      ["sdk-test@example.com", expect.stringMatching(/^Verify your .+ email$/)],
+    ]);
+    const bad = await pb.settings.testEmail("users", "sdk-test@example.com", "welcome").catch((e) => e);
+    expect(bad.status).toBe(400);
+    expect(bad.response.data.template.code).toMatch(/^validation_/);
+  });
+
+  it("pb.settings.generateAppleClientSecret", async () => {
+    const key = (await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, true, [
+      "sign",
+    ])) as CryptoKeyPair;
+    const der = new Uint8Array((await crypto.subtle.exportKey("pkcs8", key.privateKey)) as ArrayBuffer);
+    const pem = `-----BEGIN PRIVATE KEY-----\n${btoa(String.fromCharCode(...der))}\n-----END PRIVATE KEY-----`;
+    const { secret } = await pb.settings.generateAppleClientSecret(
+      "com.example.web",
+      "TEAM123456",
+      "KEY1234567",
+      pem,
+      60,
+    );
+    expect(secret.split(".")).toHaveLength(3);
+    const bad = await pb.settings
+      .generateAppleClientSecret("com.example.web", "SHORT", "KEY1234567", pem, 60)
+      .catch((e) => e);
+    expect(bad.status).toBe(400);
+    expect(bad.response.data.teamId.code).toMatch(/^validation_/);
   });
 
   it("pb.logs.getList / getOne / getStats", async () => {
@@ -84,6 +117,7 @@ describe("pocketbase SDK: operations", () => {
       "__pbLogsCleanup__",
       "__pbMFACleanup__",
       "__pbOTPCleanup__",
+      "__webhooksSweep__",
     ]);
     expect(await pb.crons.run("__pbOTPCleanup__")).toBe(true);
     const missing = await pb.crons.run("nope").catch((e) => e);

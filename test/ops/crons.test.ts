@@ -167,6 +167,7 @@ describe("/api/crons", () => {
       { id: "__pbLogsCleanup__", expression: "0 */6 * * *" },
       { id: "__pbMFACleanup__", expression: "0 * * * *" },
       { id: "__pbOTPCleanup__", expression: "0 * * * *" },
+      { id: "__webhooksSweep__", expression: "* * * * *" },
     ]);
   });
 

@@ -26,7 +26,6 @@ export const app = createEdgebase({
       emitted.push(...events);
     },
   },
-  batch: { maxRequests: 10 },
 });
 
 /** A superuser caller. */

@@ -140,9 +140,9 @@ export interface AuthRowChanges {
   rekey?: boolean;
 }
 
-/** The records engine's write deps of a flow: its database and the app's change sink. */
-function writeDepsOf(deps: Pick<AuthFlowDeps, "db" | "changes" | "waitUntil">) {
-  return { db: deps.db, changes: deps.changes, defer: deps.waitUntil };
+/** The records engine's write deps of a flow: its database, the app's change sink and the after-hooks. */
+function writeDepsOf(deps: Pick<AuthFlowDeps, "db" | "changes" | "waitUntil" | "recordHooks">) {
+  return { db: deps.db, changes: deps.changes, defer: deps.waitUntil, hooks: deps.recordHooks };
 }
 
 /**
@@ -151,7 +151,7 @@ function writeDepsOf(deps: Pick<AuthFlowDeps, "db" | "changes" | "waitUntil">) {
  * user's sessions; a rehash alone does not.
  */
 export async function updateAuthRow(
-  deps: Pick<AuthFlowDeps, "db" | "changes" | "waitUntil">,
+  deps: Pick<AuthFlowDeps, "db" | "changes" | "waitUntil" | "recordHooks">,
   collection: AuthCollection,
   id: string,
   changes: AuthRowChanges,
@@ -169,7 +169,7 @@ export async function updateAuthRow(
 
 /** Inserts a new auth record with only system values (superuser bootstrap), through the internal write. */
 export async function insertAuthRow(
-  deps: Pick<AuthFlowDeps, "db" | "changes" | "waitUntil">,
+  deps: Pick<AuthFlowDeps, "db" | "changes" | "waitUntil" | "recordHooks">,
   collection: AuthCollection,
   values: { email: string; passwordHash: string; verified: boolean },
 ): Promise<string> {

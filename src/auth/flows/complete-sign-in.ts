@@ -5,8 +5,9 @@
 import type { AuthCollection } from "../../collections/collection";
 import type { ViewParams } from "../../records/query-params";
 import { mfaGate } from "../mfa";
+import { checkAuthOrigin } from "./auth-alert";
 import type { AuthRow } from "./auth-records";
-import type { AuthFlowDeps } from "./deps";
+import { type AuthFlowDeps, runLater } from "./deps";
 import { type AuthResponse, assertAuthRule, issueAuth } from "./issue";
 
 /** How the user proved who they are (PocketBase's MFA method names, plus Edgebase's extensions). */
@@ -23,7 +24,8 @@ export interface SignInOptions {
 
 /**
  * Completes a sign-in: the authRule, the MFA gate (a first factor answers 401 with `mfaId` where MFA applies),
- * a new session, the tokens and the record (and `meta` when given).
+ * a new session, the tokens and the record (and `meta` when given); then, after the response, the new-origin
+ * alert.
  */
 export async function completeSignIn(
   deps: AuthFlowDeps,
@@ -36,5 +38,6 @@ export async function completeSignIn(
   await assertAuthRule(deps, collection, row);
   await mfaGate(deps, collection, row, options.method, options.mfaId);
   const response = await issueAuth(deps, collection, row, params, { skipAuthRule: true });
+  await runLater(deps, "auth alert", () => checkAuthOrigin(deps, collection, row));
   return options.meta ? { ...response, meta: options.meta } : response;
 }

@@ -4,7 +4,9 @@ import type { CollectionStore } from "../../collections/store";
 import type { D1Like } from "../../db/sql";
 import { ApiError, notFound } from "../../lib/errors";
 import type { Logger } from "../../observability/logger";
+import type { RecordDeps } from "../../records/deps";
 import type { ChangeSink } from "../../records/events";
+import type { WriteHooks } from "../../records/write-hooks";
 import type { AuthRecord } from "../../rules/context";
 import type { Mailer } from "../mailer";
 import type { RateLimiter } from "../rate-limiter";
@@ -43,6 +45,11 @@ export interface AuthFlowDeps {
    * `email`, `password` and `tokenKey` go through the records engine and reach it like any other write.
    */
   changes: ChangeSink;
+  /**
+   * The request's record hooks: the flows' system writes run the after-hooks (record.afterUpdate when a flow
+   * verifies, changes the email or resets the password), never the before-hooks (README "Hooks").
+   */
+  recordHooks?: WriteHooks<RecordDeps>;
   /** Runs a promise after the response (mail sending), when the platform offers it. */
   defer?: (promise: Promise<unknown>) => void;
   /** Keeps a promise alive after the response (change delivery): the request's `waitUntil`, when there is one. */

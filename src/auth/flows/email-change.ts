@@ -2,10 +2,11 @@
 import { z } from "zod";
 import { badRequest, unauthorized } from "../../lib/errors";
 import { parseInput } from "../../lib/parse-input";
-import { actionUrl, emailChangeEmail } from "../mail-templates";
+import { actionUrl } from "../mail-templates";
 import { verifyPassword } from "../password";
 import { AUTH_RATE_LIMITS } from "../rate-limit";
 import { signToken } from "../tokens";
+import { authMail } from "./auth-mail";
 import { findByEmail, readAuthRow, updateAuthRow } from "./auth-records";
 import { type AuthFlowDeps, findAuthCollection, mailSetup, runLater } from "./deps";
 import { resolveEmailToken, throttleEmail } from "./email-links";
@@ -54,7 +55,7 @@ export async function requestEmailChange(deps: AuthFlowDeps, collectionIdOrName:
   );
   const link = actionUrl(mail.appUrl, "confirm-email-change", token);
   await runLater(deps, "email change email", () =>
-    mail.mailer.send(emailChangeEmail({ appName: deps.appName }, { to: newEmail, link })),
+    mail.mailer.send(authMail(deps, collection, row, newEmail, { kind: "emailChange", token, link })),
   );
 }
 

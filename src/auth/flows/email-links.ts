@@ -7,11 +7,12 @@ import { newId } from "../../lib/ids";
 import { parseInput } from "../../lib/parse-input";
 import { generateTokenKey } from "../../lib/secrets";
 import { resolveToken } from "../authenticate";
-import { actionUrl, passwordResetEmail, verificationEmail } from "../mail-templates";
+import { actionUrl } from "../mail-templates";
 import { hashPassword, passwordPolicyError } from "../password";
 import { AUTH_RATE_LIMITS, type RateLimitRule } from "../rate-limit";
 import { TokenError } from "../token-error";
 import { signToken, type TokenType } from "../tokens";
+import { authMail } from "./auth-mail";
 import { type AuthRow, findByEmail, subjectLoader, updateAuthRow } from "./auth-records";
 import { type AuthFlowDeps, findAuthCollection, mailSetup, runLater } from "./deps";
 import { MAX_BODY_TOKEN_LENGTH, MAX_IDENTITY_LENGTH, MAX_PASSWORD_INPUT_LENGTH } from "./input";
@@ -106,7 +107,9 @@ export async function requestVerification(deps: AuthFlowDeps, collectionIdOrName
   const link = actionUrl(mail.appUrl, "confirm-verification", token);
   if (!row) return;
   await runLater(deps, "verification email", () =>
-    mail.mailer.send(verificationEmail({ appName: deps.appName }, { to: String(row.email), link })),
+    mail.mailer.send(
+      authMail(deps, collection, row, String(row.email), { kind: "verification", token, link }),
+    ),
   );
 }
 
@@ -152,7 +155,9 @@ export async function requestPasswordReset(deps: AuthFlowDeps, collectionIdOrNam
   const link = actionUrl(mail.appUrl, "confirm-password-reset", token);
   if (!row) return;
   await runLater(deps, "password reset email", () =>
-    mail.mailer.send(passwordResetEmail({ appName: deps.appName }, { to: String(row.email), link })),
+    mail.mailer.send(
+      authMail(deps, collection, row, String(row.email), { kind: "passwordReset", token, link }),
+    ),
   );
 }
 

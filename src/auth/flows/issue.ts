@@ -10,6 +10,7 @@ import { keyFingerprint } from "../token-keys";
 import { signToken } from "../tokens";
 import { type AuthRow, recordDepsFor, renderOwnRecord, selfContext, toAuthRecord } from "./auth-records";
 import type { AuthFlowDeps } from "./deps";
+import { accessTokenTtl, sessionLifetime } from "./session-lifetime";
 
 /** The body of a successful sign-in (PocketBase's `{token, record}` plus Edgebase's `refreshToken`). */
 export interface AuthResponse {
@@ -79,12 +80,15 @@ export async function issueAuth(
     userAgent: refreshable
       ? deps.client.userAgent
       : `impersonation by ${deps.auth?.collectionName}/${deps.auth?.id}`,
-    ttl: options.ttlSeconds,
+    // A token of fixed lifetime (impersonation) gets a session ending with it; others the collection's.
+    ...(options.ttlSeconds === undefined
+      ? sessionLifetime(collection)
+      : { ttl: options.ttlSeconds, maxLifetime: options.ttlSeconds }),
     keyId: await keyFingerprint(collection.tokenSecret, String(row.tokenKey)),
   });
   const token = await signAccessToken(collection, row, session.sessionId, {
     refreshable,
-    ttlSeconds: options.ttlSeconds,
+    ttlSeconds: options.ttlSeconds ?? accessTokenTtl(collection, session.expiresAt),
   });
   const record = await renderOwnRecord(deps, collection, row, params);
   if (!refreshable) return { token, record };

@@ -7,11 +7,11 @@ import { badRequest } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { parseInput } from "../../lib/parse-input";
 import type { ViewParams } from "../../records/query-params";
-import { otpEmail } from "../mail-templates";
 import { mfaIdShape, pendingProvenBy } from "../mfa";
 import { createOtp, OTP_MAX_LENGTH, OTP_MIN_LENGTH, verifyOtpCode } from "../otp";
 import { hashPassword } from "../password";
 import { AUTH_RATE_LIMITS } from "../rate-limit";
+import { authMail } from "./auth-mail";
 import { findByEmail, readAuthRow, updateAuthRow } from "./auth-records";
 import { completeSignIn } from "./complete-sign-in";
 import { type AuthFlowDeps, findAuthCollection, mailSetup, runLater } from "./deps";
@@ -99,7 +99,7 @@ export async function requestOtp(
   const { otpId, code } = await storeOtp(deps.db, collection, row?.id ?? newId(), to);
   if (row) {
     await runLater(deps, "otp email", () =>
-      mailer.send(otpEmail({ appName: deps.appName }, { to, code, ttlSeconds: collection.otp.duration })),
+      mailer.send(authMail(deps, collection, row, to, { kind: "otp", otp: code, otpId })),
     );
   }
   return { otpId };

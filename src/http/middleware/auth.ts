@@ -1,7 +1,8 @@
 /** The default authentication: `Authorization: TOKEN` or `Bearer TOKEN` -> c.var.auth, or a guest saying why. */
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { authenticateAccessToken } from "../../auth/authenticate";
 import { subjectLoader, toAuthRecord } from "../../auth/flows/auth-records";
+import type { PresentedToken } from "../../auth/flows/refresh";
 import type { SessionChecker } from "../../auth/session-check";
 import { TokenError, tokenWwwAuthenticate } from "../../auth/token-error";
 import type { CollectionStore } from "../../collections/store";
@@ -59,4 +60,11 @@ export function tokenAuth(options: TokenAuthOptions): MiddlewareHandler<AppEnv> 
     // A WebSocket upgrade (101) cannot be copied to change its headers.
     if (refused && c.res.status !== 101) c.header("www-authenticate", tokenWwwAuthenticate(refused));
   };
+}
+
+/** The request's verified access token with its text, or null (auth-refresh hands an impersonation token back). */
+export function presentedToken(c: Context<AppEnv>): PresentedToken | null {
+  const claims = c.var.authToken;
+  const token = requestToken(c.req);
+  return claims && token !== null ? { claims, token } : null;
 }

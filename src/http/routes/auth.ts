@@ -15,6 +15,7 @@ import { authRefresh } from "../../auth/flows/refresh";
 import { parseViewParams, type ViewParams } from "../../records/query-params";
 import { type AuthRouteOptions, authDeps } from "../auth-deps";
 import type { AppEnv } from "../context";
+import { presentedToken } from "../middleware/auth";
 import { readRecordBody } from "../record-body";
 
 /** `expand` applies to the record; `fields` applies to the whole response (the generic picker), as PocketBase. */
@@ -58,7 +59,7 @@ export function authRoutes(app: Hono<AppEnv>, options: AuthRouteOptions): void {
     const body = await readRecordBody(c);
     const params = recordParams(c.req.query());
     const deps = authDeps(c, options);
-    return c.json(await authRefresh(deps, c.req.param("collection"), body, params, c.var.authToken ?? null));
+    return c.json(await authRefresh(deps, c.req.param("collection"), body, params, presentedToken(c)));
   });
 
   app.post(`${BASE}/request-verification`, noContent(requestVerification));

@@ -1,17 +1,19 @@
 /** `POST /api/batch`: many record writes, all or nothing. */
 import type { Hono } from "hono";
 import { ruleContext } from "../../auth/rule-context";
-import { MAX_BATCH_REQUESTS, runBatch } from "../../records/batch";
+import { runBatch } from "../../records/batch";
 import { batchWrites, throttleRecordWrite } from "../auth-throttles";
+import { batchBodyLimit, batchLimits } from "../batch-limits";
 import type { AppEnv } from "../context";
 import { attachBatchFiles, readRecordBody } from "../record-body";
 import { type RecordRouteOptions, recordDeps } from "../record-deps";
 
 /** Mounts the batch route. */
 export function batchRoutes(app: Hono<AppEnv>, options: RecordRouteOptions): void {
-  app.post("/api/batch", async (c) => {
+  app.post("/api/batch", batchBodyLimit, async (c) => {
+    const limits = batchLimits(c);
     const input = attachBatchFiles(await readRecordBody(c));
-    for (const write of batchWrites(input, MAX_BATCH_REQUESTS))
+    for (const write of batchWrites(input, limits.maxRequests))
       await throttleRecordWrite(c, options.store, write);
     const { ctx: _ctx, ...base } = recordDeps(c, options);
     const outer = c.req.raw.headers;
@@ -29,7 +31,7 @@ export function batchRoutes(app: Hono<AppEnv>, options: RecordRouteOptions): voi
         });
       },
       input,
-      options.batch?.maxRequests,
+      limits,
     );
     return c.json(responses);
   });

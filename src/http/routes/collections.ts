@@ -1,5 +1,6 @@
 /** The superuser-only collections admin API (`/api/collections…`), adapting collections/ capabilities. */
 import type { Context, Hono } from "hono";
+import { listProviders } from "../../auth/oauth2/providers";
 import {
   type CollectionDeps,
   type CollectionStore,
@@ -59,6 +60,7 @@ export function collectionRoutes(
     withEtag(c, await createCollection(deps(c), await readJsonObject(c))),
   );
   app.get("/api/collections/meta/scaffolds", guard, (c) => c.json(collectionScaffolds()));
+  app.get("/api/collections/meta/oauth2-providers", guard, (c) => c.json(listProviders()));
   app.put("/api/collections/import", guard, async (c) => {
     const body = await readJsonObject(c);
     await importCollections(deps(c), body, {

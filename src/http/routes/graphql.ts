@@ -11,7 +11,9 @@ import { errorFields } from "../../observability/logger";
 import type { ViewParams } from "../../records/query-params";
 import { type AuthRouteOptions, authDeps } from "../auth-deps";
 import { throttleRecordWrite } from "../auth-throttles";
+import { batchLimits } from "../batch-limits";
 import type { AppEnv } from "../context";
+import { presentedToken } from "../middleware/auth";
 import { type RecordRouteOptions, recordDeps } from "../record-deps";
 
 /** What the GraphQL routes are built with (from app.ts). */
@@ -33,13 +35,13 @@ function graphqlContext(c: Context<AppEnv>, options: GraphqlRouteOptions): Graph
     base,
     contextOf: (method, body, query) =>
       ruleContext({ auth, method, headers: c.req.raw.headers, query, body }),
-    maxBatchRequests: options.records.batch?.maxRequests,
+    batchLimits: () => batchLimits(c),
     beforeWrite: (write) => throttleRecordWrite(c, options.records.store, write),
     auth: {
       withPassword: (collection, input) =>
         authWithPassword(authDeps(c, options.auth), collection, input, NO_PARAMS),
       refresh: (collection, input) =>
-        authRefresh(authDeps(c, options.auth), collection, input, NO_PARAMS, c.var.authToken ?? null),
+        authRefresh(authDeps(c, options.auth), collection, input, NO_PARAMS, presentedToken(c)),
     },
   };
 }

@@ -1,10 +1,11 @@
 /**
  * Edgebase's own cron jobs (PocketBase's ids where it has them): log retention, expired one-time-code and
- * pending-MFA clean-up, scheduled backups, and the orphaned-file sweep.
+ * pending-MFA clean-up, scheduled backups, the orphaned-file sweep, and the webhook deliveries sweep.
  */
 import { deleteExpiredMfas } from "../../auth/mfa";
 import type { CollectionStore } from "../../collections/store";
 import { sweepOrphanFiles } from "../../records/file-sweep";
+import { deliveryDeps, sweepDeliveries } from "../../webhooks";
 import { scheduledBackup } from "../backups/service";
 import { sweepOldLogs } from "../logs/query";
 import type { SettingsStore } from "../settings/store";
@@ -85,6 +86,21 @@ export function filesCleanupJob(deps: BuiltinJobDeps): CronJob {
   };
 }
 
+/**
+ * Re-sends webhook deliveries still pending well after their time (every minute): the Worker died between a
+ * write's commit and its queue send, or a delayed retry message was lost (webhooks/sweep.ts).
+ */
+export function webhooksSweepJob(deps: BuiltinJobDeps): CronJob {
+  return {
+    id: "__webhooksSweep__",
+    expression: "* * * * *",
+    timeoutMs: 120_000,
+    run: async ({ env, now, log }) => {
+      await sweepDeliveries(env, deliveryDeps(env, deps.store, log), now);
+    },
+  };
+}
+
 /** Every built-in job. */
 export function builtinJobs(deps: BuiltinJobDeps): CronJob[] {
   return [
@@ -93,5 +109,6 @@ export function builtinJobs(deps: BuiltinJobDeps): CronJob[] {
     mfaCleanupJob(deps),
     autoBackupJob(deps),
     filesCleanupJob(deps),
+    webhooksSweepJob(deps),
   ];
 }

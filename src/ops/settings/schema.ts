@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { splitSender } from "../../auth/mail-transport";
+import { MAX_BATCH_REQUESTS } from "../../records/batch";
 import { parseCron } from "../crons/expression";
 
 /** PocketBase's log levels: debug -4, info 0, warn 4, error 8. */
@@ -75,6 +76,17 @@ const backupsSchema = z.strictObject({
   cronMaxKeep: z.number().int().min(1).max(1000),
 });
 
+const batchSchema = z.strictObject({
+  /** `POST /api/batch` and GraphQL's `batch` mutation; off answers 403 (PocketBase's meaning). */
+  enabled: z.boolean(),
+  /** Most requests in one batch (each costs statements in the one D1 batch, hence the ceiling). */
+  maxRequests: z.number().int().min(1).max(MAX_BATCH_REQUESTS),
+  /** Seconds a batch may take to plan before it is refused with nothing written. */
+  timeout: z.number().int().min(1).max(300),
+  /** Largest `POST /api/batch` body in bytes; 0 keeps the app's body limit (which also caps any value). */
+  maxBodySize: z.number().int().min(0).max(1_000_000_000),
+});
+
 /** PocketBase's rule labels: `METHOD /path`, `/path` (a prefix when it ends in `/`), `name:action`, `*:action`. */
 export const RATE_LIMIT_LABEL = /^(\w+ \/[\w/-]*|\/[\w/-]*|\w+:\w+|\*:\w+|\w+)$/;
 
@@ -112,6 +124,7 @@ const trustedProxySchema = z.strictObject({
 export const settingsSchema = z.strictObject({
   meta: metaSchema,
   logs: logsSchema,
+  batch: batchSchema,
   mail: mailSchema,
   smtp: smtpSchema,
   backups: backupsSchema,
@@ -151,6 +164,9 @@ export function defaultSettings(bindings: object): Settings {
       senderAddress: from.email || "no-reply@localhost",
     },
     logs: { maxDays: 5, minLevel: LOG_LEVELS.info, logIP: true, logAuthId: false },
+    // On by default, unlike PocketBase: Edgebase served batches before this setting existed. The timeout is
+    // longer than PocketBase's 3 s because planning is D1 round trips, not a local SQLite file.
+    batch: { enabled: true, maxRequests: 50, timeout: 10, maxBodySize: 0 },
     mail: { apiUrl: env.MAIL_API_URL ?? "", apiKey: env.MAIL_API_KEY ?? "" },
     smtp: {
       enabled: false,

@@ -1,4 +1,4 @@
-/** Settings stored but not enforced are refused (issue 13, finding 7): `authAlert.enabled` (MFA is enforced now). */
+/** Settings stored but not enforced are refused (issue 13, finding 7): `oauth2.enabled` until OAuth2 sign-in lands. */
 import { beforeAll, describe, expect, it } from "vitest";
 import { authed, createSuperuser, type Json, signIn } from "./auth-helpers";
 
@@ -18,7 +18,7 @@ function send(method: string, path: string, body: unknown) {
 }
 
 describe("unenforced auth settings", () => {
-  it.each([["authAlert.enabled", { authAlert: { enabled: true } }]])(
+  it.each([["oauth2.enabled", { oauth2: { enabled: true } }]])(
     "%s = true is a 400 on create and on update",
     async (path, settings) => {
       const created = await send("POST", "/api/collections", {

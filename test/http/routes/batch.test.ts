@@ -143,7 +143,7 @@ describe("POST /api/batch", () => {
   });
 
   it("limits and bad input are 400 with the error shape", async () => {
-    const tooMany = Array.from({ length: 11 }, (_, i) => create({ title: `t${i}`, owner: w.bob.id }));
+    const tooMany = Array.from({ length: 51 }, (_, i) => create({ title: `t${i}`, owner: w.bob.id }));
     const cases: unknown[] = [
       { requests: tooMany },
       { requests: [] },

@@ -1,0 +1,35 @@
+/**
+ * The outbox port: statements another module (webhooks) adds to a write's own D1 batch, so what a write owes
+ * the outside world commits or rolls back with it, and a hand-off once the batch committed.
+ */
+import type { Collection } from "../collections/collection";
+import type { SchemaSnapshot } from "../collections/store";
+import type { D1Like } from "../db/sql";
+import type { ChangeAction } from "./events";
+
+/** The change a plan makes to one record, as the outbox sees it. */
+export interface PlannedChange {
+  action: ChangeAction;
+  collection: Collection;
+  /** The record's id. */
+  id: string;
+  /** The schema snapshot the plan was built from (filters compile against it). */
+  snapshot: SchemaSnapshot;
+}
+
+/**
+ * Statements that insert outbox rows. Each ends with `RETURNING id`: a row comes back only when it was
+ * inserted (a filter in its WHERE may skip it).
+ */
+export type OutboxStatements = D1PreparedStatement[];
+
+/** Adds outbox rows to writes and hands the committed ones on. */
+export interface Outbox {
+  /**
+   * The statements for each change (same order). A delete's run just before its DELETE (the row still
+   * exists), the others' just after the write, all in the write's batch.
+   */
+  statements(db: D1Like, changes: readonly PlannedChange[]): Promise<OutboxStatements[]>;
+  /** Called after the commit with the ids of the rows the batch inserted (never for a failed batch). */
+  committed(ids: string[]): Promise<void>;
+}
