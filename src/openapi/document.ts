@@ -8,6 +8,7 @@ import { components } from "./components";
 import { filePaths, opsPaths } from "./ops-paths";
 import type { Audience } from "./record-schemas";
 import { adminPaths, collectionSchema, publicPaths, sessionPaths } from "./system-paths";
+import { totpPaths } from "./totp-paths";
 import type { Paths } from "./types";
 
 /** What the document is built from. */
@@ -65,6 +66,10 @@ export function buildDocument(input: DocumentInput): Record<string, unknown> {
     if (collection.type === "auth") {
       const auth = authPaths(collection);
       Object.assign(paths, auth.paths);
+      Object.assign(
+        paths,
+        totpPaths(collection, { $ref: `#/components/schemas/${collection.name}AuthRecord` }),
+      );
       Object.assign(schemas, auth.schemas);
     }
   }

@@ -53,6 +53,9 @@ describe("guests", () => {
     expect(d.paths["/api/collections/_superusers/records"]).toBeUndefined();
     expect(d.paths["/api/collections/oa_titles/records"].post).toBeUndefined();
     expect(d.paths["/api/collections/oa_authors/auth-with-password"].post).toBeDefined();
+    const totp = d.paths["/api/collections/oa_authors/auth-with-totp"].post;
+    expect(totp.responses["401"].content["application/json"].schema.required).toContain("mfaId");
+    expect(d.paths["/api/collections/oa_authors/totp/enroll"].post.security).toEqual([{ bearerAuth: [] }]);
   });
 });
 

@@ -7,7 +7,7 @@ import { badRequest } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { parseInput } from "../../lib/parse-input";
 import type { ViewParams } from "../../records/query-params";
-import { mfaIdShape } from "../mfa";
+import { mfaIdShape, pendingProvenBy } from "../mfa";
 import { createOtp, OTP_MAX_LENGTH, OTP_MIN_LENGTH, verifyOtpCode } from "../otp";
 import { hashPassword } from "../password";
 import { AUTH_RATE_LIMITS } from "../rate-limit";
@@ -149,8 +149,13 @@ export async function authWithOtp(
   if (proven && !(row.verified === 1 || row.verified === true)) {
     // First proof of the address: whoever pre-registered it (account pre-hijacking) may hold its password
     // and sessions. Nobody proved that password, so it becomes an unusable random one (a reset sets a new
-    // one), the record is re-keyed and every other session ends before this one starts.
-    const password = await hashPassword(randomToken());
+    // one), the record is re-keyed and every other session ends before this one starts. Completing an MFA
+    // whose first factor was this record's password is the exception for the password only: the same
+    // person just proved both, so it stays (and its pending MFA with it).
+    const ref = { collectionId: collection.id, recordId: row.id };
+    const passwordProven =
+      body.mfaId !== undefined && (await pendingProvenBy(deps.db, body.mfaId, ref, "password"));
+    const password = passwordProven ? undefined : await hashPassword(randomToken());
     row = (await updateAuthRow(deps, collection, row.id, { verified: true, password, rekey: true })) ?? row;
     await endAllSessions(deps, { collectionId: collection.id, userId: row.id });
   }

@@ -43,6 +43,21 @@ export async function findPendingMfa(db: D1Like, id: string): Promise<PendingMfa
   return row ?? undefined;
 }
 
+/** True when `mfaId` names a pending MFA of this record whose first factor was `method` (expiry not checked). */
+export async function pendingProvenBy(
+  db: D1Like,
+  mfaId: string,
+  ref: { collectionId: string; recordId: string },
+  method: string,
+): Promise<boolean> {
+  const pending = await findPendingMfa(db, mfaId);
+  return (
+    pending?.collectionRef === ref.collectionId &&
+    pending.recordRef === ref.recordId &&
+    pending.method === method
+  );
+}
+
 /** True when the pending MFA is older than `durationSeconds` (an unreadable timestamp counts as expired). */
 export function hasExpired(mfa: PendingMfa, durationSeconds: number, now = new Date()): boolean {
   const created = parseTimestamp(mfa.created);

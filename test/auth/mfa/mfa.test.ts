@@ -228,14 +228,24 @@ describe("MFA", () => {
     }
   });
 
-  it("the cron job deletes expired pending MFAs and keeps live ones", async () => {
+  it("the cron job deletes expired pending MFAs and orphans, and keeps live ones", async () => {
     const id = await verifiedUser("cron@example.com");
     const old = await firstFactor("password", "cron@example.com");
     const live = await firstFactor("otp", "cron@example.com");
     await env.DB.prepare("UPDATE _mfas SET created = ? WHERE id = ?")
       .bind(new Date(Date.now() - 700_000).toISOString().replace("T", " "), old)
       .run();
+    await env.DB.prepare(
+      "INSERT INTO _mfas (id, collectionRef, recordRef, method, created, updated) VALUES ('orphanmfa000001', 'gonecollection1', 'r', 'password', ?1, ?1)",
+    )
+      .bind(new Date().toISOString().replace("T", " "))
+      .run();
     expect((await authed(su, "/api/crons/__pbMFACleanup__", { method: "POST" })).status).toBe(204);
+    expect(
+      await eventually(
+        async () => !(await env.DB.prepare("SELECT 1 FROM _mfas WHERE id = 'orphanmfa000001'").first()),
+      ),
+    ).toBe(true);
     expect(
       await eventually(
         async () => !(await env.DB.prepare("SELECT 1 FROM _mfas WHERE id = ?").bind(old).first()),
@@ -283,5 +293,23 @@ describe("MFA for superusers", () => {
     } finally {
       await patchCollection("_superusers", { mfa: { enabled: false, duration: 600, rule: "" } });
     }
+  });
+});
+
+describe("MFA on an unverified account", () => {
+  it("password then the first OTP (which proves the address) signs in", async () => {
+    const id = await signUp("fresh@example.com");
+    const mfaId = await firstFactor("password", "fresh@example.com");
+    const res = await withMethod("otp", "fresh@example.com", mfaId);
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as Json).record).toMatchObject({ id, verified: true });
+    // The same person proved the password and the address: the password still works (as a first factor).
+    expect(await firstFactor("password", "fresh@example.com")).toMatch(/^[a-z0-9]{15}$/);
+  });
+
+  it("the first OTP as the first factor still replaces the unproven password", async () => {
+    await signUp("prehijacked@example.com");
+    await firstFactor("otp", "prehijacked@example.com");
+    expect((await withMethod("password", "prehijacked@example.com")).status).toBe(400);
   });
 });

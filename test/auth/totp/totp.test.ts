@@ -6,6 +6,7 @@ import { apiJson } from "../../helpers/request";
 import {
   authed,
   createSuperuser,
+  eventually,
   freshIp,
   type Json,
   PASSWORD,
@@ -261,5 +262,21 @@ describe("disabling TOTP", () => {
       .bind(id)
       .first<{ n: number }>();
     expect(left?.n).toBe(0);
+  });
+});
+
+describe("deleting a record", () => {
+  it("deletes its authenticator and recovery codes", async () => {
+    const { id } = await enrolled("gone@example.com");
+    expect((await authed(su, `/api/collections/users/records/${id}`, { method: "DELETE" })).status).toBe(204);
+    const count = async () =>
+      (
+        await env.DB.prepare(
+          "SELECT (SELECT COUNT(*) FROM _totps WHERE recordRef = ?1) + (SELECT COUNT(*) FROM _totpRecoveryCodes WHERE recordRef = ?1) AS n",
+        )
+          .bind(id)
+          .first<{ n: number }>()
+      )?.n;
+    expect(await eventually(async () => (await count()) === 0)).toBe(true);
   });
 });
