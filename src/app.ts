@@ -40,6 +40,7 @@ import { graphqlRoutes } from "./http/routes/graphql";
 import { healthRoutes } from "./http/routes/health";
 import { logsRoutes } from "./http/routes/logs";
 import { openapiRoutes } from "./http/routes/openapi";
+import { passkeyRoutes } from "./http/routes/passkeys";
 import { realtimeRoutes } from "./http/routes/realtime";
 import { recordRoutes } from "./http/routes/records";
 import { sessionRoutes } from "./http/routes/sessions";
@@ -189,6 +190,7 @@ export function createEdgebase(options: EdgebaseOptions = {}): EdgebaseApp {
   openapiRoutes(app, collectionStore);
   docsRoutes(app);
   authRoutes(app, authOptions);
+  passkeyRoutes(app, authOptions);
   sessionRoutes(app, authOptions);
   const schemaChanges = readCache && schemaGenerationSink(() => readCache.edge()?.generations);
   collectionRoutes(app, collectionStore, schemaChanges);
