@@ -3,6 +3,7 @@ import { env } from "cloudflare:workers";
 import { Hono } from "hono";
 import { cors } from "hono/cors";
 import { sessionRevocationSink } from "./auth/flows/session-sink";
+import { authRecordCleanupSink } from "./auth/passkeys/cleanup";
 import { hashPassword, verifyPassword } from "./auth/password";
 import { createSessionChecker, type SessionChecker } from "./auth/session-check";
 import {
@@ -168,7 +169,10 @@ export function createEdgebase(options: EdgebaseOptions = {}): EdgebaseApp {
   });
   // The generation sink goes first: its bump is synchronous, so this isolate's next read sees the write.
   const bumps = readCache && generationSink(() => readCache.edge()?.generations);
-  const sinks = [bumps, options.changes, live, endSessions].filter((s): s is ChangeSink => s !== undefined);
+  const forget = authRecordCleanupSink(() => env.DB, log);
+  const sinks = [bumps, options.changes, live, endSessions, forget].filter(
+    (s): s is ChangeSink => s !== undefined,
+  );
   const changes = sinks.length === 0 ? noopChangeSink : fanOutSink(...sinks);
   app.use("/api/*", superuserBootstrap(collectionStore, changes));
   if (options.authenticate) app.use("*", authenticate(options.authenticate));
