@@ -2,7 +2,7 @@
 import { registerSchema, signInOptionsSchema, signInSchema } from "../auth/passkeys/input";
 import type { AuthCollection } from "../collections/collection";
 import { errorResponses, param } from "./components";
-import { jsonBody, type Operation, type Paths, response } from "./types";
+import { jsonBody, type Operation, type Paths, ref, response } from "./types";
 import { fromZod } from "./zod-schema";
 
 const str = { type: "string" };
@@ -23,7 +23,9 @@ const passkeySchema = object({
   updated: str,
 });
 
-const noAppUrl = { "503": response("Passkeys need `APP_URL` (the RP id and origin come from it).") };
+const noAppUrl = {
+  "503": response("Passkeys need `APP_URL` (the RP id and origin come from it).", ref("Error")),
+};
 const webauthnOptions = (what: string) =>
   response(`${what} (WebAuthn's JSON form; decode the base64url fields before calling the browser API).`, {
     type: "object",
