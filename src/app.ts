@@ -4,6 +4,7 @@ import { Hono } from "hono";
 import { cors } from "hono/cors";
 import { sessionRevocationSink } from "./auth/flows/session-sink";
 import { mfaClearingSink } from "./auth/mfa";
+import { authRecordCleanupSink } from "./auth/passkeys/cleanup";
 import { hashPassword, verifyPassword } from "./auth/password";
 import { createSessionChecker, type SessionChecker } from "./auth/session-check";
 import {
@@ -42,6 +43,7 @@ import { graphqlRoutes } from "./http/routes/graphql";
 import { healthRoutes } from "./http/routes/health";
 import { logsRoutes } from "./http/routes/logs";
 import { openapiRoutes } from "./http/routes/openapi";
+import { passkeyRoutes } from "./http/routes/passkeys";
 import { realtimeRoutes } from "./http/routes/realtime";
 import { recordRoutes } from "./http/routes/records";
 import { sessionRoutes } from "./http/routes/sessions";
@@ -180,7 +182,8 @@ export function createEdgebase(options: EdgebaseOptions = {}): EdgebaseApp {
   // The generation sink goes first: its bump is synchronous, so this isolate's next read sees the write.
   const bumps = readCache && generationSink(() => readCache.edge()?.generations);
   const clearMfas = mfaClearingSink(() => env.DB, log);
-  const sinks = [bumps, options.changes, live, endSessions, clearMfas].filter(
+  const forget = authRecordCleanupSink(() => env.DB, log);
+  const sinks = [bumps, options.changes, live, endSessions, clearMfas, forget].filter(
     (s): s is ChangeSink => s !== undefined,
   );
   const changes = sinks.length === 0 ? noopChangeSink : fanOutSink(...sinks);
@@ -206,6 +209,7 @@ export function createEdgebase(options: EdgebaseOptions = {}): EdgebaseApp {
   openapiRoutes(app, collectionStore);
   docsRoutes(app);
   authRoutes(app, authOptions);
+  passkeyRoutes(app, authOptions);
   sessionRoutes(app, authOptions);
   totpRoutes(app, authOptions);
   const schemaChanges = readCache && schemaGenerationSink(() => readCache.edge()?.generations);

@@ -6,6 +6,7 @@ import { authPaths } from "./auth-paths";
 import { collectionPaths } from "./collection-paths";
 import { components } from "./components";
 import { filePaths, opsPaths } from "./ops-paths";
+import { passkeyPaths } from "./passkey-paths";
 import type { Audience } from "./record-schemas";
 import { adminPaths, collectionSchema, publicPaths, sessionPaths } from "./system-paths";
 import { totpPaths } from "./totp-paths";
@@ -65,7 +66,7 @@ export function buildDocument(input: DocumentInput): Record<string, unknown> {
     }
     if (collection.type === "auth") {
       const auth = authPaths(collection);
-      Object.assign(paths, auth.paths);
+      Object.assign(paths, auth.paths, passkeyPaths(collection, `${collection.name}AuthRecord`));
       Object.assign(
         paths,
         totpPaths(collection, { $ref: `#/components/schemas/${collection.name}AuthRecord` }),
