@@ -58,6 +58,10 @@ export function authPaths(collection: AuthCollection): { paths: Paths; schemas: 
       ...errorResponses("400", "429"),
     },
   });
+  const withForbidden = (op: Operation): Operation => ({
+    ...op,
+    responses: { ...(op.responses as Record<string, unknown>), ...errorResponses("403") },
+  });
   const noContent = (
     id: string,
     summary: string,
@@ -142,10 +146,13 @@ export function authPaths(collection: AuthCollection): { paths: Paths; schemas: 
       ),
     },
     [`${base}/auth-with-oauth2`]: {
-      post: signIn(
-        "authWithOAuth2",
-        "Sign in with an OAuth2 provider's authorization code (links or creates the record)",
-        fromZod(oauth2SignInSchema),
+      post: withForbidden(
+        signIn(
+          "authWithOAuth2",
+          "Sign in with an OAuth2 provider's authorization code (links or creates the record)",
+          fromZod(oauth2SignInSchema),
+          "403 when the collection's OAuth2 sign-in is off (as PocketBase answers).",
+        ),
       ),
     },
     [`${base}/request-verification`]: {
