@@ -22,6 +22,7 @@ import { type AuthRow, findByEmail, readAuthRow } from "../flows/auth-records";
 import { completeSignIn } from "../flows/complete-sign-in";
 import { type AuthFlowDeps, findAuthCollection } from "../flows/deps";
 import type { AuthResponse } from "../flows/issue";
+import { mfaIdShape } from "../mfa";
 import { hashPassword } from "../password";
 import { AUTH_RATE_LIMITS, enforceRateLimit, ipBucket, rateLimitKey } from "../rate-limit";
 import { type OAuth2User, oidcUser } from "./oidc";
@@ -37,6 +38,7 @@ export const oauth2SignInSchema = z.object({
     .record(z.string().max(100), z.unknown())
     .refine((v) => JSON.stringify(v).length <= 64 * 1024, "Too large.")
     .optional(),
+  ...mfaIdShape,
 });
 
 /** Whether `config` uses PKCE (its own setting, else the provider's default). */
@@ -84,7 +86,7 @@ export async function authWithOAuth2(
     isNew,
     rawUser: user.rawUser,
   };
-  return completeSignIn(deps, collection, row, params, { method: "oauth2", meta });
+  return completeSignIn(deps, collection, row, params, { method: "oauth2", meta, mfaId: body.mfaId });
 }
 
 async function resolveRecord(

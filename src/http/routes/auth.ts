@@ -82,7 +82,7 @@ export function authRoutes(app: Hono<AppEnv>, options: AuthRouteOptions): void {
   });
 
   app.post(`${BASE}/auth-with-oauth2`, async (c) => {
-    const body = await readRecordBody(c);
+    const body = await signInBody(c);
     const params = recordParams(c.req.query());
     return c.json(await authWithOAuth2(authDeps(c, options), c.req.param("collection"), body, params));
   });

@@ -312,3 +312,67 @@ describe("auth-with-oauth2", () => {
     expect(res.status).toBe(400);
   });
 });
+
+describe("MFA with OAuth2", () => {
+  const PASSWORD = "mfa-oauth2-password";
+  let user: TestUser;
+  let recordId: string;
+
+  beforeAll(async () => {
+    await authCollection("mfaplayers", providerConfig(), { mfa: { enabled: true, duration: 600 } });
+    user = person();
+    const created = await apiJson("POST", "/api/collections/mfaplayers/records", {
+      email: user.email,
+      password: PASSWORD,
+      passwordConfirm: PASSWORD,
+    });
+    expect(created.status).toBe(200);
+    recordId = ((await created.json()) as Json).id;
+    // Verified on both sides, so the provider's account links to this one.
+    await env.DB.prepare("UPDATE mfaplayers SET verified = 1 WHERE id = ?").bind(recordId).run();
+  });
+
+  const withPassword = (mfaId?: string) =>
+    apiJson(
+      "POST",
+      "/api/collections/mfaplayers/auth-with-password",
+      { identity: user.email, password: PASSWORD, ...(mfaId ? { mfaId } : {}) },
+      { "cf-connecting-ip": freshIp() },
+    );
+
+  async function mfaIdOf(res: Response): Promise<string> {
+    expect(res.status).toBe(401);
+    const body = (await res.json()) as Json;
+    expect(body.token).toBeUndefined();
+    return body.mfaId;
+  }
+
+  it("OAuth2 first answers 401 with mfaId; the password then signs in", async () => {
+    const mfaId = await mfaIdOf(await oauthSignIn(user, {}, "mfaplayers"));
+    const res = await withPassword(mfaId);
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as Json).record.id).toBe(recordId);
+  });
+
+  it("the password first; OAuth2 with the mfaId (body or query) then signs in", async () => {
+    const inBody = await oauthSignIn(user, { mfaId: await mfaIdOf(await withPassword()) }, "mfaplayers");
+    expect(inBody.status).toBe(200);
+    expect(((await inBody.json()) as Json).record.id).toBe(recordId);
+    const mfaId = await mfaIdOf(await withPassword());
+    const { code, codeVerifier } = await authorize(user, "mfaplayers");
+    const inQuery = await apiJson(
+      "POST",
+      `/api/collections/mfaplayers/auth-with-oauth2?mfaId=${mfaId}`,
+      { provider: "oidc", code, codeVerifier, redirectURL: REDIRECT },
+      { "cf-connecting-ip": freshIp() },
+    );
+    expect(inQuery.status).toBe(200);
+  });
+
+  it("refuses OAuth2 as its own second factor", async () => {
+    const mfaId = await mfaIdOf(await oauthSignIn(user, {}, "mfaplayers"));
+    const again = await oauthSignIn(user, { mfaId }, "mfaplayers");
+    expect(again.status).toBe(400);
+    expect((await withPassword(mfaId)).status).toBe(200);
+  });
+});
