@@ -7,6 +7,7 @@ import type { CollectionStore } from "../collections/store";
 import { bindHooks, type HookRegistry } from "../hooks";
 import { defaultSettings, emailBindingOf } from "../ops/settings";
 import type { ChangeSink } from "../records/events";
+import { enqueueDeliveries, webhookOutbox } from "../webhooks";
 import { type EnvWithAuth, isLocalDev } from "./auth-env";
 import type { AppEnv } from "./context";
 import { hookRequestScope, recordDeps } from "./record-deps";
@@ -78,6 +79,7 @@ export function authDeps(c: Context<AppEnv>, options: AuthRouteOptions): AuthFlo
     onSessionsEnded: onSessionsEnded ? (ref) => onSessionsEnded(env, ref) : undefined,
     changes: options.changes,
     recordHooks: hooks?.records,
+    outbox: webhookOutbox({ enqueue: (ids) => enqueueDeliveries(c.env, ids), log: c.var.log }),
     authHooks: hooks?.auth,
     defer: deferMail,
     waitUntil: deferOf(c),

@@ -1,5 +1,6 @@
 /** INTERNAL writes of auth records' system columns (auth flows): no rules, no field checks, same change events. */
 import type { AuthCollection } from "../collections/collection";
+import type { SchemaSnapshot } from "../collections/store";
 import { quoteIdent } from "../db/sql";
 import { ApiError } from "../lib/errors";
 import { newId } from "../lib/ids";
@@ -25,6 +26,8 @@ export interface SystemWriteOptions {
    * `passwordChanged`, so the session sink revokes refresh tokens and realtime de-authorizes the user.
    */
   endsSessions?: boolean;
+  /** The schema snapshot the collection came from: with it the write also reaches the outbox (webhooks). */
+  snapshot?: SchemaSnapshot;
 }
 
 type AuthRowOf = Record<string, unknown> & { id: string };
@@ -77,6 +80,7 @@ export async function internalUpdateSystemColumns(
       deps.db.prepare(`SELECT * FROM ${table} WHERE id = ?`).bind(id),
     ],
     rejected: () => new ApiError(404, "The requested resource wasn't found."),
+    change: options.snapshot && { action: "update", collection, id, snapshot: options.snapshot },
     async finish(results) {
       const old = readBack(results, 0);
       const row = readBack(results, 3);

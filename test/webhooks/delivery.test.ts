@@ -2,6 +2,7 @@
 import type PocketBase from "pocketbase";
 import { Webhook } from "standardwebhooks";
 import { beforeAll, describe, expect, it } from "vitest";
+import { clearDevOutbox, readDevOutbox } from "../../src/auth/mailer";
 import { deliveriesOf, hookUrl, received, superuserClient, type WebhookEvent, waitFor } from "./helpers";
 
 let pb: PocketBase;
@@ -95,5 +96,32 @@ describe("webhooks: auth records", () => {
     expect(stored).not.toContain("private-wh@example.com");
     expect(stored).not.toContain("tokenKey");
     expect(stored).not.toContain("pbkdf2");
+  });
+});
+
+describe("webhooks: auth flows' writes", () => {
+  it("confirm-verification is delivered as an update, like any other write", async () => {
+    const hook = await pb.collection("_webhooks").create({
+      name: "verify",
+      url: hookUrl("verify"),
+      events: ["update"],
+      collections: ["users"],
+      active: true,
+    });
+    const email = "verify-wh@example.com";
+    const common = { password: "a long password 1", passwordConfirm: "a long password 1" };
+    const user = await pb.collection("users").create({ ...common, email, name: "Verify" });
+    clearDevOutbox();
+    await pb.collection("users").requestVerification(email);
+    const link = readDevOutbox().find((m) => m.to === email)?.text ?? "";
+    const token = decodeURIComponent(/confirm-verification\/(\S+)/.exec(link)?.[1] ?? "");
+    expect(await pb.collection("users").confirmVerification(token)).toBe(true);
+    expect(await waitFor(async () => (await received("verify")).length >= 1)).toBe(true);
+    const [event] = (await received("verify")).map(
+      (r) => new Webhook(hook.secret).verify(r.body, r.headers) as WebhookEvent,
+    );
+    expect(event?.type).toBe("record.update");
+    expect(event?.data.record).toMatchObject({ id: user.id, verified: true });
+    expect(event?.data.record).not.toHaveProperty("tokenKey");
   });
 });

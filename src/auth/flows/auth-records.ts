@@ -140,9 +140,17 @@ export interface AuthRowChanges {
   rekey?: boolean;
 }
 
-/** The records engine's write deps of a flow: its database, the app's change sink and the after-hooks. */
-function writeDepsOf(deps: Pick<AuthFlowDeps, "db" | "changes" | "waitUntil" | "recordHooks">) {
-  return { db: deps.db, changes: deps.changes, defer: deps.waitUntil, hooks: deps.recordHooks };
+type WriteFlowDeps = Pick<AuthFlowDeps, "db" | "changes" | "waitUntil" | "recordHooks" | "outbox" | "store">;
+
+/** The records engine's write deps of a flow: its database, the app's change sink, the after-hooks and the outbox. */
+function writeDepsOf(deps: WriteFlowDeps) {
+  return {
+    db: deps.db,
+    changes: deps.changes,
+    defer: deps.waitUntil,
+    hooks: deps.recordHooks,
+    outbox: deps.outbox,
+  };
 }
 
 /**
@@ -151,25 +159,27 @@ function writeDepsOf(deps: Pick<AuthFlowDeps, "db" | "changes" | "waitUntil" | "
  * user's sessions; a rehash alone does not.
  */
 export async function updateAuthRow(
-  deps: Pick<AuthFlowDeps, "db" | "changes" | "waitUntil" | "recordHooks">,
+  deps: WriteFlowDeps,
   collection: AuthCollection,
   id: string,
   changes: AuthRowChanges,
 ): Promise<AuthRow | undefined> {
   const { rekey, ...columns } = changes;
+  // Webhooks see these writes like any other update: their filters compile against the cached snapshot.
+  const snapshot = deps.outbox ? await deps.store.snapshot(deps.db) : undefined;
   const row = await internalUpdateSystemColumns(
     writeDepsOf(deps),
     collection,
     id,
     { ...columns, tokenKey: rekey ? generateTokenKey() : undefined },
-    { endsSessions: rekey === true && changes.password !== undefined },
+    { endsSessions: rekey === true && changes.password !== undefined, snapshot },
   );
   return row as AuthRow | undefined;
 }
 
 /** Inserts a new auth record with only system values (superuser bootstrap), through the internal write. */
 export async function insertAuthRow(
-  deps: Pick<AuthFlowDeps, "db" | "changes" | "waitUntil" | "recordHooks">,
+  deps: WriteFlowDeps,
   collection: AuthCollection,
   values: { email: string; passwordHash: string; verified: boolean },
 ): Promise<string> {

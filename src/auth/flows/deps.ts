@@ -6,6 +6,7 @@ import { ApiError, notFound } from "../../lib/errors";
 import type { Logger } from "../../observability/logger";
 import type { RecordDeps } from "../../records/deps";
 import type { ChangeSink } from "../../records/events";
+import type { Outbox } from "../../records/outbox";
 import type { WriteHooks } from "../../records/write-hooks";
 import type { AuthRecord } from "../../rules/context";
 import type { Mailer } from "../mailer";
@@ -51,6 +52,8 @@ export interface AuthFlowDeps {
    * verifies, changes the email or resets the password), never the before-hooks (README "Hooks").
    */
   recordHooks?: WriteHooks<RecordDeps>;
+  /** Webhook deliveries of the flows' record writes, in the same batch (records/outbox.ts); none when absent. */
+  outbox?: Outbox;
   /** The request's sign-in and refresh hooks (README "Hooks"). */
   authHooks?: AuthHooks;
   /** Runs a promise after the response (mail sending), when the platform offers it. */
