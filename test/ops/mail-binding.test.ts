@@ -1,14 +1,12 @@
 /** Mail through the Worker's `EMAIL` send_email binding (miniflare's local Email Service), chosen in settings. */
 import { env } from "cloudflare:workers";
-import { beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
-import { clearDevOutbox, readDevOutbox } from "../../src/auth/mailer";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { readDevOutbox } from "../../src/auth/mailer";
 import { SETTINGS_KEY } from "../../src/ops/settings";
-import type { InboxMessage } from "../global-setup/smtp";
-import { SMTP_USER } from "../global-setup/smtp";
 import { app, SUPERUSER } from "../records/harness";
 import { call, type Json, superuserToken } from "./helpers";
+import { inbox, resetMail, smtpSettings } from "./mail-helpers";
 
-const { port, inboxUrl } = inject("smtp");
 const TEST_EMAIL = "/api/settings/test/email";
 let admin: string;
 
@@ -17,10 +15,7 @@ beforeAll(async () => {
 });
 
 beforeEach(async () => {
-  await env.DB.prepare("DELETE FROM _params WHERE key = ?").bind(SETTINGS_KEY).run();
-  await call("PATCH", "/api/settings", admin, {});
-  await fetch(inboxUrl, { method: "DELETE" });
-  clearDevOutbox();
+  await resetMail(admin);
 });
 
 describe("the email binding transport", () => {
@@ -49,21 +44,12 @@ describe("the email binding transport", () => {
   it("SMTP, when enabled, still wins over the binding", async () => {
     await call("PATCH", "/api/settings", admin, {
       mail: { emailBinding: true },
-      smtp: {
-        enabled: true,
-        host: "127.0.0.1",
-        port,
-        username: SMTP_USER.username,
-        password: SMTP_USER.password,
-        authMethod: "PLAIN",
-        tls: false,
-      },
+      smtp: smtpSettings(),
     });
     // Not in the binding's allowed list, so only SMTP can deliver it.
     const res = await call("POST", TEST_EMAIL, admin, { email: "smtp-wins@example.com", template: "otp" });
     expect(res.status).toBe(204);
-    const inbox = (await (await fetch(inboxUrl)).json()) as InboxMessage[];
-    expect(inbox.map((m) => m.to)).toEqual(["smtp-wins@example.com"]);
+    expect((await inbox()).map((m) => m.to)).toEqual(["smtp-wins@example.com"]);
   });
 
   it("cannot be turned on in a Worker without the binding", async () => {

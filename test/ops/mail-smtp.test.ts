@@ -1,20 +1,13 @@
-/** Mail over SMTP, configured through `/api/settings`, against the real SMTP server of test/global-setup/smtp.ts. */
-import { env } from "cloudflare:workers";
-import { beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
-import { clearDevOutbox, readDevOutbox } from "../../src/auth/mailer";
-import { SETTINGS_KEY } from "../../src/ops/settings";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { readDevOutbox } from "../../src/auth/mailer";
 import type { InboxMessage } from "../global-setup/smtp";
 import { SMTP_USER } from "../global-setup/smtp";
 import { apiJson } from "../helpers/request";
 import { freshIp, signUp } from "../http/routes/auth-helpers";
 import { call, type Json, superuserToken } from "./helpers";
+import { inbox, resetMail, smtpSettings } from "./mail-helpers";
 
-const { port, inboxUrl } = inject("smtp");
 let admin: string;
-
-async function inbox(): Promise<InboxMessage[]> {
-  return (await (await fetch(inboxUrl)).json()) as InboxMessage[];
-}
 
 /** Waits until a message to `to` arrives (mail is sent after the response), or fails. */
 async function receive(to: string): Promise<InboxMessage> {
@@ -24,19 +17,6 @@ async function receive(to: string): Promise<InboxMessage> {
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`no mail to ${to}`);
-}
-
-function smtpSettings(overrides: Record<string, unknown> = {}) {
-  return {
-    enabled: true,
-    host: "127.0.0.1",
-    port,
-    username: SMTP_USER.username,
-    password: SMTP_USER.password,
-    authMethod: "PLAIN",
-    tls: false,
-    ...overrides,
-  };
 }
 
 async function requestReset(email: string): Promise<number> {
@@ -54,10 +34,7 @@ beforeAll(async () => {
 });
 
 beforeEach(async () => {
-  await env.DB.prepare("DELETE FROM _params WHERE key = ?").bind(SETTINGS_KEY).run();
-  await call("PATCH", "/api/settings", admin, {});
-  await fetch(inboxUrl, { method: "DELETE" });
-  clearDevOutbox();
+  await resetMail(admin);
 });
 
 describe("smtp settings", () => {

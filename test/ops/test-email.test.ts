@@ -1,41 +1,18 @@
-/** `POST /api/settings/test/email`: each template through the dev outbox and the real SMTP server, and its refusals. */
-import { env } from "cloudflare:workers";
-import { beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
-import { clearDevOutbox, readDevOutbox } from "../../src/auth/mailer";
-import { SETTINGS_KEY } from "../../src/ops/settings";
-import type { InboxMessage } from "../global-setup/smtp";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { readDevOutbox } from "../../src/auth/mailer";
 import { SMTP_USER } from "../global-setup/smtp";
 import { call, type Json, superuserToken, userToken } from "./helpers";
+import { inbox, resetMail, smtpSettings } from "./mail-helpers";
 
-const { port, inboxUrl } = inject("smtp");
 const PATH = "/api/settings/test/email";
 let admin: string;
-
-async function inbox(): Promise<InboxMessage[]> {
-  return (await (await fetch(inboxUrl)).json()) as InboxMessage[];
-}
-
-function smtp(password: string = SMTP_USER.password) {
-  return {
-    enabled: true,
-    host: "127.0.0.1",
-    port,
-    username: SMTP_USER.username,
-    password,
-    authMethod: "PLAIN",
-    tls: false,
-  };
-}
 
 beforeAll(async () => {
   admin = await superuserToken();
 });
 
 beforeEach(async () => {
-  await env.DB.prepare("DELETE FROM _params WHERE key = ?").bind(SETTINGS_KEY).run();
-  await call("PATCH", "/api/settings", admin, { meta: { appName: "Acme", appURL: "https://acme.test" } });
-  await fetch(inboxUrl, { method: "DELETE" });
-  clearDevOutbox();
+  await resetMail(admin, { meta: { appName: "Acme", appURL: "https://acme.test" } });
 });
 
 describe("test email", () => {
@@ -112,7 +89,7 @@ describe("test email", () => {
   });
 
   it("goes over SMTP when configured, at once", async () => {
-    expect((await call("PATCH", "/api/settings", admin, { smtp: smtp() })).status).toBe(200);
+    expect((await call("PATCH", "/api/settings", admin, { smtp: smtpSettings() })).status).toBe(200);
     const res = await call("POST", PATH, admin, {
       email: "smtp-test@example.com",
       template: "password-reset",
@@ -126,7 +103,7 @@ describe("test email", () => {
   });
 
   it("a transport failure is a 400 that names no host or account", async () => {
-    await call("PATCH", "/api/settings", admin, { smtp: smtp("wrong-password") });
+    await call("PATCH", "/api/settings", admin, { smtp: smtpSettings({ password: "wrong-password" }) });
     const res = await call("POST", PATH, admin, { email: "smtp-fail@example.com", template: "otp" });
     expect(res.status).toBe(400);
     const text = await res.text();
