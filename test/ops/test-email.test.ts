@@ -32,7 +32,7 @@ describe("test email", () => {
       "https://acme.test/_/#/auth/confirm-email-change/",
     ],
     ["otp", "OTP for Acme", "123456"],
-    ["login-alert", "Login from a new location", "TEST_IP TEST_USER_AGENT"],
+    ["login-alert", "New sign-in to your Acme account", "TEST_IP TEST_USER_AGENT"],
   ])("sends the %s template (dev outbox) and answers 204", async (template, subject, inText) => {
     const res = await call("POST", PATH, admin, { email: "ops@example.com", template, collection: "users" });
     expect(res.status).toBe(204);
@@ -41,6 +41,25 @@ describe("test email", () => {
     expect(mail?.to).toBe("ops@example.com");
     expect(mail?.subject).toBe(subject);
     expect(mail?.text).toContain(inText);
+  });
+
+  it("uses the collection's own template, with placeholders filled", async () => {
+    const template = { subject: "Hi {RECORD:name} from {APP_NAME}", body: "<p>{APP_URL} {TOKEN}</p>" };
+    const saved = await call("PATCH", "/api/collections/users", admin, { verificationTemplate: template });
+    expect(saved.status).toBe(200);
+    try {
+      const res = await call("POST", PATH, admin, {
+        email: "tpl@example.com",
+        template: "verification",
+        collection: "users",
+      });
+      expect(res.status).toBe(204);
+      const [mail] = readDevOutbox();
+      expect(mail?.subject).toBe("Hi __test_name__ from Acme");
+      expect(mail?.text).toContain("https://acme.test __edgebase_test_token__");
+    } finally {
+      await call("PATCH", "/api/collections/users", admin, { verificationTemplate: null });
+    }
   });
 
   it("defaults to the _superusers collection", async () => {

@@ -1,20 +1,15 @@
 /**
  * `POST /api/settings/test/email` (PocketBase's test form): sends one of the auth emails, filled with
- * placeholder values, to an address the superuser names, through the configured transport. Sent at once, not
+ * placeholder values (the collection's own template when it has one), to an address the superuser names, through
+ * the configured transport. Sent at once, not
  * after the response, so a transport failure is the answer.
  */
 import { z } from "zod";
+import type { AuthCollection } from "../../collections/collection";
 import { badRequest } from "../../lib/errors";
 import { parseInput } from "../../lib/parse-input";
-import {
-  actionUrl,
-  emailChangeEmail,
-  type MailAppInfo,
-  otpEmail,
-  passwordResetEmail,
-  verificationEmail,
-} from "../mail-templates";
-import type { MailMessage } from "../mailer";
+import { actionUrl, type MailAction } from "../mail-templates";
+import { type AuthMail, authMail } from "./auth-mail";
 import { type AuthFlowDeps, mailSetup } from "./deps";
 import { MAX_IDENTITY_LENGTH } from "./input";
 
@@ -42,7 +37,6 @@ export const testEmailInput = z.object({
 
 // The links carry a placeholder, never a real token: the test record does not exist.
 const TEST_TOKEN = "__edgebase_test_token__";
-const TEST_OTP = "123456";
 
 /** Sends the named template to `email`; 400 for bad input or a transport failure, 503 with no transport. */
 export async function sendTestEmail(deps: AuthFlowDeps, input: unknown): Promise<void> {
@@ -57,7 +51,7 @@ export async function sendTestEmail(deps: AuthFlowDeps, input: unknown): Promise
     });
   }
   const mail = mailSetup(deps);
-  const message = testMessage(template, { appName: deps.appName }, mail.appUrl, email);
+  const message = authMail(deps, found, testRecord(found, email), email, testMail(template, mail.appUrl));
   try {
     await mail.mailer.send(message);
   } catch (error) {
@@ -67,28 +61,25 @@ export async function sendTestEmail(deps: AuthFlowDeps, input: unknown): Promise
   }
 }
 
-function testMessage(template: TestTemplate, app: MailAppInfo, appUrl: string, to: string): MailMessage {
-  switch (template) {
-    case "verification":
-      return verificationEmail(app, { to, link: actionUrl(appUrl, "confirm-verification", TEST_TOKEN) });
-    case "password-reset":
-      return passwordResetEmail(app, { to, link: actionUrl(appUrl, "confirm-password-reset", TEST_TOKEN) });
-    case "email-change":
-      return emailChangeEmail(app, { to, link: actionUrl(appUrl, "confirm-email-change", TEST_TOKEN) });
-    case "otp":
-      return otpEmail(app, { to, code: TEST_OTP, ttlSeconds: 180 });
-    case "login-alert":
-      return loginAlertTestEmail(app, to);
-  }
+// PocketBase fills every visible field with a placeholder naming it, so {RECORD:*} in a template shows up.
+function testRecord(collection: AuthCollection, email: string): Record<string, unknown> {
+  const row: Record<string, unknown> = { id: "__test_id__" };
+  for (const f of collection.fields) if (!f.hidden && f.type === "text") row[f.name] = `__test_${f.name}__`;
+  return { ...row, email };
 }
 
-// Until per-collection auth-alert templates land, the test message is PocketBase's default text.
-function loginAlertTestEmail(app: MailAppInfo, to: string): MailMessage {
-  const event = `${new Date().toISOString()} - TEST_IP TEST_USER_AGENT`;
-  const lines = [
-    `We noticed a login to your ${app.appName} account from a new location: ${event}.`,
-    "If this was you, you may disregard this email.",
-    "If this wasn't you, you should immediately change your account password to revoke access from all other locations.",
-  ];
-  return { to, subject: `Login from a new location`, text: lines.join("\n") };
+function testMail(template: TestTemplate, appUrl: string): AuthMail {
+  const link = (action: MailAction) => ({ token: TEST_TOKEN, link: actionUrl(appUrl, action, TEST_TOKEN) });
+  switch (template) {
+    case "verification":
+      return { kind: "verification", ...link("confirm-verification") };
+    case "password-reset":
+      return { kind: "passwordReset", ...link("confirm-password-reset") };
+    case "email-change":
+      return { kind: "emailChange", ...link("confirm-email-change") };
+    case "otp":
+      return { kind: "otp", otp: "123456", otpId: "__test_otp_id__" };
+    case "login-alert":
+      return { kind: "authAlert", info: `${new Date().toISOString()} - TEST_IP TEST_USER_AGENT` };
+  }
 }
