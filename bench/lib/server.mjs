@@ -41,6 +41,8 @@ const OWN_KEYS = new Set([
   "compatibilityFlags",
   "d1Databases",
   "kvNamespaces",
+  "queueProducers",
+  "queueConsumers",
   // Static files (the API reference): deployed, Cloudflare routes /api/* to the Worker before any asset
   // lookup; locally Miniflare would put an asset router Worker in front of every request.
   "assets",
@@ -49,8 +51,9 @@ const OWN_KEYS = new Set([
 /**
  * Edgebase's bindings from wrangler.toml (Durable Objects, vars, ...), with D1 and KV pointed at the dataset.
  * @param {DatasetName} dataset
+ * @param {string} worker the Worker's name: its queues' suffix
  */
-function edgebaseBindings(dataset) {
+function edgebaseBindings(dataset, worker) {
   const options = wranglerWorkerOptions();
   /** @type {Record<string, unknown>} */
   const kept = {};
@@ -73,6 +76,16 @@ function edgebaseBindings(dataset) {
     ),
     kvNamespaces: Object.fromEntries(
       names(options.kvNamespaces).map((b) => [b, `${b.toLowerCase()}-${dataset}`]),
+    ),
+    // A queue has one consumer: each Worker produces to and consumes its own copy.
+    queueProducers: Object.fromEntries(
+      Object.entries(options.queueProducers ?? {}).map(([b, q]) => [
+        b,
+        { ...q, queueName: `${q.queueName}-${worker}` },
+      ]),
+    ),
+    queueConsumers: Object.fromEntries(
+      Object.entries(options.queueConsumers ?? {}).map(([q, c]) => [`${q}-${worker}`, c]),
     ),
   };
 }
@@ -113,7 +126,7 @@ export function workerOptions(kind, scriptPath, dataset) {
   if (kind === "hello" || !dataset) return base;
   const d1Databases = { DB: databaseId(dataset) };
   if (kind === "baseline") return { ...base, d1Databases, bindings: { JWT_SECRET: BASELINE_JWT_SECRET } };
-  return { ...base, ...edgebaseBindings(dataset) };
+  return { ...base, ...edgebaseBindings(dataset, base.name) };
 }
 
 /**
