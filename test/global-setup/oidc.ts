@@ -5,7 +5,7 @@
  * and, when the user asks for it, tampers with the ID token (`tamper`: iss, aud, exp, none, kid). Named
  * providers' tests give `profile` (the userinfo answer, shaped like that provider's) and `emails` (the answer of
  * `/userinfo/emails`, GitHub's and Bitbucket's emails endpoint; 404 without it), and `clientAuth` to refuse a
- * token request that does not send the client secret that way.
+ * token request that does not send the client secret that way, and `userinfoHeaders` that userinfo requires.
  */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -25,6 +25,8 @@ export interface TestUser {
   profile?: Record<string, unknown>;
   emails?: unknown;
   clientAuth?: "basic" | "post";
+  /** Headers userinfo requires (Twitch's Client-Id): without them it answers 400. */
+  userinfoHeaders?: Record<string, string>;
 }
 
 declare module "vitest" {
@@ -55,7 +57,14 @@ export async function startOidcProvider(): Promise<OidcProvider> {
 
   async function idTokenFor(user: TestUser, clientId: string): Promise<string> {
     const issuer = server.issuer.url ?? "";
-    const { tamper, profile: _profile, emails: _emails, clientAuth: _auth, ...claims } = user;
+    const {
+      tamper,
+      profile: _profile,
+      emails: _emails,
+      clientAuth: _auth,
+      userinfoHeaders: _headers,
+      ...claims
+    } = user;
     const now = Math.floor(Date.now() / 1000);
     const payload = {
       ...claims,
@@ -138,8 +147,16 @@ export async function startOidcProvider(): Promise<OidcProvider> {
         profile,
         emails,
         clientAuth: _auth,
+        userinfoHeaders,
         ...claims
       } = JSON.parse(Buffer.from(token, "base64url").toString()) as TestUser;
+      for (const [name, value] of Object.entries(userinfoHeaders ?? {})) {
+        if (req.headers[name.toLowerCase()] !== value) {
+          response.statusCode = 400;
+          response.body = { error: `missing header ${name}` };
+          return;
+        }
+      }
       if (req.url.split("?")[0]?.endsWith("/emails")) {
         response.statusCode = emails === undefined ? 404 : 200;
         response.body = emails ?? { message: "Not Found" };

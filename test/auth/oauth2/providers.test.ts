@@ -209,6 +209,7 @@ const CASES: [provider: string, who: () => TestUser, expected: Expected][] = [
     () =>
       user({
         clientAuth: "post",
+        userinfoHeaders: { "Client-Id": "twitch-client" },
         profile: {
           data: [
             {
