@@ -266,6 +266,25 @@ describe("auth-with-oauth2", () => {
     expect(await count("players")).toBe(before);
   });
 
+  it("counts attempts per client IP: the 31st in a minute is a 429, other IPs are unaffected", async () => {
+    const ip = "198.51.100.77";
+    const attempt = (from: string) =>
+      apiJson(
+        "POST",
+        "/api/collections/players/auth-with-oauth2",
+        { provider: "oidc", code: "never-issued", codeVerifier: "v".repeat(43), redirectURL: REDIRECT },
+        { "cf-connecting-ip": from },
+      );
+    const statuses: number[] = [];
+    for (let i = 0; i < 31; i++) statuses.push((await attempt(ip)).status);
+    expect(statuses.slice(0, 30).every((s) => s === 400)).toBe(true);
+    expect(statuses[30]).toBe(429);
+    const blocked = await attempt(ip);
+    expect(blocked.status).toBe(429);
+    expect(Number(blocked.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect((await attempt("198.51.100.78")).status).toBe(400);
+  });
+
   it("answers a provider that is down with the same 400", async () => {
     const res = await oauthSignIn(person(), {}, "offline");
     expect(res.status).toBe(400);
