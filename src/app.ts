@@ -42,6 +42,7 @@ import { fileRoutes } from "./http/routes/files";
 import { graphqlRoutes } from "./http/routes/graphql";
 import { healthRoutes } from "./http/routes/health";
 import { logsRoutes } from "./http/routes/logs";
+import { oauth2RedirectRoutes } from "./http/routes/oauth2-redirect";
 import { openapiRoutes } from "./http/routes/openapi";
 import { passkeyRoutes } from "./http/routes/passkeys";
 import { realtimeRoutes } from "./http/routes/realtime";
@@ -214,7 +215,10 @@ export function createEdgebase(options: EdgebaseOptions = {}): EdgebaseApp {
   totpRoutes(app, authOptions);
   const schemaChanges = readCache && schemaGenerationSink(() => readCache.edge()?.generations);
   collectionRoutes(app, collectionStore, schemaChanges);
-  if (realtime) realtimeRoutes(app, { ...realtime, store: collectionStore });
+  if (realtime) {
+    realtimeRoutes(app, { ...realtime, store: collectionStore });
+    oauth2RedirectRoutes(app);
+  }
   const recordOptions: RecordRouteOptions = {
     store: collectionStore,
     changes,

@@ -20,6 +20,8 @@ export const REVOKED_RETENTION_MS = 24 * 3600 * 1000;
 /** Longest ip and user agent strings stored (display data: longer values are cut, not refused). */
 export const MAX_IP_LENGTH = 64;
 export const MAX_USER_AGENT_LENGTH = 512;
+/** Longest sign-in method and provider names stored. */
+export const MAX_METHOD_LENGTH = 50;
 /** Longest refresh token and session id the object will even hash or look up. */
 export const MAX_OPAQUE_TOKEN_LENGTH = 128;
 export const MAX_SESSION_ID_LENGTH = 64;
@@ -39,7 +41,9 @@ CREATE TABLE IF NOT EXISTS sessions (
   revoked INTEGER,
   revoked_reason TEXT,
   key_id TEXT NOT NULL DEFAULT '',
-  max_expires INTEGER NOT NULL DEFAULT 0
+  max_expires INTEGER NOT NULL DEFAULT 0,
+  method TEXT NOT NULL DEFAULT '',
+  provider TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS sessions_expires ON sessions (expires);
 CREATE TABLE IF NOT EXISTS rotated_refresh (
@@ -54,6 +58,8 @@ CREATE INDEX IF NOT EXISTS rotated_refresh_session ON rotated_refresh (session_i
 export const SESSION_SCHEMA_UPGRADES = [
   "ALTER TABLE sessions ADD COLUMN key_id TEXT NOT NULL DEFAULT ''",
   "ALTER TABLE sessions ADD COLUMN max_expires INTEGER NOT NULL DEFAULT 0",
+  "ALTER TABLE sessions ADD COLUMN method TEXT NOT NULL DEFAULT ''",
+  "ALTER TABLE sessions ADD COLUMN provider TEXT NOT NULL DEFAULT ''",
 ];
 
 /** Gives sessions made before the absolute cap existed the default one (bound: ? = the default in ms). */
@@ -66,6 +72,8 @@ export interface SessionRow {
   last_seen: number;
   ip: string;
   user_agent: string;
+  method: string;
+  provider: string;
   refresh_hash: string;
   generation: number;
   ttl_seconds: number;

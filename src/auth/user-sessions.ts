@@ -21,6 +21,7 @@ import {
   clampTtl,
   displayString,
   MAX_IP_LENGTH,
+  MAX_METHOD_LENGTH,
   MAX_OPAQUE_TOKEN_LENGTH,
   MAX_ROTATIONS_REMEMBERED,
   MAX_SESSION_ID_LENGTH,
@@ -54,6 +55,10 @@ export interface SessionLifetime {
 export interface CreateSessionInput extends SessionClient, SessionLifetime {
   /** The key fingerprint the session's tokens are signed under (auth/token-keys.ts `keyFingerprint`). */
   keyId?: string;
+  /** How the user signed in (`password`, `otp`, `oauth2`, …; "" when not a sign-in, e.g. impersonation). */
+  method?: string;
+  /** The OAuth2 provider of an `oauth2` sign-in (e.g. `github`), else "". */
+  provider?: string;
 }
 
 /** A new or rotated refresh token. Only its SHA-256 is stored; the token itself is shown once. */
@@ -85,6 +90,10 @@ export interface SessionInfo {
   expires: string;
   ip: string;
   userAgent: string;
+  /** How the session was signed in to ("" for sessions older than this field, and impersonation). */
+  method: string;
+  /** The OAuth2 provider of an `oauth2` sign-in, else "". */
+  provider: string;
 }
 
 /** One object per user (named by auth/session-routing.ts): holds that user's sessions. Never a global singleton. */
@@ -123,7 +132,7 @@ export class UserSessions extends DurableObject<Cloudflare.Env> {
     this.#revokeBeyondLimit(now);
     this.#sql.exec(
       `INSERT INTO sessions (id, created, last_seen, ip, user_agent, refresh_hash, generation, ttl_seconds, expires,
-         key_id, max_expires) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)`,
+         key_id, max_expires, method, provider) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?)`,
       id,
       now,
       now,
@@ -134,6 +143,8 @@ export class UserSessions extends DurableObject<Cloudflare.Env> {
       expires,
       input.keyId ?? "",
       maxExpires,
+      displayString(input.method, MAX_METHOD_LENGTH),
+      displayString(input.provider, MAX_METHOD_LENGTH),
     );
     await this.#scheduleCleanup();
     return { sessionId: id, refreshToken, expires: formatTimestamp(new Date(expires)), expiresAt: expires };
@@ -252,6 +263,8 @@ export class UserSessions extends DurableObject<Cloudflare.Env> {
       expires: formatTimestamp(new Date(row.expires)),
       ip: row.ip,
       userAgent: row.user_agent,
+      method: row.method,
+      provider: row.provider,
     }));
   }
 

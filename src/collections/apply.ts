@@ -88,7 +88,10 @@ async function commitChanges(db: D1Like, snapshot: SchemaSnapshot, changes: Sche
   for (const change of changes) {
     for (const statement of planSchemaChange(change.old, change.next, views)) sql.push(db.prepare(statement));
     if (change.next) sql.push(db.prepare(UPSERT_SQL).bind(...collectionRowValues(change.next)));
-    else if (change.old) sql.push(db.prepare("DELETE FROM _collections WHERE id = ?").bind(change.old.id));
+    else if (change.old) {
+      sql.push(db.prepare("DELETE FROM _collections WHERE id = ?").bind(change.old.id));
+      sql.push(...ownedRowDeletes(db, snapshot, change.old.id));
+    }
   }
   // SQLite lets a view outlive the table or column it reads; probing every view makes such a change fail instead.
   for (const view of finalViews(snapshot, changes))
@@ -113,6 +116,17 @@ async function commitChanges(db: D1Like, snapshot: SchemaSnapshot, changes: Sche
     if (change.next) byId.set(change.next.id, change.next);
   }
   return new SchemaSnapshot(version, [...byId.values()]);
+}
+
+/**
+ * Deletes of the system rows that belong to a deleted collection (`collectionRef` = its id: `_externalAuths`,
+ * `_mfas`, `_otps`, `_authOrigins`), in the same batch, as PocketBase removes them: left behind, they would
+ * point at records that no longer exist, and nobody could list or clean them up.
+ */
+function ownedRowDeletes(db: D1Like, snapshot: SchemaSnapshot, collectionId: string): D1PreparedStatement[] {
+  return snapshot.collections
+    .filter((c) => c.system && c.type !== "view" && c.fields.some((f) => f.name === "collectionRef"))
+    .map((c) => db.prepare(`DELETE FROM ${quoteIdent(c.name)} WHERE collectionRef = ?`).bind(collectionId));
 }
 
 function finalViews(snapshot: SchemaSnapshot, changes: SchemaChange[]): ViewCollection[] {

@@ -8,7 +8,23 @@ import type { ValidationErrors } from "./errors";
 import { MAX_NAME_LENGTH } from "./fields/field-type";
 
 /** The provider names sign-in implements (a configured name outside this list is refused). */
-export const OAUTH2_PROVIDER_NAMES = ["oidc", "oidc2", "oidc3"] as const;
+export const OAUTH2_PROVIDER_NAMES = [
+  "apple",
+  "bitbucket",
+  "discord",
+  "facebook",
+  "github",
+  "gitlab",
+  "google",
+  "linkedin",
+  "microsoft",
+  "oidc",
+  "oidc2",
+  "oidc3",
+  "spotify",
+  "twitch",
+  "twitter",
+] as const;
 
 /** At most this many providers per collection. */
 export const MAX_OAUTH2_PROVIDERS = 30;
@@ -85,7 +101,10 @@ export function prepareOAuth2(
     if (p.clientId === "") errors.add(`${path}.clientId`, "validation_required", "Cannot be blank.");
     if (clientSecret === "") errors.add(`${path}.clientSecret`, "validation_required", "Cannot be blank.");
     for (const key of ["authURL", "tokenURL", "userInfoURL"] as const) {
-      if (p[key] !== "" && !isHttpUrl(p[key])) {
+      // The generic OIDC providers have no default endpoints to fall back to.
+      if (p[key] === "" && key !== "userInfoURL" && p.name.startsWith("oidc")) {
+        errors.add(`${path}.${key}`, "validation_required", "Cannot be blank.");
+      } else if (p[key] !== "" && !isHttpUrl(p[key])) {
         errors.add(`${path}.${key}`, "validation_invalid_url", "Must be a valid http(s) URL.");
       }
     }

@@ -80,6 +80,7 @@ export function authDeps(c: Context<AppEnv>, options: AuthRouteOptions): AuthFlo
     changes: options.changes,
     recordHooks: hooks?.records,
     outbox: webhookOutbox({ enqueue: (ids) => enqueueDeliveries(c.env, ids), log: c.var.log }),
+    files: c.env.FILES,
     authHooks: hooks?.auth,
     defer: deferMail,
     waitUntil: deferOf(c),

@@ -1,9 +1,10 @@
 /** Routes that exist once per instance: health, batch, realtime, sessions and the collections admin API. */
 import { collectionInputSchema } from "../collections/collection";
 import { importCollectionsInput } from "../collections/import-collections";
+import { oauth2RedirectSchema } from "../realtime/oauth2-redirect";
 import { setSubscriptionsSchema } from "../realtime/sse-subscriptions";
 import { errorResponses, param } from "./components";
-import { jsonBody, type Paths, response } from "./types";
+import { jsonBody, type PathItem, type Paths, response } from "./types";
 import { fromZod } from "./zod-schema";
 
 const str = { type: "string" };
@@ -95,6 +96,7 @@ export function publicPaths(): Paths {
         responses: { "204": response("Subscribed."), ...errorResponses("400", "403", "404") },
       },
     },
+    "/api/oauth2-redirect": oauth2RedirectPaths(),
     "/api/realtime/ws": {
       get: {
         operationId: "realtimeWebSocket",
@@ -112,7 +114,7 @@ export function publicPaths(): Paths {
 export function sessionPaths(): Paths {
   const session = {
     type: "object",
-    required: ["id", "created", "lastSeen", "expires", "ip", "userAgent", "current"],
+    required: ["id", "created", "lastSeen", "expires", "ip", "userAgent", "method", "provider", "current"],
     properties: {
       id: str,
       created: str,
@@ -120,6 +122,11 @@ export function sessionPaths(): Paths {
       expires: str,
       ip: str,
       userAgent: str,
+      method: {
+        ...str,
+        description: 'password, otp, oauth2, totp or passkey ("" before this field existed)',
+      },
+      provider: { ...str, description: 'The OAuth2 provider of an oauth2 sign-in, else ""' },
       current: { type: "boolean" },
     },
   };
@@ -240,6 +247,7 @@ export function adminPaths(): Paths {
                 tokenURL: { type: "string" },
                 userInfoURL: { type: "string" },
                 pkce: { type: "boolean" },
+                scopes: { type: "array", items: { type: "string" } },
               },
             },
           }),
@@ -306,3 +314,41 @@ export const collectionSchema = {
     updated: str,
   },
 };
+
+/** The provider's redirect of the SDK's all-in-one `authWithOAuth2()` (an HTML page for the popup). */
+function oauth2RedirectPaths(): PathItem {
+  const page = (description: string) => ({ description, content: { "text/html": { schema: str } } });
+  const responses = {
+    "200": page("Delivered: the page says the window can be closed."),
+    "400": page("The provider's error was delivered, or nothing was (invalid, replayed or foreign state)."),
+  };
+  const description =
+    "`state` is the SDK's realtime client id. `{state, code, error}` is sent once on the `@oauth2` topic to that SSE client, only while it is subscribed to `@oauth2` and only from the IP it connected from.";
+  const fields = fromZod(oauth2RedirectSchema);
+  return {
+    get: {
+      operationId: "oauth2Redirect",
+      tags: ["realtime"],
+      summary: "OAuth2 provider redirect (PocketBase-compatible)",
+      description,
+      security: [{}],
+      parameters: ["state", "code", "error"].map((name) => ({ name, in: "query", schema: str })),
+      responses,
+    },
+    post: {
+      operationId: "oauth2RedirectFormPost",
+      tags: ["realtime"],
+      summary: "OAuth2 provider redirect with response_mode=form_post (Apple)",
+      description,
+      security: [{}],
+      requestBody: {
+        required: true,
+        content: {
+          "application/x-www-form-urlencoded": { schema: fields },
+          "application/json": { schema: fields },
+        },
+      },
+      responses,
+    },
+  };
+}

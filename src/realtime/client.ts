@@ -21,6 +21,9 @@ export const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 /** The internal header naming the client id of a forwarded `GET /api/realtime`. */
 export const CLIENT_ID_HEADER = "x-edgebase-realtime-client";
 
+/** The internal header carrying the connecting client's IP bucket (see {@link RealtimeClient.sendOnce}). */
+export const CLIENT_IP_HEADER = "x-edgebase-realtime-ip";
+
 /** Subscriptions for one hub. */
 export interface HubSubscriptions {
   hub: string;
@@ -36,6 +39,10 @@ export class RealtimeClient extends DurableObject<Cloudflare.Env> {
   #writer: WritableStreamDefaultWriter<Uint8Array> | undefined;
   #auth: AuthRecord | null | undefined;
   #hubs = new Set<string>();
+  /** The IP bucket the stream was opened from ("" when the platform gave none). */
+  #ip = "";
+  /** Topics this client is sent to directly, not through a hub (`@oauth2`), each at most once. */
+  #direct = new Set<string>();
   readonly #encoder = new TextEncoder();
 
   /** Opens the stream (forwarded `GET /api/realtime`) and sends `PB_CONNECT`. */
@@ -50,6 +57,8 @@ export class RealtimeClient extends DurableObject<Cloudflare.Env> {
     this.#clientId = clientId;
     this.#writer = writable.getWriter();
     this.#auth = undefined;
+    this.#ip = request.headers.get(CLIENT_IP_HEADER) ?? "";
+    this.#direct.clear();
     this.#write(sseFrame(clientId, "PB_CONNECT", { clientId }));
     await this.ctx.storage.setAlarm(Date.now() + KEEPALIVE_SECONDS * 1000);
     return new Response(readable, {
@@ -64,17 +73,20 @@ export class RealtimeClient extends DurableObject<Cloudflare.Env> {
   /**
    * Replaces the client's subscriptions (PocketBase semantics: the list is the whole set). A signed-in call binds
    * the caller's auth: a guest may sign in and subscribe again on the same stream, but once bound, a call by
-   * another user (or by a guest) is refused, as PocketBase does.
+   * another user (or by a guest) is refused, as PocketBase does. `direct` are the subscribed topics this
+   * object serves itself (see {@link RealtimeClient.sendOnce}).
    */
   async setSubscriptions(
     auth: AuthRecord | null,
     groups: HubSubscriptions[],
     tokenExp: number | null = null,
+    direct: string[] = [],
   ): Promise<SetResult> {
     if (!this.#writer) return "missing";
     const bound = this.#auth;
     if (bound && (bound.id !== auth?.id || bound.collectionId !== auth.collectionId)) return "auth_mismatch";
     this.#auth = auth;
+    this.#direct = new Set(direct);
     const wanted = new Set(groups.map((g) => g.hub));
     const calls = groups.map((g) =>
       this.#hub(g.hub).setRemote(this.#clientId, { auth, subs: g.subs, tokenExp }, g.hub),
@@ -97,6 +109,19 @@ export class RealtimeClient extends DurableObject<Cloudflare.Env> {
   }
 
   /**
+   * Sends one event named `topic` to this client, which must be subscribed to it and connected from the IP
+   * bucket `ip`; the subscription is then dropped, so a replayed call sends nothing. False when nothing was
+   * sent. Why the IP: the OAuth2 redirect carries the client id as its state, and PocketBase refuses a
+   * redirect completed elsewhere than the connection that waits for it (a stolen or forced state).
+   */
+  async sendOnce(topic: string, ip: string, data: unknown): Promise<boolean> {
+    if (!this.#writer || !this.#direct.has(topic)) return false;
+    if (this.#ip !== "" && this.#ip !== ip) return false;
+    this.#direct.delete(topic);
+    return this.#write(sseFrame(this.#clientId, topic, data));
+  }
+
+  /**
    * Ends the stream (de-authorization or a new connection under the same id) and detaches from every hub.
    * A normal end closes it after what is buffered; a slow reader's stream is aborted at once, so the client
    * sees the end now (the SDK then reconnects) instead of after draining a backlog that no longer grows.
@@ -106,6 +131,7 @@ export class RealtimeClient extends DurableObject<Cloudflare.Env> {
     this.#writer = undefined;
     const hubs = [...this.#hubs];
     this.#hubs.clear();
+    this.#direct.clear();
     if (how === "abort") await writer?.abort(new Error("The client fell too far behind.")).catch(() => {});
     await Promise.allSettled(
       hubs.map((hub) => this.#hub(hub).setRemote(this.#clientId, { auth: null, subs: [] }, hub)),

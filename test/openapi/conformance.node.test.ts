@@ -11,8 +11,16 @@ import { FIXTURE_COLLECTIONS, FIXTURE_POST, FIXTURE_VIEW } from "./fixtures";
 // biome-ignore lint/suspicious/noExplicitAny: OpenAPI documents are walked as plain JSON.
 type Json = any;
 const METHODS = ["get", "post", "put", "patch", "delete"] as const;
-/** Described, not callable as request/response: an event stream and a WebSocket upgrade. */
-const DESCRIBED_ONLY = new Set(["realtimeConnect", "realtimeWebSocket"]);
+/**
+ * Described, not callable as request/response: an event stream, a WebSocket upgrade, and the OAuth2 popup's
+ * HTML pages (test/http/routes/oauth2-redirect.test.ts checks those).
+ */
+const DESCRIBED_ONLY = new Set([
+  "realtimeConnect",
+  "realtimeWebSocket",
+  "oauth2Redirect",
+  "oauth2RedirectFormPost",
+]);
 const AUTHOR = { email: "walker@example.com", password: "walk-password-1", name: "Walker" };
 
 let server: DevServer;

@@ -21,6 +21,8 @@ export interface SignInOptions {
   mfaId?: string;
   /** Extra fields for the response's `meta` (OAuth2's provider data). */
   meta?: Record<string, unknown>;
+  /** The OAuth2 provider's name (recorded with the session). */
+  provider?: string;
 }
 
 /**
@@ -42,7 +44,11 @@ export async function completeSignIn(
   const hooks = deps.authHooks;
   const input = hooks && authHookInput(collection, row, options.method);
   if (hooks && input) await hooks.beforeSignIn(input);
-  const response = await issueAuth(deps, collection, row, params, { skipAuthRule: true });
+  const response = await issueAuth(deps, collection, row, params, {
+    skipAuthRule: true,
+    method: options.method,
+    provider: options.provider,
+  });
   if (hooks && input) {
     const after = hooks.afterSignIn(input);
     if (deps.waitUntil) deps.waitUntil(after);

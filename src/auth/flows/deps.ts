@@ -9,6 +9,7 @@ import type { ChangeSink } from "../../records/events";
 import type { Outbox } from "../../records/outbox";
 import type { WriteHooks } from "../../records/write-hooks";
 import type { AuthRecord } from "../../rules/context";
+import type { FileBucket } from "../../storage/bucket";
 import type { Mailer } from "../mailer";
 import type { RateLimiter } from "../rate-limiter";
 import type { SessionChecker } from "../session-check";
@@ -56,6 +57,8 @@ export interface AuthFlowDeps {
   outbox?: Outbox;
   /** The request's sign-in and refresh hooks (README "Hooks"). */
   authHooks?: AuthHooks;
+  /** Where file fields' objects live (an OAuth2 sign-up's downloaded avatar); none when absent. */
+  files?: FileBucket;
   /** Runs a promise after the response (mail sending), when the platform offers it. */
   defer?: (promise: Promise<unknown>) => void;
   /** Keeps a promise alive after the response (change delivery): the request's `waitUntil`, when there is one. */

@@ -68,7 +68,14 @@ export async function issueAuth(
   collection: AuthCollection,
   row: AuthRow,
   params: ViewParams,
-  options: { refreshable?: boolean; ttlSeconds?: number; skipAuthRule?: boolean } = {},
+  options: {
+    refreshable?: boolean;
+    ttlSeconds?: number;
+    skipAuthRule?: boolean;
+    /** How the user signed in and, for OAuth2, with which provider (shown in the sessions list). */
+    method?: string;
+    provider?: string;
+  } = {},
 ): Promise<AuthResponse> {
   if (!options.skipAuthRule) await assertAuthRule(deps, collection, row);
   const refreshable = options.refreshable ?? true;
@@ -85,6 +92,8 @@ export async function issueAuth(
       ? sessionLifetime(collection)
       : { ttl: options.ttlSeconds, maxLifetime: options.ttlSeconds }),
     keyId: await keyFingerprint(collection.tokenSecret, String(row.tokenKey)),
+    method: options.method,
+    provider: options.provider,
   });
   const token = await signAccessToken(collection, row, session.sessionId, {
     refreshable,

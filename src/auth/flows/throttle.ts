@@ -23,8 +23,7 @@ export async function throttle(
   perAccount: RateLimitRule,
   perIp: RateLimitRule,
 ): Promise<void> {
-  const ip = ipBucket(deps.client.ip);
-  if (ip !== null) await enforceRateLimit(deps.limiter, await rateLimitKey(`${scope}:ip`, ip), perIp);
+  const ip = await throttleIp(deps, scope, perIp);
   const pair = `${account}|${ip ?? "no-ip"}`;
   await enforceRateLimit(deps.limiter, await rateLimitKey(`${scope}:account-ip`, pair), perAccount);
   const ceiling = {
@@ -32,6 +31,21 @@ export async function throttle(
     windowSeconds: perAccount.windowSeconds,
   };
   await enforceRateLimit(deps.limiter, await rateLimitKey(`${scope}:account`, account), ceiling);
+}
+
+/**
+ * Counts one attempt of `scope` per client IP bucket (the first step of {@link throttle}) and returns the
+ * bucket; null (nothing counted) when the request has no client IP. Alone, it guards actions that have no
+ * account to key on before they run (sign-ups; OAuth2 before the code exchange names the user).
+ */
+export async function throttleIp(
+  deps: Pick<AuthFlowDeps, "limiter" | "client">,
+  scope: string,
+  perIp: RateLimitRule,
+): Promise<string | null> {
+  const ip = ipBucket(deps.client.ip);
+  if (ip !== null) await enforceRateLimit(deps.limiter, await rateLimitKey(`${scope}:ip`, ip), perIp);
+  return ip;
 }
 
 /**
@@ -55,7 +69,5 @@ export function throttlePasswordCheck(
 
 /** Throttles sign-ups (record creates in auth collections by non-superusers) per client IP bucket. */
 export async function throttleSignUp(deps: Pick<AuthFlowDeps, "limiter" | "client">): Promise<void> {
-  const ip = ipBucket(deps.client.ip);
-  if (ip === null) return;
-  await enforceRateLimit(deps.limiter, await rateLimitKey("signUp:ip", ip), AUTH_RATE_LIMITS.signUpPerIp);
+  await throttleIp(deps, "signUp", AUTH_RATE_LIMITS.signUpPerIp);
 }

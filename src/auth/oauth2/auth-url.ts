@@ -1,8 +1,7 @@
 /** What `auth-methods` tells the SDK about each enabled provider: a fresh state, PKCE pair and authorization URL. */
 import type { OAuth2Provider } from "../../collections/oauth2-options";
 import { randomToken, toBase64Url } from "../../lib/bytes";
-import { OIDC_SCOPES } from "./oidc";
-import { providerInfo } from "./providers";
+import { providerSpec, withDefaultURLs } from "./providers";
 import { usesPkce } from "./sign-in";
 
 /** One provider entry of `auth-methods` (PocketBase's shape). */
@@ -18,7 +17,9 @@ export interface ProviderAuthInfo {
 }
 
 /** A new state, PKCE pair (when enabled) and authorization URL for `config`. */
-export async function providerAuthInfo(config: OAuth2Provider): Promise<ProviderAuthInfo> {
+export async function providerAuthInfo(stored: OAuth2Provider): Promise<ProviderAuthInfo> {
+  const config = withDefaultURLs(stored);
+  const spec = providerSpec(config.name);
   const state = randomToken(24);
   const pkce = usesPkce(config);
   const codeVerifier = randomToken(32);
@@ -30,15 +31,16 @@ export async function providerAuthInfo(config: OAuth2Provider): Promise<Provider
   const url = new URL(config.authURL);
   url.searchParams.set("client_id", config.clientId);
   url.searchParams.set("response_type", "code");
-  url.searchParams.set("scope", OIDC_SCOPES.join(" "));
+  url.searchParams.set("scope", (spec?.scopes ?? []).join(" "));
   url.searchParams.set("state", state);
+  for (const [key, value] of Object.entries(spec?.authParams ?? {})) url.searchParams.set(key, value);
   if (pkce) {
     url.searchParams.set("code_challenge", codeChallenge);
     url.searchParams.set("code_challenge_method", "S256");
   }
   return {
     name: config.name,
-    displayName: config.displayName || providerInfo(config.name)?.displayName || config.name,
+    displayName: config.displayName || spec?.displayName || config.name,
     state,
     authURL: `${url.href}&redirect_uri=`,
     codeVerifier,

@@ -22,11 +22,13 @@ import { type AuthRow, findByEmail, readAuthRow } from "../flows/auth-records";
 import { completeSignIn } from "../flows/complete-sign-in";
 import { type AuthFlowDeps, findAuthCollection } from "../flows/deps";
 import type { AuthResponse } from "../flows/issue";
+import { throttleIp } from "../flows/throttle";
 import { mfaIdShape } from "../mfa";
 import { hashPassword } from "../password";
-import { AUTH_RATE_LIMITS, enforceRateLimit, ipBucket, rateLimitKey } from "../rate-limit";
-import { type OAuth2User, oidcUser } from "./oidc";
-import { providerInfo } from "./providers";
+import { AUTH_RATE_LIMITS } from "../rate-limit";
+import { downloadAvatar } from "./avatar";
+import { type OAuth2User, providerUser } from "./provider-user";
+import { providerSpec } from "./providers";
 
 /** The body of `auth-with-oauth2` (PocketBase's names). */
 export const oauth2SignInSchema = z.object({
@@ -43,7 +45,7 @@ export const oauth2SignInSchema = z.object({
 
 /** Whether `config` uses PKCE (its own setting, else the provider's default). */
 export function usesPkce(config: OAuth2Provider): boolean {
-  return config.pkce ?? providerInfo(config.name)?.pkce ?? true;
+  return config.pkce ?? providerSpec(config.name)?.pkce ?? true;
 }
 
 /** Signs in with an OAuth2 provider's authorization code. */
@@ -58,17 +60,16 @@ export async function authWithOAuth2(
     throw forbidden("The collection is not configured to allow OAuth2 authentication.");
   }
   const body = parseInput(oauth2SignInSchema, input ?? {});
-  const ip = ipBucket(deps.client.ip);
-  if (ip !== null) {
-    await enforceRateLimit(deps.limiter, await rateLimitKey("oauth2:ip", ip), AUTH_RATE_LIMITS.signInPerIp);
-  }
+  // Before the exchange: each attempt costs a request to the provider. There is no account to key on yet, and
+  // after it none is needed (a valid code is the provider's proof, not a guess).
+  await throttleIp(deps, "oauth2", AUTH_RATE_LIMITS.signInPerIp);
   const config = collection.oauth2.providers.find((p) => p.name === body.provider);
   if (!config) {
     throw badRequest("Failed to validate the submitted data.", {
       provider: { code: "validation_invalid_provider", message: "Missing or invalid OAuth2 provider." },
     });
   }
-  const user = await oidcUser(config, {
+  const user = await providerUser(config, {
     code: body.code,
     codeVerifier: usesPkce(config) ? body.codeVerifier : null,
     redirectURL: body.redirectURL,
@@ -86,7 +87,12 @@ export async function authWithOAuth2(
     isNew,
     rawUser: user.rawUser,
   };
-  return completeSignIn(deps, collection, row, params, { method: "oauth2", meta, mfaId: body.mfaId });
+  return completeSignIn(deps, collection, row, params, {
+    method: "oauth2",
+    provider: config.name,
+    meta,
+    mfaId: body.mfaId,
+  });
 }
 
 async function resolveRecord(
@@ -129,8 +135,15 @@ async function resolveRecord(
   return { row: await createLinkedRecord(deps, collection, provider, user, createData), isNew: true };
 }
 
-/** The create body: createData first, then the mapped provider fields it leaves unset. */
-function createBody(collection: AuthCollection, user: OAuth2User, createData: Record<string, unknown>) {
+/**
+ * The create body: createData first, then the mapped provider fields it leaves unset. An avatar mapped to a
+ * file field is downloaded into it (when that fails the field stays empty); to a text field, it is the URL.
+ */
+async function createBody(
+  collection: AuthCollection,
+  user: OAuth2User,
+  createData: Record<string, unknown>,
+): Promise<Record<string, unknown>> {
   const body: Record<string, unknown> = { ...createData };
   const mapped = collection.oauth2.mappedFields;
   const values: [string, string][] = [
@@ -139,10 +152,14 @@ function createBody(collection: AuthCollection, user: OAuth2User, createData: Re
     [mapped.username, user.username],
     [mapped.avatarURL, user.avatarURL],
   ];
-  for (const [field, value] of values) {
-    const type = collection.fields.find((f) => f.name === field)?.type;
-    // Avatars are URLs here; downloading them into a file field is not done (the field is left unset).
-    if (field && value && body[field] === undefined && type !== "file") body[field] = value;
+  for (const [name, value] of values) {
+    if (!name || !value || body[name] !== undefined) continue;
+    const field = collection.fields.find((f) => f.name === name);
+    if (field?.type !== "file") body[name] = value;
+    else if (name === mapped.avatarURL) {
+      const avatar = await downloadAvatar(value, field);
+      if (avatar) body[name] = avatar;
+    }
   }
   if (user.email) body.email = user.email;
   return body;
@@ -159,7 +176,12 @@ async function createLinkedRecord(
   // The records engine requires a password on create: a random one, cleared in the same batch, so the
   // account has no password (it signs in through the provider until one is set).
   const password = randomToken(24);
-  const body = { ...createBody(collection, user, createData), id, password, passwordConfirm: password };
+  const body = {
+    ...(await createBody(collection, user, createData)),
+    id,
+    password,
+    passwordConfirm: password,
+  };
   const ctx = guestContext({ method: "POST", body, context: "oauth2" });
   const recordDeps = {
     db: deps.db,
@@ -167,6 +189,7 @@ async function createLinkedRecord(
     ctx,
     changes: deps.changes,
     hashPassword,
+    files: deps.files,
     defer: deps.waitUntil,
   };
   const ref = await findCollection(recordDeps, collection.id);

@@ -4,8 +4,9 @@ import { ruleContext } from "../../auth/rule-context";
 import type { CollectionStore } from "../../collections/store";
 import { ApiError, forbidden, notFound, unauthorized } from "../../lib/errors";
 import { randomString } from "../../lib/ids";
-import { CLIENT_ID_HEADER } from "../../realtime/client";
+import { CLIENT_ID_HEADER, CLIENT_IP_HEADER } from "../../realtime/client";
 import { connectInfo, ipBucket, type RealtimeOptions } from "../../realtime/connect";
+import { directTopics } from "../../realtime/oauth2-redirect";
 import { CONNECT_HEADER } from "../../realtime/protocol";
 import { groupSubscriptions, parseSetSubscriptions } from "../../realtime/sse-subscriptions";
 import { issueTicket, redeemTicket } from "../../realtime/ticket-exchange";
@@ -62,7 +63,11 @@ export function realtimeRoutes(app: Hono<AppEnv>, options: RealtimeRouteOptions)
   app.get("/api/realtime", (c) => {
     const clientId = randomString(CLIENT_ID_LENGTH);
     const ns = c.env.REALTIME_CLIENT;
-    return ns.get(ns.idFromName(clientId)).fetch(c.req.url, { headers: { [CLIENT_ID_HEADER]: clientId } });
+    const headers = {
+      [CLIENT_ID_HEADER]: clientId,
+      [CLIENT_IP_HEADER]: ipBucket(c.req.header("cf-connecting-ip")) ?? "",
+    };
+    return ns.get(ns.idFromName(clientId)).fetch(c.req.url, { headers });
   });
 
   app.post("/api/realtime", async (c) => {
@@ -74,7 +79,12 @@ export function realtimeRoutes(app: Hono<AppEnv>, options: RealtimeRouteOptions)
     const ns = c.env.REALTIME_CLIENT;
     const result = await ns
       .get(ns.idFromName(input.clientId))
-      .setSubscriptions(c.var.auth ?? null, groups, c.var.authToken?.exp ?? null);
+      .setSubscriptions(
+        c.var.auth ?? null,
+        groups,
+        c.var.authToken?.exp ?? null,
+        directTopics(input.subscriptions),
+      );
     if (result === "missing") throw notFound("Missing or invalid client id.");
     if (result === "auth_mismatch")
       throw forbidden("The current and the previous request authorization don't match.");

@@ -1,6 +1,7 @@
 /** The `oauth2` collection options through the collections API: write-only secrets, validation, round trips. */
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
+import { api } from "../../helpers/request";
 import { authed, createSuperuser, type Json, signIn, signUp } from "../../http/routes/auth-helpers";
 
 let root: string;
@@ -106,6 +107,7 @@ describe("oauth2 collection options", () => {
       "oauth2.providers.0.tokenURL",
       "validation_invalid_url",
     ],
+    [{ providers: [{ ...provider, authURL: "" }] }, "oauth2.providers.0.authURL", "validation_required"],
     [{ mappedFields: { name: "nope" } }, "oauth2.mappedFields.name", "validation_invalid_value"],
     [
       { providers: [{ ...provider, extra: { big: "x".repeat(20_000) } }] },
@@ -131,6 +133,23 @@ describe("GET /api/collections/meta/oauth2-providers", () => {
     const res = await su("GET", "/api/collections/meta/oauth2-providers");
     expect(res.status).toBe(200);
     const list = (await res.json()) as Json[];
+    expect(list.map((p) => p.name)).toEqual([
+      "apple",
+      "bitbucket",
+      "discord",
+      "facebook",
+      "github",
+      "gitlab",
+      "google",
+      "linkedin",
+      "microsoft",
+      "oidc",
+      "oidc2",
+      "oidc3",
+      "spotify",
+      "twitch",
+      "twitter",
+    ]);
     expect(list.find((p) => p.name === "oidc")).toEqual({
       name: "oidc",
       displayName: "OIDC",
@@ -138,7 +157,40 @@ describe("GET /api/collections/meta/oauth2-providers", () => {
       tokenURL: "",
       userInfoURL: "",
       pkce: true,
+      scopes: ["openid", "profile", "email"],
     });
+    expect(list.find((p) => p.name === "github")).toEqual({
+      name: "github",
+      displayName: "GitHub",
+      authURL: "https://github.com/login/oauth/authorize",
+      tokenURL: "https://github.com/login/oauth/access_token",
+      userInfoURL: "https://api.github.com/user",
+      pkce: true,
+      scopes: ["read:user", "user:email"],
+    });
+    expect(list.find((p) => p.name === "bitbucket")?.pkce).toBe(false);
+    for (const p of list) {
+      if (!p.name.startsWith("oidc")) expect(p.authURL, p.name).toMatch(/^https:\/\//);
+    }
+  });
+
+  it("accepts a named provider without URLs: sign-in uses its defaults", async () => {
+    const res = await su("POST", "/api/collections", {
+      name: "hubbers",
+      type: "auth",
+      oauth2: {
+        enabled: true,
+        providers: [{ name: "github", clientId: "gh-id", clientSecret: "gh-secret" }],
+      },
+    });
+    expect(res.status, await res.text()).toBe(200);
+    const methods = (await (await api("/api/collections/hubbers/auth-methods")).json()) as Json;
+    const github = methods.oauth2.providers[0];
+    expect(github).toMatchObject({ name: "github", displayName: "GitHub", codeChallengeMethod: "S256" });
+    const url = new URL(github.authURL);
+    expect(url.origin + url.pathname).toBe("https://github.com/login/oauth/authorize");
+    expect(url.searchParams.get("scope")).toBe("read:user user:email");
+    expect(url.searchParams.get("client_id")).toBe("gh-id");
   });
 
   it("refuses everybody else", async () => {

@@ -4,9 +4,9 @@ import { beforeAll, describe, expect, inject, it } from "vitest";
 import type { TestUser } from "../../global-setup/oidc";
 import { api, apiJson } from "../../helpers/request";
 import { authed, createSuperuser, freshIp, type Json, signIn } from "../../http/routes/auth-helpers";
+import { authorize, count, REDIRECT, signInWith } from "./helpers";
 
 const { issuer } = inject("oidc");
-const REDIRECT = "https://app.example.com/oauth2-callback";
 let root: string;
 let n = 0;
 
@@ -47,27 +47,6 @@ async function authCollection(
   if (res.status !== 200) throw new Error(`collection ${res.status}: ${await res.text()}`);
 }
 
-/** Opens the provider's authorization URL as a browser would and returns the code it redirects with. */
-async function authorize(user: TestUser, collection = "players") {
-  const methods = (await (await api(`/api/collections/${collection}/auth-methods`)).json()) as Json;
-  const p = methods.oauth2.providers[0];
-  const url = `${p.authURL}${encodeURIComponent(REDIRECT)}&test_user=${encodeURIComponent(JSON.stringify(user))}`;
-  const res = await fetch(url, { redirect: "manual" });
-  const location = new URL(res.headers.get("location") ?? "");
-  expect(location.searchParams.get("state")).toBe(p.state);
-  return {
-    code: location.searchParams.get("code") ?? "",
-    codeVerifier: p.codeVerifier as string,
-    provider: p,
-  };
-}
-
-function signInWith(collection: string, body: Record<string, unknown>) {
-  return apiJson("POST", `/api/collections/${collection}/auth-with-oauth2`, body, {
-    "cf-connecting-ip": freshIp(),
-  });
-}
-
 async function oauthSignIn(user: TestUser, extra: Record<string, unknown> = {}, collection = "players") {
   const { code, codeVerifier } = await authorize(user, collection);
   return signInWith(collection, { provider: "oidc", code, codeVerifier, redirectURL: REDIRECT, ...extra });
@@ -85,13 +64,6 @@ function person(extra: Partial<TestUser> = {}): TestUser {
   };
 }
 
-async function count(table: string, where = "1 = 1", ...binds: unknown[]): Promise<number> {
-  const row = await env.DB.prepare(`SELECT count(*) AS n FROM ${table} WHERE ${where}`)
-    .bind(...binds)
-    .first<{ n: number }>();
-  return row?.n ?? 0;
-}
-
 beforeAll(async () => {
   await createSuperuser("oauth-signin-root@example.com");
   root = (await signIn("oauth-signin-root@example.com", "_superusers")).token;
@@ -103,7 +75,7 @@ beforeAll(async () => {
 
 describe("auth-methods", () => {
   it("lists the provider with a state, PKCE pair and an authorization URL ending in redirect_uri=", async () => {
-    const { provider } = await authorize(person());
+    const { provider } = await authorize(person(), "players");
     expect(provider).toMatchObject({ name: "oidc", displayName: "Local ID", codeChallengeMethod: "S256" });
     expect(provider.state).toMatch(/^[\w-]{32}$/);
     expect(provider.codeVerifier).toMatch(/^[\w-]{43}$/);
@@ -219,7 +191,7 @@ describe("auth-with-oauth2", () => {
   });
 
   it("refuses a wrong PKCE verifier", async () => {
-    const { code } = await authorize(person());
+    const { code } = await authorize(person(), "players");
     const res = await signInWith("players", {
       provider: "oidc",
       code,
@@ -229,9 +201,38 @@ describe("auth-with-oauth2", () => {
     expect(res.status).toBe(400);
   });
 
-  it("applies the authRule", async () => {
-    const res = await oauthSignIn(person(), {}, "gated");
+  it("applies the authRule, and keeps the new record and its link as PocketBase does", async () => {
+    const user = person();
+    const before = await count("gated");
+    const res = await oauthSignIn(user, {}, "gated");
     expect(res.status).toBe(403);
+    const body = (await res.json()) as Json;
+    expect(body.token).toBeUndefined();
+    // PocketBase commits the created record before its auth response checks the authRule.
+    expect(await count("gated")).toBe(before + 1);
+    expect(await count("_externalAuths", "providerId = ?", user.sub)).toBe(1);
+    expect(await count("gated", "email = ?", user.email)).toBe(1);
+  });
+
+  it("deleting the auth collection removes its links", async () => {
+    await authCollection("doomed", providerConfig());
+    const user = person();
+    expect((await oauthSignIn(user, {}, "doomed")).status).toBe(200);
+    const id = ((await (await authed(root, "/api/collections/doomed")).json()) as Json).id;
+    expect(await count("_externalAuths", "collectionRef = ?", id)).toBe(1);
+    const before = await count("_externalAuths");
+    expect((await authed(root, "/api/collections/doomed", { method: "DELETE" })).status).toBe(204);
+    expect(await count("_externalAuths", "collectionRef = ?", id)).toBe(0);
+    expect(await count("_externalAuths")).toBe(before - 1);
+  });
+
+  it("lists the sign-in's session with its method and provider", async () => {
+    const body = (await (await oauthSignIn(person())).json()) as Json;
+    const res = await authed(body.token, "/api/sessions");
+    expect(res.status).toBe(200);
+    const sessions = ((await res.json()) as Json).items as Json[];
+    expect(sessions).toHaveLength(1);
+    expect(sessions[0]).toMatchObject({ method: "oauth2", provider: "oidc", current: true });
   });
 
   it.each([
@@ -239,7 +240,7 @@ describe("auth-with-oauth2", () => {
     [
       "a replayed code",
       async () => {
-        const { code, codeVerifier } = await authorize(person());
+        const { code, codeVerifier } = await authorize(person(), "players");
         const ok = await signInWith("players", {
           provider: "oidc",
           code,
@@ -263,6 +264,25 @@ describe("auth-with-oauth2", () => {
     });
     expect(text).not.toMatch(/invalid_grant|client-secret-value|127\.0\.0\.1/);
     expect(await count("players")).toBe(before);
+  });
+
+  it("counts attempts per client IP: the 31st in a minute is a 429, other IPs are unaffected", async () => {
+    const ip = "198.51.100.77";
+    const attempt = (from: string) =>
+      apiJson(
+        "POST",
+        "/api/collections/players/auth-with-oauth2",
+        { provider: "oidc", code: "never-issued", codeVerifier: "v".repeat(43), redirectURL: REDIRECT },
+        { "cf-connecting-ip": from },
+      );
+    const statuses: number[] = [];
+    for (let i = 0; i < 31; i++) statuses.push((await attempt(ip)).status);
+    expect(statuses.slice(0, 30).every((s) => s === 400)).toBe(true);
+    expect(statuses[30]).toBe(429);
+    const blocked = await attempt(ip);
+    expect(blocked.status).toBe(429);
+    expect(Number(blocked.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect((await attempt("198.51.100.78")).status).toBe(400);
   });
 
   it("answers a provider that is down with the same 400", async () => {
@@ -374,5 +394,48 @@ describe("MFA with OAuth2", () => {
     const again = await oauthSignIn(user, { mfaId }, "mfaplayers");
     expect(again.status).toBe(400);
     expect((await withPassword(mfaId)).status).toBe(200);
+  });
+});
+
+describe("avatar download into a file field", () => {
+  beforeAll(async () => {
+    const res = await authed(root, "/api/collections", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        name: "pictured",
+        type: "auth",
+        createRule: "",
+        fields: [{ name: "avatar", type: "file", maxSelect: 1, maxSize: 1_000_000, mimeTypes: [] }],
+        oauth2: { enabled: true, mappedFields: { avatarURL: "avatar" }, providers: [providerConfig()] },
+      }),
+    });
+    expect(res.status, await res.text()).toBe(200);
+  });
+
+  it("stores the provider's picture in the avatar field, served back as the same PNG", async () => {
+    const res = await oauthSignIn(person({ picture: `${issuer}/avatar/ok.png` }), {}, "pictured");
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as Json;
+    expect(body.record.avatar).toMatch(/^avatar_\w+\.png$/);
+    const file = await authed(root, `/api/files/pictured/${body.record.id}/${body.record.avatar}`);
+    expect(file.status).toBe(200);
+    expect(file.headers.get("content-type")).toBe("image/png");
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    expect([...bytes.slice(1, 4)]).toEqual([0x50, 0x4e, 0x47]);
+  });
+
+  it.each([
+    ["an oversize image", "big.png"],
+    ["a page posing as an image", "page.png"],
+    ["a missing image", "missing.png"],
+    ["a host that is down", "http://127.0.0.1:9/a.png"],
+  ])("signs in without an avatar for %s", async (_name, path) => {
+    const picture = path.startsWith("http") ? path : `${issuer}/avatar/${path}`;
+    const res = await oauthSignIn(person({ picture }), {}, "pictured");
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as Json;
+    expect(body.meta.avatarURL).toBe(picture);
+    expect(body.record.avatar).toBe("");
   });
 });

@@ -34,6 +34,7 @@ describe("sessions list, delete, logout", () => {
     expect(items[0]).toHaveProperty("created");
     expect(items[0]).toHaveProperty("lastSeen");
     expect(items[0].ip).toMatch(/^203\.0\.113\./);
+    expect(items[0]).toMatchObject({ method: "password", provider: "" });
   });
 
   it("DELETE /api/sessions/{id} ends that session: gone from the list, its token refused", async () => {
