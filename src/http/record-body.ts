@@ -14,7 +14,8 @@ export const MAX_FORM_PARTS = 1000;
  * (middleware/body-limit.ts, 10 MB by default) is what bounds memory. A streaming parser was weighed and not
  * taken, as it would not lower that bound much: an object's key holds the record id, which a later part may set
  * (`id`), so file parts would still be held until the body ends; and an R2 put needs the length up front, which
- * a part does not declare. It would save the raw body buffer, not the parts.
+ * a part does not declare. It would save the raw body buffer, not the parts. (Its size was no obstacle:
+ * @remix-run/multipart-parser 0.16.3 is 3.0 KB gzip.)
  */
 export async function readRecordBody(c: Context<AppEnv>): Promise<Record<string, unknown>> {
   const type = c.req.header("content-type") ?? "";
