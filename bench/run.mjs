@@ -14,7 +14,7 @@ import { commitInfo, machine, versions } from "./lib/machine.mjs";
 import { runScenario } from "./lib/measure.mjs";
 import { renderMarkdown, updateBenchmarksMd, writeRunFile } from "./lib/report.mjs";
 import { ensureSeeded, postIndexes, resetLogs } from "./lib/seed.mjs";
-import { startServer, workerOptions } from "./lib/server.mjs";
+import { baselineBuckets, startServer, workerOptions } from "./lib/server.mjs";
 import { bundleSizes, measureStartup } from "./lib/startup.mjs";
 import { SCENARIOS } from "./scenarios/index.mjs";
 
@@ -88,7 +88,7 @@ const startup = await measureStartup(
 const workers = [workerOptions("hello", helloBundle.main)];
 for (const ds of datasets) {
   workers.push(
-    workerOptions("baseline", baselineBundle.main, ds),
+    { ...workerOptions("baseline", baselineBundle.main, ds), r2Buckets: baselineBuckets(ds) },
     workerOptions("edgebase", edgebaseBundle.main, ds),
   );
 }

@@ -85,6 +85,7 @@ export async function registerCollections(db, options) {
   ];
   if (options.withPrivate)
     rows.push({ id: IDS.posts_private, name: "posts_private", list: owner, view: owner, create: null });
+  await registerFileCollections(db);
   await db.batch([
     ...rows.map((r) =>
       db
@@ -99,6 +100,59 @@ export async function registerCollections(db, options) {
       "UPDATE _params SET value = json_quote(lower(hex(randomblob(8)))) WHERE key = 'schemaVersion'",
     ),
   ]);
+}
+
+/** The file collections of scenarios/files.mjs: `bench_files` (public: edge-cached) and a rule-guarded twin. */
+export const FILE_COLLECTIONS = /** @type {const} */ ({
+  public: { id: "pbc_2100000011", name: "bench_files", viewRule: "" },
+  // Anyone passes this rule, but it is not the public "": files are served from R2 every time.
+  ruled: { id: "pbc_2100000012", name: "bench_files_ruled", viewRule: "id != ''" },
+});
+
+/** The file collections' fields: a document (5 MB cap) and an image with one thumb size. */
+function fileFields() {
+  const base = { system: false, hidden: false, presentable: false, required: false };
+  const file = { ...base, type: "file", maxSelect: 1, maxSize: 0, mimeTypes: [], protected: false };
+  return [
+    {
+      ...base,
+      id: "text926444256",
+      name: "id",
+      type: "text",
+      system: true,
+      required: true,
+      min: 15,
+      max: 15,
+      pattern: "^[a-z0-9]+$",
+      autogeneratePattern: "[a-z0-9]{15}",
+      primaryKey: true,
+    },
+    { ...file, id: "file2100000013", name: "doc", thumbs: [] },
+    { ...file, id: "file2100000014", name: "image", thumbs: ["100x100"] },
+    { ...base, id: "autodate837645499", name: "created", type: "autodate", onCreate: true, onUpdate: false },
+    { ...base, id: "autodate545658160", name: "updated", type: "autodate", onCreate: true, onUpdate: true },
+  ];
+}
+
+/**
+ * Registers the file collections (public create, their view rules above), creating their tables on first use.
+ * @param {import("../lib/seed.mjs").D1} db
+ */
+async function registerFileCollections(db) {
+  const columns = `id TEXT PRIMARY KEY NOT NULL, doc TEXT DEFAULT '' NOT NULL, image TEXT DEFAULT '' NOT NULL,
+    created TEXT DEFAULT '' NOT NULL, updated TEXT DEFAULT '' NOT NULL`;
+  const fields = JSON.stringify(fileFields());
+  await db.batch(
+    Object.values(FILE_COLLECTIONS).flatMap((c) => [
+      db.prepare(`CREATE TABLE IF NOT EXISTS ${c.name} (${columns})`),
+      db
+        .prepare(
+          `INSERT OR REPLACE INTO _collections (id, name, type, fields, indexes, listRule, viewRule, createRule)
+           VALUES (?, ?, 'base', ?, '[]', '', ?, '')`,
+        )
+        .bind(c.id, c.name, fields, c.viewRule),
+    ]),
+  );
 }
 
 /**

@@ -4,9 +4,12 @@ import type { D1Like } from "../db/sql";
 import { quoteIdent } from "../db/sql";
 import { badRequest, conflict } from "../lib/errors";
 import { randomString } from "../lib/ids";
+import type { FileBucket } from "../storage/bucket";
+import { drainDeletions } from "../storage/deletions";
 import type { Collection, ViewCollection } from "./collection";
 import { planSchemaChange } from "./ddl";
 import { emitSchemaChange, type SchemaChangeSink } from "./events";
+import { schemaChangeDeletions } from "./file-deletions";
 import { collectionRowValues, ROW_COLUMNS } from "./rows";
 import { type CollectionStore, SCHEMA_VERSION_KEY, SchemaSnapshot } from "./store";
 
@@ -20,6 +23,21 @@ export interface CollectionDeps {
   schemaChanges?: SchemaChangeSink;
   /** Runs a promise after the response (ctx.waitUntil in a Worker). */
   defer?: (promise: Promise<unknown>) => void;
+  /** The FILES bucket: objects a change orphans are deleted from it in the background (else by the cron). */
+  files?: FileBucket;
+}
+
+/** Rows a background drain takes after a change; the files cron takes the rest (storage/deletions.ts). */
+const BACKGROUND_DRAIN_ROWS = 50;
+
+/**
+ * Deletes, after the response, the objects a committed change tracked. Failures stay tracked for the cron, so
+ * nothing here can fail the change.
+ */
+export function drainInBackground(deps: Pick<CollectionDeps, "db" | "files" | "defer">): void {
+  if (!deps.files) return;
+  const drained = drainDeletions(deps.db, deps.files, { maxRows: BACKGROUND_DRAIN_ROWS }).catch(() => {});
+  deps.defer?.(drained);
 }
 
 /** One collection's change: `old` null creates, `next` null deletes. */
@@ -58,8 +76,9 @@ export async function changeSchema<T>(
       return result;
     }
     try {
-      const committed = await commitChanges(deps.db, snapshot, changes);
+      const { committed, tracked } = await commitChanges(deps.db, snapshot, changes);
       deps.store.commit(committed);
+      if (tracked) drainInBackground(deps);
       settled?.(committed);
       const touched = changes.flatMap((c) => [c.old?.id, c.next?.id]).filter((id) => id !== undefined);
       emitSchemaChange(deps, { kind: "schema", collectionIds: [...new Set(touched)] });
@@ -85,7 +104,13 @@ async function commitChanges(db: D1Like, snapshot: SchemaSnapshot, changes: Sche
       )
       .bind(SCHEMA_VERSION_KEY, snapshot.version === "" ? null : snapshot.version),
   ];
+  // Files the change orphans are tracked in its batch, read from the old tables before the DDL changes them.
+  const before = Date.now();
+  let tracked = 0;
   for (const change of changes) {
+    const deletions = schemaChangeDeletions(db, change.old, change.next, before);
+    tracked += deletions.length;
+    sql.push(...deletions);
     for (const statement of planSchemaChange(change.old, change.next, views)) sql.push(db.prepare(statement));
     if (change.next) sql.push(db.prepare(UPSERT_SQL).bind(...collectionRowValues(change.next)));
     else if (change.old) {
@@ -115,7 +140,7 @@ async function commitChanges(db: D1Like, snapshot: SchemaSnapshot, changes: Sche
     if (change.old) byId.delete(change.old.id);
     if (change.next) byId.set(change.next.id, change.next);
   }
-  return new SchemaSnapshot(version, [...byId.values()]);
+  return { committed: new SchemaSnapshot(version, [...byId.values()]), tracked: tracked > 0 };
 }
 
 /**

@@ -2,9 +2,10 @@
 
 import { quoteIdent } from "../db/sql";
 import { badRequest, notFound } from "../lib/errors";
-import { type CollectionDeps, changeSchema } from "./apply";
+import { type CollectionDeps, changeSchema, drainInBackground } from "./apply";
 import type { Collection } from "./collection";
 import { emitSchemaChange } from "./events";
+import { truncateDeletions } from "./file-deletions";
 import { relationsTo } from "./relations";
 import { idOrNameSchema } from "./save-collection";
 import type { SchemaSnapshot } from "./store";
@@ -43,11 +44,16 @@ export async function deleteCollection(deps: CollectionDeps, idOrName: unknown):
   });
 }
 
-/** Deletes every record of a collection, keeping its definition. Views cannot be truncated. */
+/**
+ * Deletes every record of a collection, keeping its definition; their files are tracked in the same batch and
+ * deleted in the background. Views cannot be truncated.
+ */
 export async function truncateCollection(deps: CollectionDeps, idOrName: unknown): Promise<void> {
   const snapshot = await deps.store.snapshot(deps.db);
   const existing = findOr404(snapshot, idOrName);
   if (existing.type === "view") throw badRequest("View collections cannot be truncated.");
-  await deps.db.prepare(`DELETE FROM ${quoteIdent(existing.name)}`).run();
+  const deletions = truncateDeletions(deps.db, existing, Date.now());
+  await deps.db.batch([...deletions, deps.db.prepare(`DELETE FROM ${quoteIdent(existing.name)}`)]);
+  if (deletions.length > 0) drainInBackground(deps);
   emitSchemaChange(deps, { kind: "truncate", collectionIds: [existing.id] });
 }

@@ -64,3 +64,24 @@ export const otps = sqliteTable(
     index("idx__otps_expires").on(t.expires),
   ],
 );
+
+/**
+ * Tracked file deletions (storage/deletions.ts): an R2 object key (with its thumbs) or, when `prefix` is set, a
+ * key prefix, still to delete; only objects uploaded before `before` (ms since the epoch) are. Rows are retried
+ * by the files cron until their deletion succeeds.
+ */
+export const fileDeletions = sqliteTable(
+  "_fileDeletions",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    target: text("target").notNull(),
+    prefix: integer("prefix", { mode: "boolean" }).notNull().default(false),
+    before: integer("before").notNull(),
+    /** Where listing a prefix resumes (R2's cursor) when an earlier run stopped at its budget. */
+    cursor: text("cursor").notNull().default(""),
+    attempts: integer("attempts").notNull().default(0),
+    lastError: text("lastError").notNull().default(""),
+    created: timestamps.created,
+  },
+  (t) => [index("idx__fileDeletions_attempts").on(t.attempts, t.id)],
+);

@@ -7,7 +7,16 @@ import type { AppEnv } from "./context";
 /** At most this many parts in one multipart body (files and values together). */
 export const MAX_FORM_PARTS = 1000;
 
-/** Reads a record body as PocketBase accepts it; file parts stay `File` values for the records engine. */
+/**
+ * Reads a record body as PocketBase accepts it; file parts stay `File` values for the records engine.
+ *
+ * Multipart bodies go through the runtime's formData(), which buffers the whole body: the app's body limit
+ * (middleware/body-limit.ts, 10 MB by default) is what bounds memory. A streaming parser was weighed and not
+ * taken, as it would not lower that bound much: an object's key holds the record id, which a later part may set
+ * (`id`), so file parts would still be held until the body ends; and an R2 put needs the length up front, which
+ * a part does not declare. It would save the raw body buffer, not the parts. (Its size was no obstacle:
+ * @remix-run/multipart-parser 0.16.3 is 3.0 KB gzip.)
+ */
 export async function readRecordBody(c: Context<AppEnv>): Promise<Record<string, unknown>> {
   const type = c.req.header("content-type") ?? "";
   if (!type.toLowerCase().startsWith("multipart/form-data")) return readJsonObject(c);

@@ -1,8 +1,10 @@
 /** Files around a commit: uploads put first and removed if the write fails; replaced files deleted after it. */
 import type { Collection } from "../collections/collection";
 import { decodeValue } from "../collections/fields";
+import type { D1Like } from "../db/sql";
 import { internalError } from "../lib/errors";
 import { deleteKeys, deletePrefix, type FileBucket } from "../storage/bucket";
+import { type DeletionTarget, trackDeletions } from "../storage/deletions";
 import { fileKey, recordPrefix, thumbPrefix } from "../storage/keys";
 import type { ChangeEvent } from "./events";
 import type { PendingUpload } from "./file-uploads";
@@ -59,35 +61,57 @@ function fileNames(
 
 /**
  * Deletes the objects committed changes no longer name: every object of a deleted record (its files and their
- * thumbs, cascades included), and the files an update replaced or removed. Failures are left to the orphan
- * sweep: the write has committed, so the client's answer does not change.
+ * thumbs, cascades included), and the files an update replaced or removed. A failed R2 call does not change the
+ * client's answer (the write has committed): what it left is tracked (storage/deletions.ts) for the files cron
+ * to retry, and the orphan sweep remains the backstop should tracking fail too.
  */
 export async function deleteReplacedFiles(
-  bucket: FileBucket | undefined,
+  deps: { db: D1Like; files?: FileBucket | undefined },
   events: readonly ChangeEvent[],
 ): Promise<void> {
+  const bucket = deps.files;
   if (!bucket) return;
-  const keys: string[] = [];
-  const prefixes: string[] = [];
+  const before = Date.now();
+  const keys: DeletionTarget[] = [];
+  const thumbs: string[] = [];
+  const prefixes: DeletionTarget[] = [];
   for (const { action, collection, record, oldRecord } of events) {
     if (!collection.fields.some((f) => f.type === "file")) continue;
     const id = String(record.id ?? oldRecord?.id ?? "");
     if (!id) continue;
     if (action === "delete") {
-      prefixes.push(recordPrefix(collection.id, id));
+      prefixes.push({ target: recordPrefix(collection.id, id), prefix: true });
       continue;
     }
     if (action !== "update" || !oldRecord) continue;
     const now = fileNames(collection, record);
-    for (const [field, before] of fileNames(collection, oldRecord)) {
+    for (const [field, held] of fileNames(collection, oldRecord)) {
       const kept = new Set(now.get(field));
-      for (const name of before) {
+      for (const name of held) {
         if (kept.has(name)) continue;
-        keys.push(fileKey(collection.id, id, name));
-        prefixes.push(thumbPrefix(collection.id, id, name));
+        keys.push({ target: fileKey(collection.id, id, name), prefix: false });
+        thumbs.push(thumbPrefix(collection.id, id, name));
       }
     }
   }
-  const work = [deleteKeys(bucket, keys), ...prefixes.map((p) => deletePrefix(bucket, p))];
-  await Promise.allSettled(work);
+  if (keys.length === 0 && prefixes.length === 0) return;
+  const failed: DeletionTarget[] = [];
+  const attempt = async (work: Promise<unknown>, targets: DeletionTarget[]) => {
+    await work.catch(() => failed.push(...targets));
+  };
+  await Promise.all([
+    attempt(
+      deleteKeys(
+        bucket,
+        keys.map((k) => k.target),
+      ),
+      keys,
+    ),
+    // A tracked key row deletes its thumbs too.
+    ...keys.map((k, i) => attempt(deletePrefix(bucket, thumbs[i] as string), [k])),
+    ...prefixes.map((p) => attempt(deletePrefix(bucket, p.target), [p])),
+  ]);
+  if (failed.length === 0) return;
+  const unique = [...new Map(failed.map((t) => [`${t.prefix}:${t.target}`, t])).values()];
+  await trackDeletions(deps.db, unique, before).catch(() => {});
 }

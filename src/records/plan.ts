@@ -90,7 +90,7 @@ export async function runPlans(deps: WriteDeps, plans: readonly WritePlan[]): Pr
   const uploads = plans.flatMap((p) => p.uploads ?? []);
   const outcomes = await withUploads(deps.files, uploads, () => commitPlans(deps, plans));
   await deleteReplacedFiles(
-    deps.files,
+    deps,
     outcomes.flatMap((o) => o.events),
   );
   return outcomes;

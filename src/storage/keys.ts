@@ -5,6 +5,11 @@ export function fileKey(collectionId: string, recordId: string, filename: string
   return `${collectionId}/${recordId}/${filename}`;
 }
 
+/** The prefix under which every object of one collection lives. */
+export function collectionPrefix(collectionId: string): string {
+  return `${collectionId}/`;
+}
+
 /** The prefix under which every object of one record lives (its files and their thumbs). */
 export function recordPrefix(collectionId: string, recordId: string): string {
   return `${collectionId}/${recordId}/`;

@@ -1,4 +1,7 @@
-/** Fault injection around the REAL R2 binding (not a mock): puts or deletes fail while armed; all else passes. */
+/**
+ * Fault injection around the REAL R2 binding (not a mock): puts or deletes fail while armed; all else passes.
+ * Reads are counted, so a test can see which requests reached R2 (e.g. past the edge cache).
+ */
 
 /** Which operations fail. */
 export interface R2Faults {
@@ -11,6 +14,8 @@ export class FaultyR2 {
   faults: R2Faults = {};
   /** Keys whose put was attempted while armed. */
   attempted: string[] = [];
+  /** Reads that reached the bucket. */
+  reads = { get: 0, head: 0 };
   readonly binding: R2Bucket;
 
   constructor(real: R2Bucket) {
@@ -29,6 +34,7 @@ export class FaultyR2 {
             return (target.delete as (...a: unknown[]) => unknown).apply(target, args);
           };
         }
+        if (prop === "get" || prop === "head") this.reads[prop]++;
         const value = Reflect.get(target, prop, target);
         return typeof value === "function" ? value.bind(target) : value;
       },

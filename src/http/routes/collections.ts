@@ -47,6 +47,7 @@ export function collectionRoutes(
     store,
     schemaChanges,
     defer: deferOf(c),
+    files: c.env.FILES,
   });
   const guard = requireSuperuser();
 

@@ -15,9 +15,10 @@ import { fileKey, thumbKey } from "../../storage/keys";
 import { ensureThumb } from "../../storage/thumbnails";
 import { readJsonObject } from "../body";
 import type { AppEnv } from "../context";
+import { cachedFile, edgeCache, fileCacheKey, fillCache } from "../file-cache";
 import { serveObject } from "../file-response";
 import { requireSuperuser } from "../middleware/require-superuser";
-import { recordDeps } from "../record-deps";
+import { deferOf, recordDeps } from "../record-deps";
 
 /** What the files routes are built with. */
 export interface FileRouteOptions {
@@ -94,23 +95,35 @@ export function fileRoutes(app: Hono<AppEnv>, options: FileRouteOptions): void {
     const original = fileKey(collection.id, target.recordId, target.filename);
     // Only the field's listed sizes are made; any other `thumb` serves the original, as in PocketBase.
     const size = c.req.query("thumb") ?? "";
-    const thumb = target.field.thumbs.includes(size)
+    const thumbSize = target.field.thumbs.includes(size) ? size : "";
+    const download = ["1", "true", "t"].includes(c.req.query("download") ?? "");
+    // Only files anyone may view enter the edge cache (never protected ones or rule-guarded records), looked up
+    // after the record and rule checks above; ranges go to R2, which serves them without reading the rest.
+    const cache = open && !c.req.header("range") ? edgeCache() : undefined;
+    const cacheKey = fileCacheKey(c.req.url, {
+      collectionId: collection.id,
+      recordId: target.recordId,
+      filename: target.filename,
+      thumb: thumbSize,
+      download,
+    });
+    const hit = cache ? await cachedFile(cache, cacheKey, c.req.raw) : undefined;
+    if (hit) return hit;
+    const thumb = thumbSize
       ? await ensureThumb(
           bucket,
           original,
-          thumbKey(collection.id, target.recordId, target.filename, size),
-          size,
+          thumbKey(collection.id, target.recordId, target.filename, thumbSize),
+          thumbSize,
         )
       : undefined;
-    return serveObject(
+    const response = await serveObject(
       bucket,
       thumb ?? original,
-      thumb ? `${size}_${target.filename}` : target.filename,
+      thumb ? `${thumbSize}_${target.filename}` : target.filename,
       c.req.raw,
-      {
-        download: ["1", "true", "t"].includes(c.req.query("download") ?? ""),
-        cacheControl: open ? `public, max-age=${PUBLIC_MAX_AGE}` : "private, no-store",
-      },
+      { download, cacheControl: open ? `public, max-age=${PUBLIC_MAX_AGE}` : "private, no-store" },
     );
+    return cache ? fillCache(cache, cacheKey, response, deferOf(c)) : response;
   });
 }

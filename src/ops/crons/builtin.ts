@@ -5,6 +5,7 @@
 import { deleteExpiredMfas } from "../../auth/mfa";
 import type { CollectionStore } from "../../collections/store";
 import { sweepOrphanFiles } from "../../records/file-sweep";
+import { drainDeletions } from "../../storage/deletions";
 import { deliveryDeps, sweepDeliveries } from "../../webhooks";
 import { scheduledBackup } from "../backups/service";
 import { sweepOldLogs } from "../logs/query";
@@ -71,8 +72,16 @@ export function autoBackupJob(deps: BuiltinJobDeps): CronJob {
 }
 
 /**
- * Deletes file objects that no record names any more (hourly): left by a crash between an upload and its
- * commit, or by a delete whose R2 call failed. Objects younger than an hour are left alone (records/file-sweep.ts).
+ * Rounds of tracked deletions one cron run takes, each up to 200 rows and 20,000 listed objects: a plain row
+ * costs one R2 list (its thumbs) besides the bulk delete, so this keeps a run near a thousand R2 calls.
+ */
+const DRAIN_ROUNDS = 5;
+
+/**
+ * Files no record names any more (hourly): first the tracked deletions (storage/deletions.ts: dropped fields and
+ * collections, truncates, record deletes whose R2 call failed) are retried, then the orphan sweep collects what
+ * nothing tracked, such as uploads a crash left before their commit. Objects younger than an hour are left
+ * alone by the sweep (records/file-sweep.ts).
  */
 export function filesCleanupJob(deps: BuiltinJobDeps): CronJob {
   return {
@@ -81,6 +90,11 @@ export function filesCleanupJob(deps: BuiltinJobDeps): CronJob {
     timeoutMs: 120_000,
     run: async ({ env }) => {
       if (!env.FILES) return;
+      for (let round = 0; round < DRAIN_ROUNDS; round++) {
+        const drained = await drainDeletions(env.DB, env.FILES, { maxRows: 200, maxObjects: 20_000 });
+        // Rows that failed stay for the next run: R2 is likely still failing.
+        if (!drained.pending || drained.failed > 0) break;
+      }
       await sweepOrphanFiles({ db: env.DB, store: deps.store, files: env.FILES });
     },
   };
