@@ -12,7 +12,13 @@ import {
 } from "../../dashboard/src/lib/log-chart";
 import { detailRows, LOG_FILTER_SCHEMA, levelName } from "../../dashboard/src/lib/log-view";
 import { suggest } from "../../dashboard/src/lib/rule-complete";
-import { afterSave, formState, SETTINGS_TABS, settingsPatch } from "../../dashboard/src/lib/settings-form";
+import {
+  afterSave,
+  formState,
+  SETTINGS_TABS,
+  settingsPatch,
+  visibleFields,
+} from "../../dashboard/src/lib/settings-form";
 import { deliveriesFilter, webhookBody, webhookForm } from "../../dashboard/src/lib/webhook-form";
 
 describe("requests-per-hour chart", () => {
@@ -182,6 +188,18 @@ describe("settings form", () => {
     expect(next.meta!.appName).toBe("Shop (saved)");
     expect(next.meta!.senderName).toBe("unsaved edit");
     expect(next.smtp!.password).toBe("");
+  });
+
+  it("shows SMTP's details only while SMTP is on", () => {
+    const mail = SETTINGS_TABS.find((t) => t.id === "mail")!;
+    const form = formState(served);
+    const keys = () => visibleFields(mail, form).map((f) => `${f.section}.${f.key}`);
+    expect(keys()).toContain("smtp.enabled");
+    expect(keys()).not.toContain("smtp.host");
+    expect(keys()).not.toContain("smtp.password");
+    form.smtp!.enabled = true;
+    expect(keys()).toEqual(expect.arrayContaining(["smtp.host", "smtp.port", "smtp.password", "smtp.tls"]));
+    expect(keys()).toContain("mail.apiKey");
   });
 
   it("has a tab for each settings area the issue names, each field in a section the tab saves", () => {

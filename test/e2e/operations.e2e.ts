@@ -111,7 +111,7 @@ describe("operations pages", () => {
 
     await openPage("Logs");
     await page.getByRole("row").filter({ hasText: "/api/health" }).first().waitFor();
-    const chart = page.getByRole("img", { name: /Requests per hour/ });
+    const chart = page.getByRole("img", { name: /Requests per hour: \d+ in this period/ });
     await chart.waitFor();
     expect(await chart.getAttribute("aria-label")).toMatch(/Requests per hour: \d+ in this period/);
     expect(await page.locator("svg rect.bar").count()).toBeGreaterThan(0);
@@ -339,7 +339,9 @@ describe("operations pages", () => {
   it("renders the operations pages in dark mode and at tablet width", async () => {
     await page.getByRole("button", { name: /Switch to dark theme/ }).click();
     await openPage("Logs");
-    await page.getByRole("img", { name: /Requests per hour/ }).waitFor();
+    await page.getByRole("img", { name: /Requests per hour: \d+ in this period/ }).waitFor();
+    // Later requests have pushed the first page past /api/health: any request row will do.
+    await page.getByRole("row").filter({ hasText: "GET /api/" }).first().waitFor();
     await expectAccessible("ops-15-logs-dark");
     await openPage("Settings");
     await page.getByRole("heading", { name: "Application", exact: true, level: 2 }).waitFor();
@@ -347,6 +349,7 @@ describe("operations pages", () => {
     await page.setViewportSize({ width: 820, height: 1000 });
     await screenshot(page, "ops-17-settings-tablet");
     await openPage("Webhooks");
+    await page.getByRole("row").filter({ hasText: "delivered" }).first().waitFor();
     await screenshot(page, "ops-18-webhooks-tablet");
     await page.setViewportSize({ width: 1280, height: 900 });
   });

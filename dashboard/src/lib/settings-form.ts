@@ -18,6 +18,10 @@ export interface FieldSpec {
   kind: "text" | "email" | "url" | "number" | "bool" | "secret" | "list" | "select";
   help?: string;
   options?: { value: string | number; label: string }[];
+  /** A heading shown above the first field of a group. */
+  group?: string;
+  /** Shown only while this boolean field of the same section is on (SMTP's details while SMTP is enabled). */
+  shownWhen?: string;
 }
 
 /** One tab of the settings page: the sections it saves and its simple fields (custom parts are in the page). */
@@ -57,35 +61,44 @@ export const SETTINGS_TABS: SettingsTab[] = [
     label: "Mail",
     sections: ["meta", "smtp", "mail"],
     fields: [
-      { section: "meta", key: "senderName", label: "Sender name", kind: "text" },
+      { section: "meta", key: "senderName", label: "Sender name", kind: "text", group: "Sender" },
       { section: "meta", key: "senderAddress", label: "Sender address", kind: "email" },
-      { section: "smtp", key: "enabled", label: "Send through an SMTP server", kind: "bool" },
-      { section: "smtp", key: "host", label: "SMTP host", kind: "text" },
+      { section: "smtp", key: "enabled", label: "Send through an SMTP server", kind: "bool", group: "SMTP" },
+      { section: "smtp", key: "host", label: "SMTP host", kind: "text", shownWhen: "enabled" },
       {
         section: "smtp",
         key: "port",
         label: "SMTP port",
         kind: "number",
+        shownWhen: "enabled",
         help: "Cloudflare blocks port 25: use 587 (STARTTLS) or 465 (TLS).",
       },
-      { section: "smtp", key: "username", label: "SMTP username", kind: "text" },
-      { section: "smtp", key: "password", label: "SMTP password", kind: "secret" },
+      { section: "smtp", key: "username", label: "SMTP username", kind: "text", shownWhen: "enabled" },
+      { section: "smtp", key: "password", label: "SMTP password", kind: "secret", shownWhen: "enabled" },
       {
         section: "smtp",
         key: "authMethod",
         label: "SMTP auth method",
         kind: "select",
+        shownWhen: "enabled",
         options: [
           { value: "PLAIN", label: "PLAIN" },
           { value: "LOGIN", label: "LOGIN" },
         ],
       },
-      { section: "smtp", key: "tls", label: "Implicit TLS (e.g. port 465)", kind: "bool" },
+      {
+        section: "smtp",
+        key: "tls",
+        label: "Implicit TLS (e.g. port 465)",
+        kind: "bool",
+        shownWhen: "enabled",
+      },
       {
         section: "mail",
         key: "apiUrl",
         label: "HTTP mail API URL",
         kind: "url",
+        group: "HTTP mail API",
         help: "Used when SMTP is off: each message is POSTed as {from, to, subject, text, html}.",
       },
       { section: "mail", key: "apiKey", label: "HTTP mail API key", kind: "secret" },
@@ -94,6 +107,8 @@ export const SETTINGS_TABS: SettingsTab[] = [
         key: "emailBinding",
         label: "Send through Cloudflare Email Service (the EMAIL binding)",
         kind: "bool",
+        group: "Cloudflare Email Service",
+        help: 'Needs [[send_email]] name = "EMAIL" in wrangler.toml. SMTP, when on, is used first.',
       },
     ],
   },
@@ -179,6 +194,11 @@ export const SETTINGS_TABS: SettingsTab[] = [
     ],
   },
 ];
+
+/** The fields of `tab` shown with the form's current values (hidden details of a switched-off transport left out). */
+export function visibleFields(tab: SettingsTab, form: SettingsDoc): FieldSpec[] {
+  return tab.fields.filter((f) => !f.shownWhen || form[f.section]?.[f.shownWhen] === true);
+}
 
 function stable(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(stable).join(",")}]`;
