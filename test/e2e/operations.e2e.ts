@@ -295,6 +295,13 @@ describe("operations pages", () => {
       .toBe(1);
     await expectAccessible("ops-12-webhook-deliveries");
 
+    await delivered.getByRole("button", { name: /details of delivery/ }).click();
+    const detail = page.getByRole("dialog");
+    await detail.getByRole("heading", { name: "Payload" }).waitFor();
+    expect(await detail.locator("pre").textContent()).toContain(user.body.id);
+    await expectAccessible("ops-12b-delivery-detail");
+    await detail.getByRole("button", { name: "Close" }).click();
+
     await delivered.getByRole("button", { name: /Re-send delivery/ }).click();
     await page.getByRole("status").filter({ hasText: "Queued again" }).waitFor();
     await expect.poll(() => receiver.hits.length).toBe(2);
