@@ -1,6 +1,7 @@
 /** Deleting records: the deleteRule is part of the DELETE's WHERE; cascades run in the same batch. */
+import { SUPERUSERS } from "../collections/names";
 import { quoteIdent } from "../db/sql";
-import { notFound } from "../lib/errors";
+import { badRequest, notFound } from "../lib/errors";
 import { MAX_BOUND_PARAMS } from "../rules/limits";
 import { planCascade } from "./cascade";
 import { ruleTerm, scopeFor, termSql } from "./compile";
@@ -41,7 +42,13 @@ export async function planDelete(
   const a = scope.alias;
   const rule = ruleTerm(deleteRule, scope, MAX_BOUND_PARAMS - 1);
   const term = rule ? termSql(rule, scope) : null;
-  const sql = `DELETE FROM ${quoteIdent(collection.name)} AS ${a} WHERE ${a}.id = ?${term ? ` AND ${term.sql}` : ""}`;
+  // PocketBase's rule: the only superuser cannot be deleted. The count is part of the WHERE, so two deletes
+  // racing (or one batch deleting several) can never remove the last one.
+  const lastGuard = collection.name === SUPERUSERS;
+  if (lastGuard && (await countSuperusers(deps.db)) <= 1) throw onlySuperuser();
+  const sql = `DELETE FROM ${quoteIdent(collection.name)} AS ${a} WHERE ${a}.id = ?${term ? ` AND ${term.sql}` : ""}${
+    lastGuard ? ` AND (SELECT count(*) FROM ${quoteIdent(SUPERUSERS)}) > 1` : ""
+  }`;
   return {
     collection,
     schemaVersion: ref.snapshot.version,
@@ -54,7 +61,7 @@ export async function planDelete(
       ...externalAuthDeleteStatements(deps.db, ref.snapshot, collection, current),
     ],
     change: { action: "delete", collection, id: id, snapshot: ref.snapshot },
-    rejected: () => notFound(),
+    rejected: () => (lastGuard ? onlySuperuser() : notFound()),
     async finish() {
       return {
         status: 204,
@@ -63,6 +70,15 @@ export async function planDelete(
       };
     },
   };
+}
+
+function onlySuperuser() {
+  return badRequest("You can't delete the only existing superuser");
+}
+
+async function countSuperusers(db: RecordDeps["db"]): Promise<number> {
+  const row = await db.prepare(`SELECT count(*) AS n FROM ${quoteIdent(SUPERUSERS)}`).first<{ n: number }>();
+  return Number(row?.n ?? 0);
 }
 
 /** DELETE …/records/{id}: re-planned when a reference to a deleted record appeared during the delete. */
