@@ -1,5 +1,6 @@
 /** Every load scenario, in run order (creates last: they grow the table the others read). */
 import ceiling from "./ceiling.mjs";
+import createWebhook from "./create-webhook.mjs";
 import graphql from "./graphql.mjs";
 import listRule from "./list-rule.mjs";
 import listSort from "./list-sort.mjs";
@@ -20,4 +21,5 @@ export const SCENARIOS = [
   ...tokenRefresh,
   ...realtimeFanout,
   ...graphql,
+  ...createWebhook,
 ].sort((a, b) => Number(a.id === "create") - Number(b.id === "create"));

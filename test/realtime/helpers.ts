@@ -167,3 +167,46 @@ export function takeFrames(buffer: string): { frames: SseFrame[]; rest: string }
   }
   return { frames, rest };
 }
+
+/** One SSE frame: its id, event name and parsed data. */
+export interface Frame {
+  id: string;
+  event: string;
+  data: Record<string, unknown>;
+}
+
+/** Reads SSE frames from a streaming response, skipping keep-alive comments. */
+export class FrameReader {
+  readonly #reader: ReadableStreamDefaultReader<Uint8Array>;
+  readonly #decoder = new TextDecoder();
+  #buffer = "";
+  #ready: Frame[] = [];
+
+  constructor(res: Response) {
+    this.#reader = (res.body as ReadableStream<Uint8Array>).getReader();
+  }
+
+  async next(): Promise<Frame> {
+    for (;;) {
+      const ready = this.#ready.shift();
+      if (ready) return ready;
+      const { value, done } = await this.#reader.read();
+      if (done) throw new Error("stream ended");
+      const { frames, rest } = takeFrames(this.#buffer + this.#decoder.decode(value, { stream: true }));
+      this.#buffer = rest;
+      this.#ready.push(...frames.map((f) => ({ ...f, data: JSON.parse(f.data) })));
+    }
+  }
+
+  /** Resolves when the server ends the stream, cleanly or by failing it. */
+  async ended(): Promise<true> {
+    for (;;) {
+      const { done } = await this.#reader.read().catch(() => ({ done: true }));
+      if (done) return true;
+    }
+  }
+
+  cancel(): Promise<void> {
+    return this.#reader.cancel();
+  }
+}

@@ -4,7 +4,7 @@ import { createEdgebase } from "../../../src/app";
 import { deauthorizeUser } from "../../../src/realtime/deauthorize";
 import type { AuthRecord } from "../../../src/rules/context";
 import { api, apiJson, BASE } from "../../helpers/request";
-import { openCollection, takeFrames } from "../../realtime/helpers";
+import { FrameReader, openCollection } from "../../realtime/helpers";
 
 beforeAll(async () => {
   await openCollection("posts", [
@@ -12,49 +12,6 @@ beforeAll(async () => {
     { name: "n", type: "number" },
   ]);
 });
-
-/** One SSE frame: its id, event name and parsed data. */
-interface Frame {
-  id: string;
-  event: string;
-  data: Record<string, unknown>;
-}
-
-/** Reads SSE frames from a streaming response, skipping keep-alive comments. */
-class FrameReader {
-  readonly #reader: ReadableStreamDefaultReader<Uint8Array>;
-  readonly #decoder = new TextDecoder();
-  #buffer = "";
-  #ready: Frame[] = [];
-
-  constructor(res: Response) {
-    this.#reader = (res.body as ReadableStream<Uint8Array>).getReader();
-  }
-
-  async next(): Promise<Frame> {
-    for (;;) {
-      const ready = this.#ready.shift();
-      if (ready) return ready;
-      const { value, done } = await this.#reader.read();
-      if (done) throw new Error("stream ended");
-      const { frames, rest } = takeFrames(this.#buffer + this.#decoder.decode(value, { stream: true }));
-      this.#buffer = rest;
-      this.#ready.push(...frames.map((f) => ({ ...f, data: JSON.parse(f.data) })));
-    }
-  }
-
-  /** Resolves when the server ends the stream, cleanly or by failing it. */
-  async ended(): Promise<true> {
-    for (;;) {
-      const { done } = await this.#reader.read().catch(() => ({ done: true }));
-      if (done) return true;
-    }
-  }
-
-  cancel(): Promise<void> {
-    return this.#reader.cancel();
-  }
-}
 
 async function connect(): Promise<{ clientId: string; frames: FrameReader }> {
   const res = await api("/api/realtime");
