@@ -113,7 +113,25 @@ export function workerOptions(kind, scriptPath, dataset) {
   if (kind === "hello" || !dataset) return base;
   const d1Databases = { DB: databaseId(dataset) };
   if (kind === "baseline") return { ...base, d1Databases, bindings: { JWT_SECRET: BASELINE_JWT_SECRET } };
-  return { ...base, ...edgebaseBindings(dataset) };
+  return { ...base, ...edgebaseBindings(dataset), ...webhookQueue(dataset) };
+}
+
+/**
+ * The webhook delivery queue of a dataset's Edgebase Workers, with no consumer: Miniflare allows one consumer
+ * per queue (wrangler.toml's would be declared by every Edgebase Worker here), and deliveries are not what the
+ * bench measures. Deployed, the consumer runs in invocations of its own; here it would take the measured
+ * Worker's one CPU. Messages simply wait in the local queue.
+ * @param {DatasetName} dataset
+ */
+function webhookQueue(dataset) {
+  const { queueProducers } = wranglerWorkerOptions();
+  const queue = `edgebase-webhooks-${dataset}`;
+  return {
+    queueProducers: Object.fromEntries(
+      Object.keys(queueProducers ?? {}).map((b) => [b, { queueName: queue }]),
+    ),
+    queueConsumers: {},
+  };
 }
 
 /**
