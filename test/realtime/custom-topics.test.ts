@@ -1,11 +1,11 @@
-import { createExecutionContext } from "cloudflare:test";
+import { createExecutionContext, evictDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createEdgebase } from "../../src/app";
 import { ApiError } from "../../src/lib/errors";
 import { DEFAULT_LIMITS } from "../../src/realtime/protocol";
 import { MAX_MESSAGE_BYTES } from "../../src/realtime/topic-messages";
-import { parseCustomTopic } from "../../src/realtime/topics";
+import { hubName, parseCustomTopic } from "../../src/realtime/topics";
 import type { AuthRecord } from "../../src/rules/context";
 import { type Caller, hookApp } from "../hooks/harness";
 import { connectHub, FrameReader, openCollection, SUPERUSER, user } from "./helpers";
@@ -155,6 +155,15 @@ describe("app.realtime.publish over WebSocket", () => {
     await s.subscribe("chat/x");
     s.send({ type: "broadcast", topic: "chat/x", data: 1 });
     expect(await s.next()).toMatchObject({ type: "error", code: "invalid_topic" });
+  });
+
+  it("keeps custom subscriptions through hibernation (state rebuilt from the attachments)", async () => {
+    const s = await connectHub(channel("sleepy"), { auth: user("u1") });
+    await s.subscribe("sleepy/a");
+    const stub = env.REALTIME_HUB.get(env.REALTIME_HUB.idFromName(hubName(channel("sleepy"))));
+    await evictDurableObject(stub, { webSockets: "hibernate" });
+    expect(await app.realtime.publish("sleepy/a", "awake")).toEqual({ delivered: 1 });
+    expect(await s.next()).toEqual({ type: "message", topic: "sleepy/a", data: "awake" });
   });
 
   it("caps subscriptions per connection", async () => {
