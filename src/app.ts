@@ -204,7 +204,10 @@ export function createEdgebase(options: EdgebaseOptions = {}): EdgebaseApp {
   const publisher = realtime
     ? realtimePublisher({
         hubs: () => env.REALTIME_HUB,
-        isCollection: async (name) => (await collectionStore.find(env.DB, name)).collection !== undefined,
+        // No reload on a miss: every publish misses (a channel is no collection), and the isolate's snapshot
+        // follows schema changes within the store's check interval anyway.
+        isCollection: async (name) =>
+          (await collectionStore.find(env.DB, name, { reloadOnMiss: false })).collection !== undefined,
         shards: realtime.shards,
       })
     : realtimeOff;
