@@ -130,6 +130,7 @@ try {
       settings,
       rows: DATASETS,
       log,
+      db: (ds) => server.mf.getD1Database("DB", `baseline-${ds}`),
     });
     if (result.status !== "measured") log(`  ${result.status}: ${result.reason}`);
     scenarios.push(result);

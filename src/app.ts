@@ -56,10 +56,11 @@ import { builtinJobs, type CronJob, CronRegistry, runDue } from "./ops/crons";
 import { LogWriter, storeSink } from "./ops/logs";
 import { defaultSettings, SettingsStore } from "./ops/settings";
 import type { RealtimeOptions } from "./realtime/connect";
+import { type RealtimePublisher, realtimeOff, realtimePublisher } from "./realtime/custom-publish";
 import { deauthorizeUser } from "./realtime/deauthorize";
 import { fanOutSink, realtimeSink } from "./realtime/publish";
 import { type ChangeSink, noopChangeSink } from "./records/events";
-import { consumeDeliveries } from "./webhooks";
+import { ActiveWebhooks, consumeDeliveries } from "./webhooks";
 
 /** CORS settings; `origin` is a list of allowed origins or `*` (PocketBase's default). */
 export interface CorsOptions {
@@ -117,6 +118,11 @@ export type EdgebaseApp = Hono<AppEnv> & {
   scheduled: ExportedHandlerScheduledHandler<Cloudflare.Env>;
   /** The webhook delivery queue's consumer (src/webhooks). */
   queue: ExportedHandlerQueueHandler<Cloudflare.Env>;
+  /**
+   * Publishes to custom realtime topics from your routes (README "Custom topics"); hooks get the same as
+   * `e.realtime`. With `realtime: false` every publish throws.
+   */
+  realtime: RealtimePublisher;
 };
 
 const DEFAULT_CORS: CorsOptions = {
@@ -184,7 +190,9 @@ export function createEdgebase(options: EdgebaseOptions = {}): EdgebaseApp {
   const bumps = readCache && generationSink(() => readCache.edge()?.generations);
   const clearMfas = mfaClearingSink(() => env.DB, log);
   const forget = authRecordCleanupSink(() => env.DB, log);
-  const sinks = [bumps, options.changes, live, endSessions, clearMfas, forget].filter(
+  // One copy of the active webhooks per app (isolate); its sink drops it when `_webhooks` changes here.
+  const activeWebhooks = new ActiveWebhooks();
+  const sinks = [bumps, activeWebhooks.sink(), options.changes, live, endSessions, clearMfas, forget].filter(
     (s): s is ChangeSink => s !== undefined,
   );
   const changes = sinks.length === 0 ? noopChangeSink : fanOutSink(...sinks);
@@ -193,13 +201,25 @@ export function createEdgebase(options: EdgebaseOptions = {}): EdgebaseApp {
   else app.use("*", tokenAuth({ store: collectionStore, checker: checkerOf }));
   app.use("/api/*", settingsRateLimits());
 
-  const hooks = new HookRegistry(options.hooks);
+  // Bindings are looked up per publish, like the sink's: building the app touches none.
+  const publisher = realtime
+    ? realtimePublisher({
+        hubs: () => env.REALTIME_HUB,
+        // No reload on a miss: every publish misses (a channel is no collection), and the isolate's snapshot
+        // follows schema changes within the store's check interval anyway.
+        isCollection: async (name) =>
+          (await collectionStore.find(env.DB, name, { reloadOnMiss: false })).collection !== undefined,
+        shards: realtime.shards,
+      })
+    : realtimeOff;
+  const hooks = new HookRegistry(options.hooks, publisher);
   const authOptions: AuthRouteOptions = {
     store: collectionStore,
     checker: checkerOf,
     onSessionsEnded: realtime ? (e, ref) => deauthorizeUser(e.REALTIME_USER, ref) : undefined,
     changes,
     hooks: hooks.empty ? undefined : hooks,
+    webhooks: activeWebhooks,
   };
 
   healthRoutes(app);
@@ -225,6 +245,7 @@ export function createEdgebase(options: EdgebaseOptions = {}): EdgebaseApp {
     hashPassword,
     verifyPassword: async (plain, stored) => (await verifyPassword(plain, stored)).ok,
     hooks: hooks.empty ? undefined : hooks,
+    webhooks: activeWebhooks,
   };
   recordRoutes(app, recordOptions, readCache);
   batchRoutes(app, recordOptions);
@@ -251,5 +272,5 @@ export function createEdgebase(options: EdgebaseOptions = {}): EdgebaseApp {
     await consumeDeliveries(batch, workerEnv, collectionStore, log);
     await logWriter.flush(workerEnv.LOGS);
   };
-  return Object.assign(app, { scheduled, queue });
+  return Object.assign(app, { scheduled, queue, realtime: publisher });
 }

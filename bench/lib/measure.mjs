@@ -34,7 +34,9 @@ import { median, round3, slope } from "./stats.mjs";
  * @typedef {{ id: string, title: string, issue?: string, status: "measured" | "pending" | "skipped" | "error",
  *   reason?: string, fixedRate?: number, arms: ArmResult[], checks: CheckResult[], details?: unknown }} ScenarioResult
  * @typedef {{ urls: Map<string, string>, ctx: BenchContext, client: LoadClient, settings: Settings,
- *   rows: Record<string, number>, log: (msg: string) => void }} RunDeps
+ *   rows: Record<string, number>, log: (msg: string) => void,
+ *   db?: (dataset: import("./config.mjs").DatasetName) => Promise<import("./seed.mjs").D1> }} RunDeps
+ * (`db`: a dataset's database, for scenarios that set up rows of their own around their arms.)
  */
 
 /**

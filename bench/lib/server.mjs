@@ -33,14 +33,6 @@ export function logsDatabaseId(dataset) {
   return `logs-${dataset}`;
 }
 
-/**
- * The baseline's R2 bucket of a dataset: its hand-written file endpoints' (scenarios/files.mjs).
- * @param {DatasetName} dataset
- */
-export function baselineBuckets(dataset) {
-  return { FILES: `baseline-files-${dataset}` };
-}
-
 /** wrangler's keys that the bench sets itself or that do not apply to a prebuilt bundle. */
 const OWN_KEYS = new Set([
   "rootPath",
@@ -49,8 +41,6 @@ const OWN_KEYS = new Set([
   "compatibilityFlags",
   "d1Databases",
   "kvNamespaces",
-  "queueProducers",
-  "queueConsumers",
   // Static files (the API reference): deployed, Cloudflare routes /api/* to the Worker before any asset
   // lookup; locally Miniflare would put an asset router Worker in front of every request.
   "assets",
@@ -59,9 +49,8 @@ const OWN_KEYS = new Set([
 /**
  * Edgebase's bindings from wrangler.toml (Durable Objects, vars, ...), with D1 and KV pointed at the dataset.
  * @param {DatasetName} dataset
- * @param {string} worker the Worker's name: its queues' suffix
  */
-function edgebaseBindings(dataset, worker) {
+function edgebaseBindings(dataset) {
   const options = wranglerWorkerOptions();
   /** @type {Record<string, unknown>} */
   const kept = {};
@@ -84,16 +73,6 @@ function edgebaseBindings(dataset, worker) {
     ),
     kvNamespaces: Object.fromEntries(
       names(options.kvNamespaces).map((b) => [b, `${b.toLowerCase()}-${dataset}`]),
-    ),
-    // A queue has one consumer: each Worker produces to and consumes its own copy.
-    queueProducers: Object.fromEntries(
-      Object.entries(options.queueProducers ?? {}).map(([b, q]) => [
-        b,
-        { ...q, queueName: `${q.queueName}-${worker}` },
-      ]),
-    ),
-    queueConsumers: Object.fromEntries(
-      Object.entries(options.queueConsumers ?? {}).map(([q, c]) => [`${q}-${worker}`, c]),
     ),
   };
 }
@@ -134,7 +113,25 @@ export function workerOptions(kind, scriptPath, dataset) {
   if (kind === "hello" || !dataset) return base;
   const d1Databases = { DB: databaseId(dataset) };
   if (kind === "baseline") return { ...base, d1Databases, bindings: { JWT_SECRET: BASELINE_JWT_SECRET } };
-  return { ...base, ...edgebaseBindings(dataset, base.name) };
+  return { ...base, ...edgebaseBindings(dataset), ...webhookQueue(dataset) };
+}
+
+/**
+ * The webhook delivery queue of a dataset's Edgebase Workers, with no consumer: Miniflare allows one consumer
+ * per queue (wrangler.toml's would be declared by every Edgebase Worker here), and deliveries are not what the
+ * bench measures. Deployed, the consumer runs in invocations of its own; here it would take the measured
+ * Worker's one CPU. Messages simply wait in the local queue.
+ * @param {DatasetName} dataset
+ */
+function webhookQueue(dataset) {
+  const { queueProducers } = wranglerWorkerOptions();
+  const queue = `edgebase-webhooks-${dataset}`;
+  return {
+    queueProducers: Object.fromEntries(
+      Object.keys(queueProducers ?? {}).map((b) => [b, { queueName: queue }]),
+    ),
+    queueConsumers: {},
+  };
 }
 
 /**

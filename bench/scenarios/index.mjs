@@ -1,6 +1,7 @@
 /** Every load scenario, in run order (creates last: they grow the table the others read). */
 import ceiling from "./ceiling.mjs";
 import files from "./files.mjs";
+import createWebhook from "./create-webhook.mjs";
 import graphql from "./graphql.mjs";
 import listRule from "./list-rule.mjs";
 import listSort from "./list-sort.mjs";
@@ -22,4 +23,5 @@ export const SCENARIOS = [
   ...realtimeFanout,
   ...graphql,
   ...files,
+  ...createWebhook,
 ].sort((a, b) => Number(a.id === "create") - Number(b.id === "create"));

@@ -3,6 +3,13 @@ export { bindHooks, type RequestHooks } from "./bind";
 export { bindRecordHooks, type RequestScope } from "./record-hooks";
 export { HookDepthError } from "./records-helper";
 export { HookRegistry } from "./registry";
+export {
+  type TypedAfterEvent,
+  type TypedBeforeDeleteEvent,
+  type TypedBeforeWriteEvent,
+  type TypedHooks,
+  typedHooks,
+} from "./typed";
 export type {
   AuthHook,
   AuthHookEvent,

@@ -11,7 +11,7 @@ import type { HookRegistry } from "./registry";
 import type { BeforeRecordEvent, HookScope, RecordHookEvent } from "./types";
 
 /** What a request hands its hooks: everything in HookScope but the helpers, which are built per write. */
-export type RequestScope = Omit<HookScope, "records" | "auth">;
+export type RequestScope = Omit<HookScope, "records" | "auth" | "realtime">;
 
 const BEFORE = {
   create: "record.beforeCreate",
@@ -46,7 +46,10 @@ export function bindRecordHooks(
   };
 }
 
-/** The scope a hook sees: the request's, the caller, and `e.records` writing one nesting level deeper. */
+/**
+ * The scope a hook sees: the request's, the caller, `e.records` writing one nesting level deeper, and the
+ * app's realtime publisher.
+ */
 export function hookScope(
   registry: HookRegistry,
   scope: RequestScope,
@@ -57,7 +60,12 @@ export function hookScope(
     ...d,
     hooks: bindRecordHooks(registry, scope, d, depth + 1),
   });
-  return { ...scope, auth: deps.ctx.auth, records: hookRecords(deps, depth, nested) };
+  return {
+    ...scope,
+    auth: deps.ctx.auth,
+    records: hookRecords(deps, depth, nested),
+    realtime: registry.realtime,
+  };
 }
 
 async function runBefore(

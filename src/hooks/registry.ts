@@ -1,4 +1,5 @@
 /** The hook registry: definitions validated once at build time, looked up by name and collection in order. */
+import { type RealtimePublisher, realtimeOff } from "../realtime/custom-publish";
 import type { HookDefinition } from "./types";
 
 const NAMES = new Set<string>([
@@ -17,9 +18,15 @@ const NAMES = new Set<string>([
 /** The hooks of one app, in registration order. */
 export class HookRegistry {
   readonly #hooks: readonly HookDefinition[];
+  /** What hooks publish custom realtime messages with (`e.realtime`). */
+  readonly realtime: RealtimePublisher;
 
-  /** Throws on an unknown hook name or a malformed definition, so mistakes fail at startup, not per request. */
-  constructor(hooks: readonly HookDefinition[] = []) {
+  /**
+   * Throws on an unknown hook name or a malformed definition, so mistakes fail at startup, not per request.
+   * `realtime` is the app's publisher (default: one that refuses, as an app without realtime has).
+   */
+  constructor(hooks: readonly HookDefinition[] = [], realtime: RealtimePublisher = realtimeOff) {
+    this.realtime = realtime;
     for (const [i, hook] of hooks.entries()) {
       if (!NAMES.has(hook.on)) throw new TypeError(`hooks[${i}]: unknown hook "${String(hook.on)}"`);
       if (typeof hook.run !== "function") throw new TypeError(`hooks[${i}]: run must be a function`);

@@ -2,6 +2,7 @@
 import type { MailMessage } from "../auth/mailer";
 import type { AuthCollection, Collection } from "../collections/collection";
 import type { Logger } from "../observability/logger";
+import type { RealtimePublisher } from "../realtime/custom-publish";
 import type { AuthRecord } from "../rules/context";
 
 /** Record hook names: before a write is planned (change, add errors, refuse) or after it committed. */
@@ -50,6 +51,8 @@ export interface HookScope {
   /** The request's logger (lines carry the request id). */
   log: Logger;
   records: HookRecords;
+  /** Publishes to custom realtime topics (README "Custom topics"): `e.realtime.publish("chat/room1", data)`. */
+  realtime: RealtimePublisher;
 }
 
 /** The context of a record hook. `R` types the record for hooks written against one collection. */

@@ -7,10 +7,10 @@ import type { CollectionStore } from "../collections/store";
 import { bindHooks, type HookRegistry } from "../hooks";
 import { defaultSettings, emailBindingOf } from "../ops/settings";
 import type { ChangeSink } from "../records/events";
-import { enqueueDeliveries, webhookOutbox } from "../webhooks";
+import type { ActiveWebhooks } from "../webhooks";
 import { type EnvWithAuth, isLocalDev } from "./auth-env";
 import type { AppEnv } from "./context";
-import { hookRequestScope, recordDeps } from "./record-deps";
+import { hookRequestScope, recordDeps, requestOutbox } from "./record-deps";
 
 /** What the auth and sessions routes are built with (from app.ts). */
 export interface AuthRouteOptions {
@@ -24,6 +24,8 @@ export interface AuthRouteOptions {
   appName?: string;
   /** The app's hooks (README "Hooks"). */
   hooks?: HookRegistry;
+  /** The app's cached active webhooks (absent: every write reads them). */
+  webhooks?: ActiveWebhooks;
 }
 
 /** The client's IP as Cloudflare reports it ("" without it); rate limits bucket it (auth/rate-limit.ts). */
@@ -79,7 +81,7 @@ export function authDeps(c: Context<AppEnv>, options: AuthRouteOptions): AuthFlo
     onSessionsEnded: onSessionsEnded ? (ref) => onSessionsEnded(env, ref) : undefined,
     changes: options.changes,
     recordHooks: hooks?.records,
-    outbox: webhookOutbox({ enqueue: (ids) => enqueueDeliveries(c.env, ids), log: c.var.log }),
+    outbox: requestOutbox(c, options.webhooks),
     files: c.env.FILES,
     authHooks: hooks?.auth,
     defer: deferMail,

@@ -5,7 +5,9 @@ import type { CollectionStore } from "../collections/store";
 import { bindRecordHooks, type HookRegistry, type RequestScope } from "../hooks";
 import type { RecordDeps } from "../records/deps";
 import type { ChangeSink } from "../records/events";
-import { enqueueDeliveries, webhookOutbox } from "../webhooks";
+import type { Outbox } from "../records/outbox";
+import { type ActiveWebhooks, enqueueDeliveries, webhookOutbox } from "../webhooks";
+import { type EnvWithAuth, isLocalDev } from "./auth-env";
 import type { AppEnv } from "./context";
 
 /** What the records routes are built with (from app.ts). */
@@ -18,6 +20,8 @@ export interface RecordRouteOptions {
   verifyPassword?: (plain: string, stored: string) => Promise<boolean>;
   /** The app's hooks (README "Hooks"), bound to each request's deps. */
   hooks?: HookRegistry;
+  /** The app's cached active webhooks (absent: every write reads them). */
+  webhooks?: ActiveWebhooks;
 }
 
 /** The records deps for this request, with `body` as `@request.body`. */
@@ -41,11 +45,21 @@ export function recordDeps(
     hashPassword: options.hashPassword,
     verifyPassword: options.verifyPassword,
     files: c.env.FILES,
-    outbox: webhookOutbox({ enqueue: (ids) => enqueueDeliveries(c.env, ids), log: c.var.log }),
+    outbox: requestOutbox(c, options.webhooks),
     defer: deferOf(c),
   };
   if (options.hooks) deps.hooks = bindRecordHooks(options.hooks, hookRequestScope(c), deps);
   return deps;
+}
+
+/** The webhook outbox of this request's writes: deliveries in the write's batch, then queued. */
+export function requestOutbox(c: Context<AppEnv>, active: ActiveWebhooks | undefined): Outbox {
+  return webhookOutbox({
+    enqueue: (ids) => enqueueDeliveries(c.env, ids),
+    log: c.var.log,
+    dev: isLocalDev(c.env as EnvWithAuth),
+    active,
+  });
 }
 
 /** What hooks see of this request. */

@@ -81,7 +81,7 @@ export function publicPaths(): Paths {
         tags: ["realtime"],
         summary: "Server-Sent Events stream (PocketBase-compatible)",
         description:
-          "Opens an `text/event-stream`. The first event is `PB_CONNECT` with `{clientId}`; then one event per change of a subscribed topic, named by the topic, with `{action: create|update|delete, record}`. `coll/*` topics follow the listRule, `coll/ID` the viewRule, per subscriber and event.",
+          "Opens an `text/event-stream`. The first event is `PB_CONNECT` with `{clientId}`; then one event per change of a subscribed topic, named by the topic, with `{action: create|update|delete, record}`. `coll/*` topics follow the listRule, `coll/ID` the viewRule, per subscriber and event. A custom topic's event carries the published payload itself, to subscribers its rule admits.",
         responses: {
           "200": { description: "The event stream.", content: { "text/event-stream": { schema: str } } },
         },
@@ -91,7 +91,7 @@ export function publicPaths(): Paths {
         tags: ["realtime"],
         summary: "Set the topics of an SSE client",
         description:
-          'Topics: `posts/*`, `posts/RECORD_ID`, with `?options={"query":{"filter":…},"headers":{…}}`.',
+          'Topics: `posts/*`, `posts/RECORD_ID` of an existing collection, with `?options={"query":{"filter":…},"headers":{…}}`; custom topics (`chat/room1`: 1 to 8 names of letters, digits, `_ . -` joined by `/`, the first not a collection\'s name, `presence` or `broadcast`; no options; at most 100 per client); `@oauth2`. Anything else is a 400 naming the topic.',
         requestBody: jsonBody(fromZod(setSubscriptionsSchema)),
         responses: { "204": response("Subscribed."), ...errorResponses("400", "403", "404") },
       },
@@ -103,7 +103,35 @@ export function publicPaths(): Paths {
         tags: ["realtime"],
         summary: "Native WebSocket (Edgebase extension)",
         description:
-          'Upgrade with `Upgrade: websocket`. Messages `{type:"subscribe"|"unsubscribe", topic, filter?, expand?, fields?}`; events `{type:"event", topic, action, record, seq}`; reconnect with `since=SEQ` to resume. Presence and broadcast topics: `presence/ROOM`, `broadcast/ROOM`.',
+          'Upgrade with `Upgrade: websocket`. Messages `{type:"subscribe"|"unsubscribe", topic, filter?, expand?, fields?}`; events `{type:"event", topic, action, record, seq}`; reconnect with `since=SEQ` to resume. Presence and broadcast topics: `presence/ROOM`, `broadcast/ROOM`. Custom topics: connect with `channel=chat`, subscribe to `chat/…`, receive `{type:"message", topic, data}`.',
+        parameters: [
+          {
+            name: "collection",
+            in: "query",
+            description: "A collection's hub (record topics).",
+            schema: str,
+          },
+          { name: "room", in: "query", description: "A room's hub (presence and broadcast).", schema: str },
+          {
+            name: "channel",
+            in: "query",
+            description: "A custom topics channel's hub (`chat` for `chat/room1`); not a collection's name.",
+            schema: str,
+          },
+          {
+            name: "since",
+            in: "query",
+            description: "Replay record events after this sequence.",
+            schema: str,
+          },
+          { name: "key", in: "query", description: "Shard key.", schema: str },
+          {
+            name: "ticket",
+            in: "query",
+            description: "A single-use ticket from POST /api/realtime/ticket.",
+            schema: str,
+          },
+        ],
         responses: { "101": response("Switching protocols."), ...errorResponses("400", "401") },
       },
     },

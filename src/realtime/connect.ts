@@ -2,14 +2,13 @@
 
 import { z } from "zod";
 import type { SchemaSnapshot } from "../collections/store";
-import { notFound } from "../lib/errors";
+import { notFound, validationError } from "../lib/errors";
 import { parseInput } from "../lib/parse-input";
-import { parseFilter } from "../rules/cache";
 import type { RuleContext } from "../rules/context";
-import { evaluateFilter } from "../rules/evaluate";
+import { allowsLocally } from "./match";
 import { type ConnectInfo, DEFAULT_LIMITS, type RealtimeLimits } from "./protocol";
 import { referencedHeaders } from "./rule-headers";
-import { hubName, shardOf } from "./topics";
+import { hubName, parseCustomTopic, shardOf } from "./topics";
 
 /** Who may use rooms (`null` = superusers only, `""` = everyone); evaluated against the record `{id: ROOM}`. */
 export interface RoomRules {
@@ -30,19 +29,26 @@ export interface RealtimeOptions {
 const SIGNED_IN = '@request.auth.id != ""';
 const NAME = /^[\w.-]{1,100}$/;
 
-/** The query of `GET /api/realtime/ws`: exactly one of `collection` and `room`; `since`; a shard `key`. */
+/**
+ * The query of `GET /api/realtime/ws`: exactly one of `collection`, `room` and `channel` (the first segment of
+ * custom topics: `chat` for `chat/room1`); `since`; a shard `key`.
+ */
 export const connectQuerySchema = z
   .object({
     collection: z.string().regex(NAME).optional(),
     room: z.string().regex(NAME).optional(),
+    channel: z.string().regex(NAME).optional(),
     since: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
     key: z.string().min(1).max(100).optional(),
   })
-  .refine((q) => (q.collection === undefined) !== (q.room === undefined), {
-    message: "Pass exactly one of the collection and room query parameters.",
+  .refine((q) => [q.collection, q.room, q.channel].filter((v) => v !== undefined).length === 1, {
+    message: "Pass exactly one of the collection, room and channel query parameters.",
   });
 
-/** The hub's object name and the info forwarded to it; a bad query is a 400, an unknown collection a 404. */
+/**
+ * The hub's object name and the info forwarded to it; a bad query is a 400, an unknown collection a 404, a
+ * channel that is a room word or a collection's name a 400 (its topics would be room or record topics).
+ */
 export function connectInfo(
   query: Record<string, string>,
   ctx: RuleContext,
@@ -62,6 +68,18 @@ export function connectInfo(
     // Rooms are one object each: presence needs every member in one place.
     return { ...base, hub, room, hubName: hubName(hub) };
   }
+  if (q.channel !== undefined) {
+    if (!parseCustomTopic(q.channel) || snapshot.find(q.channel)) {
+      throw validationError(
+        "channel",
+        "validation_invalid_channel",
+        "A channel may not be a collection's name, presence or broadcast.",
+      );
+    }
+    const hub = { kind: "channel" as const, name: q.channel };
+    const shard = shardOf(q.key ?? ctx.auth?.id ?? crypto.randomUUID(), options.shards ?? 1);
+    return { ...base, hub, hubName: hubName(hub, shard) };
+  }
   const collection = snapshot.find(q.collection as string);
   if (!collection) throw notFound("Missing collection context.");
   const hub = { kind: "collection" as const, name: collection.name };
@@ -72,14 +90,7 @@ export function connectInfo(
 
 /** A room rule decided locally; rules that would need the database deny. */
 function allows(rule: string | null, room: string, ctx: RuleContext): boolean {
-  if (ctx.isSuperuser) return true;
-  if (rule === null) return false;
-  if (rule.trim() === "") return true;
-  try {
-    return evaluateFilter(parseFilter(rule), { id: room }, ctx) === true;
-  } catch {
-    return false;
-  }
+  return allowsLocally(rule, { id: room }, ctx);
 }
 
 /**

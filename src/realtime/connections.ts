@@ -16,7 +16,7 @@ interface RateWindow {
 export class Connections {
   readonly #stored: ConnectionStates;
   readonly #states = new Map<WebSocket, ConnectionState>();
-  /** Sockets by index key (`records:*`, `records:ID`, `presence:R`, `broadcast:R`). */
+  /** Sockets by index key (`records:*`, `records:ID`, `presence:R`, `broadcast:R`, `topic:T`). */
   readonly #byKey = new Map<string, Set<WebSocket>>();
   /** Reset by a wake-up: that only forgives. */
   readonly #rates = new Map<WebSocket, RateWindow>();
@@ -131,8 +131,9 @@ export class Connections {
 
 const EMPTY: ReadonlySet<WebSocket> = new Set();
 
-/** The index key of a subscription: `presence:R`, `broadcast:R`, or `records:ID` / `records:*`. */
+/** The index key of a subscription: `presence:R`, `broadcast:R`, `topic:T`, or `records:ID` / `records:*`. */
 export function indexKeyOf(sub: Subscription): string {
+  if (sub.custom) return customTopicKey(sub.topic);
   const slash = sub.topic.indexOf("/");
   const head = sub.topic.slice(0, slash);
   const tail = sub.topic.slice(slash + 1);
@@ -143,4 +144,9 @@ export function indexKeyOf(sub: Subscription): string {
 /** The index key of a record id's subscribers (`*` for every record). */
 export function recordsKey(recordId: string): string {
   return `records:${recordId}`;
+}
+
+/** The index key of a custom topic's subscribers. */
+export function customTopicKey(topic: string): string {
+  return `topic:${topic}`;
 }

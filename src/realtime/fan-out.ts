@@ -53,6 +53,7 @@ export function eventTargets(hub: FanOutHub, event: HubEvent): Target[] {
   // SSE clients are few next to sockets (one object each holds the stream): a scan is enough here.
   for (const [clientId, client] of hub.remote.clients) {
     for (const sub of client.subs) {
+      if (sub.custom) continue;
       const recordId = recordIdOf(sub);
       if (recordId === "*" || recordId === id) {
         targets.push({ clientId, sub, candidate: hub.candidate(event, sub, client.auth, {}) });

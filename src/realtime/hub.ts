@@ -14,6 +14,7 @@ import { type RenderDeps, recordFor } from "./payload";
 import { CONNECT_HEADER, type ConnectInfo, type ServerMessage, type Subscription } from "./protocol";
 import { type RemoteClient, RemoteSubscriptions } from "./remote-subs";
 import { type HubSockets, handleMessage, leaveAll } from "./socket-messages";
+import { messageAllows, messageTargets, type TopicMessage } from "./topic-messages";
 import { type UserRef, userRegistryName, userTag } from "./user-ref";
 
 /** Close code for a connection whose user was signed out, revoked or deleted, or whose token expired. */
@@ -148,6 +149,28 @@ export class RealtimeHub extends DurableObject<Cloudflare.Env> implements HubSoc
     }
     await Promise.all([...frames].map(([clientId, list]) => this.#deliverRemote(clientId, list)));
     return { seq, delivered: chosen.length };
+  }
+
+  /**
+   * Delivers a message published to a custom topic (topic-messages.ts) to each subscriber of that topic on
+   * this hub whose auth passes the message's rule. Messages are not logged: a reconnect replays none.
+   */
+  async publishMessage(message: TopicMessage): Promise<{ delivered: number }> {
+    const targets = await this.#live(messageTargets(this, message));
+    const frames = new Map<string, { event: string; data: unknown }[]>();
+    let delivered = 0;
+    for (const t of targets) {
+      if (!messageAllows(message, t.candidate.ctx)) continue;
+      delivered++;
+      if (t.ws) this.send(t.ws, { type: "message", topic: t.sub.key, data: message.data });
+      else {
+        const list = frames.get(t.clientId as string) ?? [];
+        list.push({ event: t.sub.key, data: message.data });
+        frames.set(t.clientId as string, list);
+      }
+    }
+    await Promise.all([...frames].map(([clientId, list]) => this.#deliverRemote(clientId, list)));
+    return { delivered };
   }
 
   /** Sets an SSE client's subscriptions on this hub (called by its RealtimeClient object). */

@@ -60,6 +60,21 @@ export async function decideAll(
   return out;
 }
 
+/**
+ * A rule decided from `record` alone, for topics without a stored row (rooms, custom topics): superusers pass,
+ * `null` admits only them, `""` everyone; a rule that would need the database, or that fails, denies.
+ */
+export function allowsLocally(
+  rule: string | null,
+  record: Record<string, unknown>,
+  ctx: RuleContext,
+): boolean {
+  if (ctx.isSuperuser) return true;
+  if (rule === null) return false;
+  if (rule.trim() === "") return true;
+  return evaluate(rule, record, ctx) === true;
+}
+
 /** The rule and filter decided from the record alone, or "sql" when either needs the database. */
 export function decideLocally(event: HubEvent, candidate: Candidate): Local {
   const rule = ruleResult(event, candidate);

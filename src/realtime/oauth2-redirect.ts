@@ -6,9 +6,8 @@
 import { z } from "zod";
 import type { RealtimeClient } from "./client";
 import { ipBucket } from "./connect";
+import { OAUTH2_TOPIC } from "./topics";
 
-/** The topic the SDK's `authWithOAuth2()` waits on. */
-export const OAUTH2_TOPIC = "@oauth2";
 
 /** Topics a client's own object delivers (not a hub): the subset of a subscription list it keeps. */
 export function directTopics(subscriptions: readonly string[]): string[] {

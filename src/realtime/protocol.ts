@@ -62,6 +62,8 @@ export interface Subscription {
   expand?: string;
   /** `@request.headers.*` for rules (SSE subscriptions carry their own, PocketBase-style). */
   headers?: Record<string, string>;
+  /** A custom topic's subscription (topics.ts): it receives published messages, never record events. */
+  custom?: true;
 }
 
 /** What the Worker tells a hub about a connection it forwards (the internal `x-edgebase-realtime` header). */
@@ -93,6 +95,7 @@ export type ServerMessage =
   | { type: "presence"; topic: string; members: PresenceMember[] }
   | { type: "join" | "leave"; topic: string; member: PresenceMember }
   | { type: "broadcast"; topic: string; data: unknown; from: PresenceMember }
+  | { type: "message"; topic: string; data: unknown }
   | { type: "error"; code: string; message: string; topic?: string };
 
 /** A member of a presence room: the connection id and, when signed in, who it is. */

@@ -13,7 +13,7 @@ import { type RenderDeps, recordFor } from "./payload";
 import { type ClientMessage, clientMessageSchema, type ServerMessage, type Subscription } from "./protocol";
 import { broadcast, joinRoom, leaveRoom } from "./rooms";
 import { checkSubscriptionFilter } from "./subscription-filter";
-import { parseTopic, type Topic } from "./topics";
+import { parseCustomTopic, parseTopic, type Topic } from "./topics";
 
 /** What message handling needs from the hub object: its connection state, its event log, and a few services. */
 export interface HubSockets {
@@ -57,7 +57,8 @@ export async function handleMessage(
       'Expected JSON {type: "subscribe"|"unsubscribe"|"broadcast", topic, …}.',
     );
   }
-  const topic = parseTopic(message.topic);
+  // A channel hub holds custom topics only: there `posts/1` is a custom topic, not a record topic.
+  const topic = state.hub.kind === "channel" ? parseCustomTopic(message.topic) : parseTopic(message.topic);
   if (!topic || !belongs(topic, state)) {
     return error(
       hub,
@@ -100,8 +101,21 @@ async function subscribe(
       message.topic,
     );
   }
-  if (topic.kind !== "records" && !state.room?.join) {
+  if ((topic.kind === "presence" || topic.kind === "broadcast") && !state.room?.join) {
     return error(hub, ws, "forbidden", "You are not allowed to join this room.", message.topic);
+  }
+  if (topic.kind === "custom") {
+    if (message.filter || message.fields || message.expand) {
+      return error(
+        hub,
+        ws,
+        "invalid_options",
+        "Custom topics take no filter, fields or expand.",
+        message.topic,
+      );
+    }
+    hub.connections.subscribe(ws, state, { key: message.topic, topic: message.topic, custom: true });
+    return hub.send(ws, { type: "subscribed", topic: message.topic, seq: hub.events.last() });
   }
   const sub: Subscription = { key: message.topic, topic: message.topic };
   try {
@@ -177,6 +191,8 @@ export function leaveAll(hub: HubSockets, ws: WebSocket, state: ConnectionState)
 }
 
 function belongs(topic: Topic, state: ConnectionState): boolean {
+  if (topic.kind === "custom")
+    return state.hub.kind === "channel" && state.hub.name.toLowerCase() === topic.channel.toLowerCase();
   if (topic.kind === "records")
     return state.hub.kind === "collection" && state.hub.name.toLowerCase() === topic.collection.toLowerCase();
   return state.hub.kind === "room" && state.hub.name === topic.room;

@@ -8,10 +8,10 @@ import { parseExpand, parseFields } from "../records/query-params";
 import { parseFilter } from "../rules/cache";
 import type { RuleContext } from "../rules/context";
 import type { HubSubscriptions } from "./client";
-import type { Subscription } from "./protocol";
+import { DEFAULT_LIMITS, type Subscription } from "./protocol";
 import { referencedHeaders } from "./rule-headers";
 import { checkSubscriptionFilter } from "./subscription-filter";
-import { hubName, parseTopic, shardOf } from "./topics";
+import { hubName, parseCustomTopic, parseTopic, SYSTEM_TOPICS, shardOf } from "./topics";
 
 /** PocketBase's limits: a client id of at most 255 characters, 1,000 topics of at most 2,500 characters each. */
 export const setSubscriptionsSchema = z.object({
@@ -33,32 +33,51 @@ export function parseSetSubscriptions(body: unknown): SetSubscriptionsInput {
 }
 
 /**
- * Turns the SDK's topic strings into per-hub subscriptions. Record topics of unknown collections and custom
- * topics are accepted and simply never receive anything (PocketBase keeps them too); bad options are a 400, and
- * filters are checked for the caller in `ctx` as REST checks `?filter=` (hidden fields 400, `@request.*` 403).
+ * Turns the SDK's topic strings into per-hub subscriptions: `coll/*` and `coll/ID` of an existing collection go
+ * to its hub, custom topics (`chat/room1`, topics.ts) to their channel's hub, at most `maxCustom` of them; system
+ * topics (`@oauth2`) to no hub. Anything else is a 400 naming the topic, as are bad options and options on a
+ * custom topic; filters are checked for the caller in `ctx` as REST checks `?filter=` (hidden fields 400,
+ * `@request.*` 403).
  */
 export function groupSubscriptions(
   snapshot: SchemaSnapshot,
   input: SetSubscriptionsInput,
   ctx: RuleContext,
   shards = 1,
+  maxCustom = DEFAULT_LIMITS.maxSubscriptions,
 ): HubSubscriptions[] {
   const groups = new Map<string, Subscription[]>();
+  const add = (hub: string, sub: Subscription) => groups.set(hub, [...(groups.get(hub) ?? []), sub]);
+  const shard = shardOf(input.clientId, shards);
+  let custom = 0;
   for (const key of new Set(input.subscriptions)) {
     const [topicText = "", query = ""] = splitOnce(key, "?");
+    if (SYSTEM_TOPICS.has(topicText)) continue;
     const topic = parseTopic(topicText);
-    if (topic?.kind !== "records") continue;
-    const collection = snapshot.find(topic.collection);
-    if (!collection) continue;
-    const sub: Subscription = {
-      key,
-      topic: `${collection.name}/${topic.recordId}`,
-      ...subscriptionOptions(key, query),
-    };
-    if (sub.filter) checkSubscriptionFilter(snapshot, collection.name, sub.filter, ctx);
-    if (sub.headers) sub.headers = referencedHeaders([collection.listRule, collection.viewRule], sub.headers);
-    const hub = hubName({ kind: "collection", name: collection.name }, shardOf(input.clientId, shards));
-    groups.set(hub, [...(groups.get(hub) ?? []), sub]);
+    const collection = topic?.kind === "records" ? snapshot.find(topic.collection) : undefined;
+    if (collection && topic?.kind === "records") {
+      const sub: Subscription = {
+        key,
+        topic: `${collection.name}/${topic.recordId}`,
+        ...subscriptionOptions(key, query),
+      };
+      if (sub.filter) checkSubscriptionFilter(snapshot, collection.name, sub.filter, ctx);
+      if (sub.headers)
+        sub.headers = referencedHeaders([collection.listRule, collection.viewRule], sub.headers);
+      add(hubName({ kind: "collection", name: collection.name }, shard), sub);
+      continue;
+    }
+    const named = parseCustomTopic(topicText);
+    if (!named || snapshot.find(named.channel)) {
+      throw badRequest(
+        `Invalid subscription "${key.slice(0, 100)}": expected COLLECTION/* or COLLECTION/ID of an existing collection, or a custom topic (1 to 8 names of letters, digits, _ . - joined by /, not starting with a collection's name, presence or broadcast).`,
+      );
+    }
+    const { filter, fields, expand } = subscriptionOptions(key, query);
+    if (filter || fields || expand)
+      throw badRequest(`Custom topic "${key.slice(0, 100)}" takes no filter, fields or expand.`);
+    if (++custom > maxCustom) throw badRequest(`At most ${maxCustom} custom topics per client.`);
+    add(hubName({ kind: "channel", name: named.channel }, shard), { key, topic: named.topic, custom: true });
   }
   return [...groups].map(([hub, subs]) => ({ hub, subs }));
 }

@@ -8,6 +8,7 @@ import { checkEmailUnique, checkRelations } from "./checks";
 import { ruleTerm, scopeFor } from "./compile";
 import { type CollectionRef, findCollection, type RecordDeps } from "./deps";
 import { bindUploads, stageUploads } from "./file-uploads";
+import { checkOutboxValues } from "./outbox";
 import { type BatchState, batchKey, GUARD, readBack, runPlan, type WritePlan } from "./plan";
 import type { ViewParams } from "./query-params";
 import { decodeRow, etagOf } from "./record-json";
@@ -70,6 +71,7 @@ export async function planCreate(
   const hooked = await beforeWrite(input, "create", collection, body);
   const staged = await stageUploads(input.files, collection, hooked.body);
   const values = prepareValues(input, collection, staged.body);
+  checkOutboxValues(input.outbox, collection, values.resolved);
   const uploads = bindUploads(collection, recordIdOf(values.columns), values, undefined, staged);
   assertValid(values);
   const deps = withRequestBody(input, values.body);

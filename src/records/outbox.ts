@@ -5,6 +5,7 @@
 import type { Collection } from "../collections/collection";
 import type { SchemaSnapshot } from "../collections/store";
 import type { D1Like } from "../db/sql";
+import { badRequest, type ErrorData } from "../lib/errors";
 import type { ChangeAction } from "./events";
 
 /** The change a plan makes to one record, as the outbox sees it. */
@@ -32,4 +33,19 @@ export interface Outbox {
   statements(db: D1Like, changes: readonly PlannedChange[]): Promise<OutboxStatements[]>;
   /** Called after the commit with the ids of the rows the batch inserted (never for a failed batch). */
   committed(ids: string[]): Promise<void>;
+  /**
+   * Field errors in the values a write stores into the outbox owner's own collections (a webhook's URL);
+   * `resolved` holds each written field's encoded value. Checked while the write is planned.
+   */
+  check?(collection: Collection, resolved: ReadonlyMap<string, unknown>): ErrorData;
+}
+
+/** Throws the 400 of the outbox's field errors for a planned write's values, if any. */
+export function checkOutboxValues(
+  outbox: Outbox | undefined,
+  collection: Collection,
+  resolved: ReadonlyMap<string, unknown>,
+): void {
+  const errors = outbox?.check?.(collection, resolved) ?? {};
+  if (Object.keys(errors).length > 0) throw badRequest("Failed to validate the submitted data.", errors);
 }

@@ -9,6 +9,7 @@ import { ruleTerm, scopeFor, termSql } from "./compile";
 import { readOnly, setPassword, type WrittenRecord } from "./create";
 import { type CollectionRef, findCollection, type RecordDeps } from "./deps";
 import { bindUploads, stageUploads } from "./file-uploads";
+import { checkOutboxValues } from "./outbox";
 import { type BatchState, batchKey, GUARD, readBack, runPlan, type WritePlan } from "./plan";
 import type { ViewParams } from "./query-params";
 import { decodeRow, etagOf, ifMatchSatisfied } from "./record-json";
@@ -146,6 +147,7 @@ export async function planUpdate(
   checkReadonly(collection, request, current, values.errors);
   if (!seed) checkRowSize(values.resolved, current, values.errors);
   assertValid(values);
+  checkOutboxValues(input.outbox, collection, values.resolved);
   const guarded = collection.type === "auth" && !deps.ctx.isSuperuser && !manager;
   if (guarded) await checkAuthChange(deps, body, values, current);
   await setPassword(deps, values.columns, values.password);

@@ -1,4 +1,5 @@
 /** Webhooks without code: the outbox, delivery through Cloudflare Queues, the sweep and re-sends. */
+export { ACTIVE_WEBHOOKS_TTL_MS, ActiveWebhooks } from "./active";
 export { type DeliveryDeps, type DeliveryStep, deliverOne } from "./deliver";
 export { DELIVERIES, WEBHOOKS } from "./names";
 export { webhookOutbox } from "./outbox";

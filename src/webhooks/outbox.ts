@@ -6,6 +6,7 @@
 import type { Collection } from "../collections/collection";
 import type { D1Like } from "../db/sql";
 import { quoteIdent, quoteString } from "../db/sql";
+import type { ErrorData } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { formatTimestamp } from "../lib/time";
 import type { Logger } from "../observability/logger";
@@ -14,6 +15,7 @@ import type { Outbox, OutboxStatements, PlannedChange } from "../records/outbox"
 import { isSecretField } from "../records/record-json";
 import { guestContext } from "../rules/context";
 import { DELIVERIES, isWebhooksCollection, WEBHOOKS } from "./names";
+import { unsafeUrlReason } from "./url-safety";
 
 /** The parts of an active `_webhooks` record the outbox matches writes against. */
 export interface ActiveWebhook {
@@ -145,11 +147,31 @@ export function deliveryInsert(
     );
 }
 
-/** What the outbox needs: where committed delivery ids go (the queue), and a logger. */
+/** What the outbox needs: where committed delivery ids go (the queue), a logger, and whether this is local dev. */
 export interface WebhookOutboxDeps {
   /** Sends committed delivery ids on (webhooks/enqueue.ts); rows left pending are swept by the cron. */
   enqueue: (ids: string[]) => Promise<void>;
   log?: Logger;
+  /** Local development (`EDGEBASE_DEV=1`): private and loopback URLs may be saved. */
+  dev?: boolean;
+  /** The isolate's cached active webhooks (webhooks/active.ts); without it every write reads them. */
+  active?: { get(db: D1Like): Promise<ActiveWebhook[]> };
+}
+
+/**
+ * The `url` of a `_webhooks` write, checked as delivery checks it (url-safety.ts): a URL refused there is a
+ * 400 on `url` here. Delivery checks again: the environment, or the deployment, may change in between.
+ */
+export function webhookUrlErrors(
+  collection: Pick<Collection, "name">,
+  resolved: ReadonlyMap<string, unknown>,
+  dev: boolean,
+): ErrorData {
+  const url = resolved.get("url");
+  // Empty is the url field's own "required" error.
+  if (collection.name !== WEBHOOKS || typeof url !== "string" || url === "") return {};
+  const reason = unsafeUrlReason(url, { dev });
+  return reason ? { url: { code: "validation_unsafe_url", message: reason } } : {};
 }
 
 /** The records Outbox that writes webhook deliveries. */
@@ -157,7 +179,7 @@ export function webhookOutbox(deps: WebhookOutboxDeps): Outbox {
   return {
     async statements(db, changes): Promise<OutboxStatements[]> {
       if (changes.every((c) => isWebhooksCollection(c.collection.name))) return changes.map(() => []);
-      const webhooks = await loadActiveWebhooks(db);
+      const webhooks = await (deps.active ? deps.active.get(db) : loadActiveWebhooks(db));
       const now = formatTimestamp();
       return changes.map((change) =>
         webhooks
@@ -166,5 +188,6 @@ export function webhookOutbox(deps: WebhookOutboxDeps): Outbox {
       );
     },
     committed: (ids) => deps.enqueue(ids),
+    check: (collection, resolved) => webhookUrlErrors(collection, resolved, deps.dev === true),
   };
 }

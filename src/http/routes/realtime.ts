@@ -7,7 +7,7 @@ import { randomString } from "../../lib/ids";
 import { CLIENT_ID_HEADER, CLIENT_IP_HEADER } from "../../realtime/client";
 import { connectInfo, ipBucket, type RealtimeOptions } from "../../realtime/connect";
 import { directTopics } from "../../realtime/oauth2-redirect";
-import { CONNECT_HEADER } from "../../realtime/protocol";
+import { CONNECT_HEADER, DEFAULT_LIMITS } from "../../realtime/protocol";
 import { groupSubscriptions, parseSetSubscriptions } from "../../realtime/sse-subscriptions";
 import { issueTicket, redeemTicket } from "../../realtime/ticket-exchange";
 import { TICKET_TTL_SECONDS } from "../../realtime/tickets";
@@ -37,7 +37,9 @@ export function realtimeRoutes(app: Hono<AppEnv>, options: RealtimeRouteOptions)
       ({ auth, tokenExp } = grant);
     }
     const ctx = ruleContext({ auth, headers: c.req.raw.headers, context: "realtime" });
-    const snapshot = await options.store.snapshotWith(c.var.d1, [c.req.query("collection")]);
+    const snapshot = await options.store.snapshotWith(c.var.d1, [
+      c.req.query("collection") ?? c.req.query("channel"),
+    ]);
     const info = connectInfo(c.req.query(), ctx, snapshot, options);
     info.tokenExp = tokenExp;
     info.ip = ipBucket(c.req.header("cf-connecting-ip"));
@@ -75,7 +77,8 @@ export function realtimeRoutes(app: Hono<AppEnv>, options: RealtimeRouteOptions)
     const names = input.subscriptions.map((t) => t.slice(0, t.indexOf("/")));
     const snapshot = await options.store.snapshotWith(c.var.d1, names);
     const ctx = ruleContext({ auth: c.var.auth ?? null, context: "realtime" });
-    const groups = groupSubscriptions(snapshot, input, ctx, options.shards);
+    const maxCustom = options.limits?.maxSubscriptions ?? DEFAULT_LIMITS.maxSubscriptions;
+    const groups = groupSubscriptions(snapshot, input, ctx, options.shards, maxCustom);
     const ns = c.env.REALTIME_CLIENT;
     const result = await ns
       .get(ns.idFromName(input.clientId))

@@ -1,66 +1,18 @@
 import { exports } from "cloudflare:workers";
 import PocketBase from "pocketbase";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { installEventSource } from "../../helpers/event-source";
 import { BASE } from "../../helpers/request";
-import { openCollection, takeFrames } from "../../realtime/helpers";
+import { openCollection } from "../../realtime/helpers";
 
-/** An event the shim dispatches: what the SDK reads of a MessageEvent. */
-class SseEvent extends Event {
-  constructor(
-    type: string,
-    readonly data: string,
-    readonly lastEventId: string,
-  ) {
-    super(type);
-  }
-}
-
-/**
- * A minimal EventSource over the Worker entry (workerd has no network here): the SDK constructs it with the
- * realtime URL and listens with addEventListener, exactly as in a browser.
- */
-class WorkerEventSource extends EventTarget {
-  onerror: ((e: Event) => void) | null = null;
-  #reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
-  #closed = false;
-
-  constructor(url: string) {
-    super();
-    void this.#run(url);
-  }
-
-  close(): void {
-    this.#closed = true;
-    void this.#reader?.cancel().catch(() => {});
-  }
-
-  async #run(url: string): Promise<void> {
-    const res = await exports.default.fetch(new Request(url, { headers: { accept: "text/event-stream" } }));
-    this.#reader = (res.body as ReadableStream<Uint8Array>).getReader();
-    const decoder = new TextDecoder();
-    let buffer = "";
-    while (!this.#closed) {
-      const { value, done } = await this.#reader.read().catch(() => ({ value: undefined, done: true }));
-      if (done) break;
-      const { frames, rest } = takeFrames(buffer + decoder.decode(value, { stream: true }));
-      buffer = rest;
-      for (const f of frames) this.dispatchEvent(new SseEvent(f.event, f.data, f.id));
-    }
-  }
-}
-
-/** The test worker's global scope (its types lack EventSource). */
-const scope = globalThis as unknown as { EventSource: unknown };
-const originalEventSource = scope.EventSource;
+let restoreEventSource = () => {};
 
 beforeAll(async () => {
-  scope.EventSource = WorkerEventSource;
+  restoreEventSource = installEventSource();
   await openCollection("posts", [{ name: "title", type: "text" }]);
 });
 
-afterAll(() => {
-  scope.EventSource = originalEventSource;
-});
+afterAll(() => restoreEventSource());
 
 function client(): PocketBase {
   const pb = new PocketBase(BASE);
