@@ -80,9 +80,10 @@ export function publicPaths(): Paths {
         tags: ["realtime"],
         summary: "Server-Sent Events stream (PocketBase-compatible)",
         description:
-          "Opens an `text/event-stream`. The first event is `PB_CONNECT` with `{clientId}`; then one event per change of a subscribed topic, named by the topic, with `{action: create|update|delete, record}`. `coll/*` topics follow the listRule, `coll/ID` the viewRule, per subscriber and event.",
+          "Opens an `text/event-stream`. The first event is `PB_CONNECT` with `{clientId}`; then one event per change of a subscribed topic, named by the topic, with `{action: create|update|delete, record}`. `coll/*` topics follow the listRule, `coll/ID` the viewRule, per subscriber and event. A client IP over its open-connection limit (WebSockets and streams together) gets a 429.",
         responses: {
           "200": { description: "The event stream.", content: { "text/event-stream": { schema: str } } },
+          ...errorResponses("429"),
         },
       },
       post: {
@@ -92,7 +93,7 @@ export function publicPaths(): Paths {
         description:
           'Topics: `posts/*`, `posts/RECORD_ID`, with `?options={"query":{"filter":…},"headers":{…}}`.',
         requestBody: jsonBody(fromZod(setSubscriptionsSchema)),
-        responses: { "204": response("Subscribed."), ...errorResponses("400", "403", "404") },
+        responses: { "204": response("Subscribed."), ...errorResponses("400", "403", "404", "429") },
       },
     },
     "/api/realtime/ws": {
@@ -102,7 +103,7 @@ export function publicPaths(): Paths {
         summary: "Native WebSocket (Edgebase extension)",
         description:
           'Upgrade with `Upgrade: websocket`. Messages `{type:"subscribe"|"unsubscribe", topic, filter?, expand?, fields?}`; events `{type:"event", topic, action, record, seq}`; reconnect with `since=SEQ` to resume. Presence and broadcast topics: `presence/ROOM`, `broadcast/ROOM`.',
-        responses: { "101": response("Switching protocols."), ...errorResponses("400", "401") },
+        responses: { "101": response("Switching protocols."), ...errorResponses("400", "401", "429") },
       },
     },
   };
