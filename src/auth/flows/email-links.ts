@@ -135,9 +135,11 @@ export async function confirmVerification(deps: AuthFlowDeps, collectionIdOrName
   }
   // The clicker proved the address but not the password, which whoever pre-registered the address may have set
   // (account pre-hijacking); with password sign-in off it would start working the day it is turned on. As on
-  // OTP's first proof: an unusable random password (a reset sets a new one), a new token key, every session ended.
+  // OTP's first proof: an unusable random password (a reset sets a new one), the passkeys and OAuth2 links
+  // whoever held a session may have added, a new token key, every session ended.
   const password = await hashPassword(randomToken());
-  await updateAuthRow(deps, collection, row.id, { verified: true, password, rekey: true });
+  const changes = { verified: true, password, rekey: true, dropLinkedCredentials: true };
+  await updateAuthRow(deps, collection, row.id, changes);
   await endAllSessions(deps, { collectionId: collection.id, userId: row.id });
 }
 
