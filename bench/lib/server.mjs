@@ -137,9 +137,11 @@ function webhookQueue(dataset) {
 /**
  * Starts one workerd with the given Workers (the first also answers Miniflare's own URL) on persisted state.
  * @param {import("miniflare").V4WorkerOptions[]} workers
- * @param {{ persist?: boolean | string, onLog?: (log: { level: string, message: string }) => void }} [options]
+ * @param {{ persist?: boolean | string, onLog?: (log: { level: string, message: string }) => void,
+ *   inspectorPort?: number }} [options]
  *   persist: keep D1 data in bench/.build/state (default true), in memory (false) or in the given directory;
- *   onLog: receives workerd's log lines (Miniflare prints them otherwise)
+ *   onLog: receives workerd's log lines (Miniflare prints them otherwise); inspectorPort: open workerd's
+ *   inspector there (the soak's `--heap`)
  * @returns {Promise<Server>}
  */
 export async function startServer(workers, options = {}) {
@@ -151,6 +153,7 @@ export async function startServer(workers, options = {}) {
         ? {}
         : { resourcePersistencePath: typeof options.persist === "string" ? options.persist : STATE_DIR }),
       ...(options.onLog ? { handleStructuredLogs: options.onLog } : {}),
+      ...(options.inspectorPort ? { inspectorPort: options.inspectorPort } : {}),
     }),
   );
   await mf.ready;

@@ -82,7 +82,7 @@ export function failures(r) {
 /**
  * Prints the report.
  * @param {Parameters<typeof failures>[0] & { logs: string[], seconds: number, failed: string[],
- *   sameDelete: Record<string, number> }} r
+ *   sameDelete: Record<string, number>, heap?: ReturnType<typeof memoryRows>, heapGc?: boolean }} r
  */
 export function printReport(r) {
   const line = (/** @type {string} */ s) => console.log(s);
@@ -129,6 +129,15 @@ export function printReport(r) {
     line(
       `  ${m.name} pid ${m.pid}: first ${m.first.toFixed(0)}, peak ${m.peak.toFixed(0)}, last ${m.last.toFixed(0)}, second-half slope ${m.slopeMbPerMin.toFixed(1)} MB/min (rise ${m.riseMb.toFixed(0)} MB)${m.growing ? " GROWING" : ""}\n    ${m.trace.join(" ")}`,
     );
+  if (r.heap?.length) {
+    line(
+      `JS heap (MB, ${r.heapGc === false ? "no forced GC" : "after a forced GC"}; --heap, not a pass/fail check):`,
+    );
+    for (const m of r.heap)
+      line(
+        `  ${m.name}: first ${m.first.toFixed(1)}, peak ${m.peak.toFixed(1)}, last ${m.last.toFixed(1)}, second-half slope ${m.slopeMbPerMin.toFixed(2)} MB/min (rise ${m.riseMb.toFixed(1)} MB)\n    ${m.trace.join(" ")}`,
+      );
+  }
   if (r.recorder.conflictsWithoutIfMatch.length > 0) {
     const byOp = new Map();
     for (const c of r.recorder.conflictsWithoutIfMatch)

@@ -4,7 +4,9 @@
  * state, runs the mixed load with realtime subscribers, then the hostile phase, checks what was acknowledged,
  * and exits non-zero on any 5xx, lost update, leak, integrity error, 409 without If-Match, lost If-Match
  * schema edit or memory that keeps growing. `-- --fanout` instead measures the mix with and without 40
- * subscribers side by side (the BENCHMARKS.md mixed-load row).
+ * subscribers side by side (the BENCHMARKS.md mixed-load row). `-- --heap` also samples the Worker isolate's JS
+ * heap after GC through workerd's inspector, to tell Edgebase's memory from the runtime's (heap.mjs); with
+ * `--heap-no-gc` it samples without forcing a GC (what the heap holds, garbage included).
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -15,6 +17,7 @@ import { commitInfo, machine } from "../lib/machine.mjs";
 import { sampleRss } from "../lib/rss.mjs";
 import { createClient, Recorder } from "./client.mjs";
 import { runFanoutComparison } from "./fanout.mjs";
+import { sampleHeap } from "./heap.mjs";
 import { runHostile } from "./hostile.mjs";
 import { Ledger } from "./ledger.mjs";
 import { runMixed } from "./mixed.mjs";
@@ -31,6 +34,9 @@ const { values: args } = parseArgs({
     subscribers: { type: "string", default: "40" },
     seed: { type: "string", default: "24" },
     fanout: { type: "boolean", default: false },
+    heap: { type: "boolean", default: false },
+    "heap-no-gc": { type: "boolean", default: false },
+    "inspector-port": { type: "string", default: "9329" },
     "fanout-rounds": { type: "string", default: "2" },
     "fanout-seconds": { type: "string", default: "20" },
   },
@@ -57,10 +63,19 @@ try {
 }
 /** @type {string[]} */
 const logs = [];
-const server = await startSoakServer(bundle.main, (line) => {
-  if (logs.length < 10_000) logs.push(line);
-});
+const server = await startSoakServer(
+  bundle.main,
+  (line) => {
+    if (logs.length < 10_000) logs.push(line);
+  },
+  { inspectorPort: args.heap ? Number(args["inspector-port"]) : undefined },
+);
 const rss = sampleRss(2_000);
+// Every 10 s: a forced GC per sample must not itself shape the figures.
+const heap = args.heap
+  ? await sampleHeap(Number(args["inspector-port"]), 10_000, !args["heap-no-gc"])
+  : undefined;
+if (heap) log(`sampling the JS heap of: ${heap.targets.join(", ")}`);
 const recorder = new Recorder();
 const client = createClient(server.url, recorder);
 const ledger = new Ledger();
@@ -100,6 +115,7 @@ try {
     await Promise.all(subs.map((s) => s.close()));
     const integrity = await checkIntegrity(deps);
     rss.stop();
+    heap?.stop();
     const seconds = (performance.now() - started) / 1000;
     const result = {
       ops: operationRows(recorder, seconds),
@@ -111,6 +127,8 @@ try {
       ),
       listLeaks: ledger.listLeaks,
       memory: memoryRows(rss.samples),
+      heap: heap ? memoryRows(heap.samples) : [],
+      heapGc: !args["heap-no-gc"],
       schemaEdits: hostile.schemaEdits,
     };
     const failed = failures(result);
@@ -137,6 +155,7 @@ try {
           integrityErrors: integrity.errors,
           realtime: result.realtime,
           memory: result.memory,
+          heap: result.heap,
           schemaEdits: hostile.schemaEdits,
           serverErrors: recorder.serverErrors,
           conflictsWithoutIfMatch: recorder.conflictsWithoutIfMatch.length,
@@ -151,6 +170,7 @@ try {
   }
 } finally {
   rss.stop();
+  heap?.stop();
   await server.dispose();
 }
 process.exit(exitCode);

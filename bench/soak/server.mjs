@@ -9,9 +9,10 @@ import { SUPERUSER } from "./setup.mjs";
 /**
  * @param {string} main path of the built bundle
  * @param {(line: string) => void} onLog receives every line workerd logs (the Worker logs warnings and errors)
+ * @param {{ inspectorPort?: number }} [debug] inspectorPort: open workerd's inspector there (`--heap`)
  * @returns {Promise<{ url: string, dispose: () => Promise<void> }>}
  */
-export async function startSoakServer(main, onLog) {
+export async function startSoakServer(main, onLog, debug = {}) {
   const options = workerOptions("edgebase", main, /** @type {any} */ ("soak"));
   const worker = {
     ...options,
@@ -27,6 +28,7 @@ export async function startSoakServer(main, onLog) {
   rmSync(state, { recursive: true, force: true });
   const server = await startServer([worker], {
     persist: state,
+    inspectorPort: debug.inspectorPort,
     onLog: (entry) => onLog(`${entry.level} ${entry.message}`),
   });
   const db = await server.mf.getD1Database("DB", "edgebase-soak");

@@ -161,7 +161,13 @@ export function authPaths(collection: AuthCollection): { paths: Paths; schemas: 
       ),
     },
     [`${base}/confirm-verification`]: {
-      post: noContent("confirmVerification", "Confirm an email address", object({ token: str })),
+      post: noContent(
+        "confirmVerification",
+        "Confirm an email address",
+        object({ token: str, password: str }, ["token"]),
+        "Keeps the password only when the request is signed in as the record or carries its current password; " +
+          "otherwise the password is replaced, the record re-keyed and every session ended.",
+      ),
     },
     [`${base}/request-password-reset`]: {
       post: mailing(

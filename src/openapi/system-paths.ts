@@ -81,9 +81,10 @@ export function publicPaths(): Paths {
         tags: ["realtime"],
         summary: "Server-Sent Events stream (PocketBase-compatible)",
         description:
-          "Opens an `text/event-stream`. The first event is `PB_CONNECT` with `{clientId}`; then one event per change of a subscribed topic, named by the topic, with `{action: create|update|delete, record}`. `coll/*` topics follow the listRule, `coll/ID` the viewRule, per subscriber and event. A custom topic's event carries the published payload itself, to subscribers its rule admits.",
+          "Opens an `text/event-stream`. The first event is `PB_CONNECT` with `{clientId}`; then one event per change of a subscribed topic, named by the topic, with `{action: create|update|delete, record}`. `coll/*` topics follow the listRule, `coll/ID` the viewRule, per subscriber and event. A custom topic's event carries the published payload itself, to subscribers its rule admits. A client IP over its open-connection limit (WebSockets and streams together) gets a 429.",
         responses: {
           "200": { description: "The event stream.", content: { "text/event-stream": { schema: str } } },
+          ...errorResponses("429"),
         },
       },
       post: {
@@ -93,7 +94,7 @@ export function publicPaths(): Paths {
         description:
           'Topics: `posts/*`, `posts/RECORD_ID` of an existing collection, with `?options={"query":{"filter":…},"headers":{…}}`; custom topics (`chat/room1`: 1 to 8 names of letters, digits, `_ . -` joined by `/`, the first not a collection\'s name, `presence` or `broadcast`; no options; at most 100 per client); `@oauth2`. Anything else is a 400 naming the topic.',
         requestBody: jsonBody(fromZod(setSubscriptionsSchema)),
-        responses: { "204": response("Subscribed."), ...errorResponses("400", "403", "404") },
+        responses: { "204": response("Subscribed."), ...errorResponses("400", "403", "404", "429") },
       },
     },
     "/api/oauth2-redirect": oauth2RedirectPaths(),
@@ -132,7 +133,7 @@ export function publicPaths(): Paths {
             schema: str,
           },
         ],
-        responses: { "101": response("Switching protocols."), ...errorResponses("400", "401") },
+        responses: { "101": response("Switching protocols."), ...errorResponses("400", "401", "429") },
       },
     },
   };

@@ -4,7 +4,8 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import type { AuthRecord } from "../rules/context";
-import type { Subscription } from "./protocol";
+import { acquireAll, limitKeys, registriesIn, releaseAll, sseHolder } from "./connection-limits";
+import { DEFAULT_LIMITS, type RealtimeLimits, type Subscription } from "./protocol";
 import { SSE_KEEPALIVE, sseFrame } from "./sse";
 
 /** Seconds between keep-alive comments on an idle stream. */
@@ -21,8 +22,14 @@ export const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 /** The internal header naming the client id of a forwarded `GET /api/realtime`. */
 export const CLIENT_ID_HEADER = "x-edgebase-realtime-client";
 
-/** The internal header carrying the connecting client's IP bucket (see {@link RealtimeClient.sendOnce}). */
-export const CLIENT_IP_HEADER = "x-edgebase-realtime-ip";
+/** The internal header carrying a stream's {@link ClientQuota} (the Worker always sets it). */
+export const CLIENT_QUOTA_HEADER = "x-edgebase-realtime-quota";
+
+/** What a stream counts against: the client's IP bucket (absent when unknown) and the connection limits. */
+export type ClientQuota = { ip?: string } & Pick<
+  RealtimeLimits,
+  "maxConnectionsPerIp" | "maxConnectionsPerUser"
+>;
 
 /** Subscriptions for one hub. */
 export interface HubSubscriptions {
@@ -31,7 +38,7 @@ export interface HubSubscriptions {
 }
 
 /** Outcome of {@link RealtimeClient.setSubscriptions}. */
-export type SetResult = "ok" | "missing" | "auth_mismatch";
+export type SetResult = "ok" | "missing" | "auth_mismatch" | "too_many" | "unavailable";
 
 /** Holds one SSE stream (the object stays awake while it is open: SSE cannot hibernate). */
 export class RealtimeClient extends DurableObject<Cloudflare.Env> {
@@ -39,25 +46,41 @@ export class RealtimeClient extends DurableObject<Cloudflare.Env> {
   #writer: WritableStreamDefaultWriter<Uint8Array> | undefined;
   #auth: AuthRecord | null | undefined;
   #hubs = new Set<string>();
-  /** The IP bucket the stream was opened from ("" when the platform gave none). */
-  #ip = "";
   /** Topics this client is sent to directly, not through a hub (`@oauth2`), each at most once. */
   #direct = new Set<string>();
+  #quota: ClientQuota = DEFAULT_LIMITS;
+  /** The registry objects counting this stream (connection-limits.ts), released when it ends. */
+  #leases: string[] = [];
   readonly #encoder = new TextEncoder();
 
-  /** Opens the stream (forwarded `GET /api/realtime`) and sends `PB_CONNECT`. */
+  /**
+   * Opens the stream (forwarded `GET /api/realtime`) and sends `PB_CONNECT`; 429 when the client's IP bucket
+   * is at its connection limit.
+   */
   override async fetch(request: Request): Promise<Response> {
     const clientId = request.headers.get(CLIENT_ID_HEADER);
     if (!clientId) return new Response("Missing client id.", { status: 400 });
     await this.end();
+    this.#clientId = clientId;
+    this.#quota = parseQuota(request.headers.get(CLIENT_QUOTA_HEADER));
+    const keys = limitKeys(this.#quota.ip, null, this.#quota);
+    const lease = { id: clientId, holder: sseHolder(clientId) };
+    const admitted = await acquireAll(this.#registry(), keys, lease).catch(() => null);
+    if (admitted === null) return new Response("Realtime is unavailable; retry.", { status: 503 });
+    if (!admitted) return new Response("Too many realtime connections.", { status: 429 });
+    this.#leases = keys.map((k) => k.registry);
     const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>(
       undefined,
       new ByteLengthQueuingStrategy({ highWaterMark: MAX_BUFFERED_BYTES }),
     );
-    this.#clientId = clientId;
-    this.#writer = writable.getWriter();
+    const writer = writable.getWriter();
+    this.#writer = writer;
+    // The reader going away (the client disconnected) errors the stream: end it now, releasing its leases,
+    // rather than at the next event or keep-alive write.
+    writer.closed.catch(() => {
+      if (this.#writer === writer) void this.end();
+    });
     this.#auth = undefined;
-    this.#ip = request.headers.get(CLIENT_IP_HEADER) ?? "";
     this.#direct.clear();
     this.#write(sseFrame(clientId, "PB_CONNECT", { clientId }));
     await this.ctx.storage.setAlarm(Date.now() + KEEPALIVE_SECONDS * 1000);
@@ -85,6 +108,23 @@ export class RealtimeClient extends DurableObject<Cloudflare.Env> {
     if (!this.#writer) return "missing";
     const bound = this.#auth;
     if (bound && (bound.id !== auth?.id || bound.collectionId !== auth.collectionId)) return "auth_mismatch";
+    if (auth && !bound) {
+      // The stream's user is known from its first signed-in subscription on: from then on it counts for them.
+      const keys = limitKeys(undefined, auth, this.#quota);
+      const lease = { id: this.#clientId, holder: sseHolder(this.#clientId) };
+      const admitted = await acquireAll(this.#registry(), keys, lease).catch(() => null);
+      if (admitted === null) return "unavailable";
+      if (!admitted) return "too_many";
+      if (!this.#writer) {
+        await releaseAll(
+          this.#registry(),
+          keys.map((k) => k.registry),
+          this.#clientId,
+        );
+        return "missing";
+      }
+      this.#leases.push(...keys.map((k) => k.registry));
+    }
     this.#auth = auth;
     this.#direct = new Set(direct);
     const wanted = new Set(groups.map((g) => g.hub));
@@ -116,7 +156,8 @@ export class RealtimeClient extends DurableObject<Cloudflare.Env> {
    */
   async sendOnce(topic: string, ip: string, data: unknown): Promise<boolean> {
     if (!this.#writer || !this.#direct.has(topic)) return false;
-    if (this.#ip !== "" && this.#ip !== ip) return false;
+    const own = this.#quota.ip ?? "";
+    if (own !== "" && own !== ip) return false;
     this.#direct.delete(topic);
     return this.#write(sseFrame(this.#clientId, topic, data));
   }
@@ -132,6 +173,9 @@ export class RealtimeClient extends DurableObject<Cloudflare.Env> {
     const hubs = [...this.#hubs];
     this.#hubs.clear();
     this.#direct.clear();
+    const leases = this.#leases;
+    this.#leases = [];
+    if (leases.length > 0) await releaseAll(this.#registry(), leases, this.#clientId);
     if (how === "abort") await writer?.abort(new Error("The client fell too far behind.")).catch(() => {});
     await Promise.allSettled(
       hubs.map((hub) => this.#hub(hub).setRemote(this.#clientId, { auth: null, subs: [] }, hub)),
@@ -165,7 +209,30 @@ export class RealtimeClient extends DurableObject<Cloudflare.Env> {
     return true;
   }
 
+  /** Whether this object holds the open stream of `clientId` (asked by the connection limits). */
+  async isOpen(clientId: string): Promise<boolean> {
+    return this.#writer !== undefined && this.#clientId === clientId;
+  }
+
+  #registry() {
+    return registriesIn(this.env.REALTIME_USER);
+  }
+
   #hub(name: string) {
     return this.env.REALTIME_HUB.get(this.env.REALTIME_HUB.idFromName(name));
+  }
+}
+
+/** The quota the Worker sent; the defaults (and no IP) when the header is missing or unreadable. */
+function parseQuota(raw: string | null): ClientQuota {
+  try {
+    const quota = JSON.parse(raw ?? "") as Partial<ClientQuota>;
+    return {
+      ip: typeof quota.ip === "string" ? quota.ip : undefined,
+      maxConnectionsPerIp: Number(quota.maxConnectionsPerIp) || DEFAULT_LIMITS.maxConnectionsPerIp,
+      maxConnectionsPerUser: Number(quota.maxConnectionsPerUser) || DEFAULT_LIMITS.maxConnectionsPerUser,
+    };
+  } catch {
+    return DEFAULT_LIMITS;
   }
 }

@@ -92,29 +92,3 @@ export function connectInfo(
 function allows(rule: string | null, room: string, ctx: RuleContext): boolean {
   return allowsLocally(rule, { id: room }, ctx);
 }
-
-/**
- * The per-IP limit's key: the address, or its /64 for IPv6 (one subscriber's whole allocation); undefined when
- * the platform gave none (no shared bucket for every such client).
- */
-export function ipBucket(ip: string | undefined): string | undefined {
-  const address = ip?.trim().toLowerCase();
-  if (!address) return undefined;
-  if (!address.includes(":")) return address.slice(0, 64);
-  const groups = expandIpv6(address);
-  return groups ? `${groups.slice(0, 4).join(":")}::/64` : address.slice(0, 64);
-}
-
-/** The eight groups of an IPv6 address (`::` expanded), or undefined when it is not one. */
-function expandIpv6(address: string): string[] | undefined {
-  const [head = "", tail, extra] = address.split("::");
-  if (extra !== undefined) return undefined;
-  const left = head === "" ? [] : head.split(":");
-  const right = tail === undefined || tail === "" ? [] : tail.split(":");
-  const missing = 8 - left.length - right.length;
-  if (tail === undefined ? missing !== 0 : missing < 1) return undefined;
-  const groups = [...left, ...Array<string>(tail === undefined ? 0 : missing).fill("0"), ...right];
-  return groups.every((g) => /^[0-9a-f]{1,4}$/.test(g))
-    ? groups.map((g) => g.replace(/^0+(?=.)/, ""))
-    : undefined;
-}

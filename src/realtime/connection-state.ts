@@ -9,6 +9,8 @@ export const MAX_ATTACHMENT_BYTES = 2_048;
 /** Everything a hub knows about one connection. */
 export interface ConnectionState {
   id: string;
+  /** The registry objects counting this connection (connection-limits.ts), released when it ends. */
+  leases?: string[];
   hub: HubKey;
   auth: AuthRecord | null;
   since?: number;

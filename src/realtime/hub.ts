@@ -4,6 +4,7 @@ import { ruleContext } from "../auth/rule-context";
 import { CollectionStore } from "../collections/store";
 import { randomString } from "../lib/ids";
 import type { AuthRecord } from "../rules/context";
+import { acquireAll, hubHolder, limitKeys, registriesIn, releaseAll } from "./connection-limits";
 import type { ConnectionState } from "./connection-state";
 import { Connections } from "./connections";
 import { EventLog } from "./event-log";
@@ -65,10 +66,16 @@ export class RealtimeHub extends DurableObject<Cloudflare.Env> implements HubSoc
       return new Response("Expected a WebSocket upgrade.", { status: 426 });
     }
     const info = JSON.parse(raw) as ConnectInfo & { hubName: string };
-    const tags = connectionTags(info);
-    if (tags.slice(1).some((tag, i) => this.ctx.getWebSockets(tag).length >= capOf(info, i))) {
-      return new Response("Too many realtime connections.", { status: 429 });
-    }
+    const id = randomString(20);
+    // Counted against the client's IP bucket and user across every hub and SSE stream (connection-limits.ts).
+    const keys = limitKeys(info.ip, info.auth, info.limits);
+    const registry = registriesIn(this.env.REALTIME_USER);
+    const admitted = await acquireAll(registry, keys, { id, holder: hubHolder(info.hubName) }).catch(
+      () => null,
+    );
+    if (admitted === null) return new Response("Realtime is unavailable; retry.", { status: 503 });
+    if (!admitted) return new Response("Too many realtime connections.", { status: 429 });
+    const leases = keys.map((k) => k.registry);
     const pair = new WebSocketPair();
     const [client, server] = [pair[0], pair[1]];
     // Registered before accepting, so a sign-out racing this connect still finds this hub; a connection the
@@ -77,12 +84,14 @@ export class RealtimeHub extends DurableObject<Cloudflare.Env> implements HubSoc
       try {
         await this.#track(refOf(info.auth), info.hubName);
       } catch {
+        await releaseAll(registry, leases, id);
         return new Response("Realtime is unavailable; retry.", { status: 503 });
       }
     }
-    this.ctx.acceptWebSocket(server, tags);
+    this.ctx.acceptWebSocket(server, connectionTags(id, info));
     const state: ConnectionState = {
-      id: (tags[0] as string).slice("conn:".length),
+      id,
+      leases,
       hub: info.hub,
       auth: info.auth,
       since: info.since,
@@ -259,12 +268,23 @@ export class RealtimeHub extends DurableObject<Cloudflare.Env> implements HubSoc
     return { db: this.env.DB, snapshot: () => this.#store.snapshot(this.env.DB) };
   }
 
-  /** Drops a connection from the indexes (presence members get a `leave`) and forgets its state. */
+  /**
+   * Drops a connection from the indexes (presence members get a `leave`), forgets its state and gives back its
+   * connection leases (in the background: a lost release is reclaimed by the limiter asking {@link openConnections}).
+   */
   forget(ws: WebSocket): void {
     const state = this.connections.get(ws);
     if (!state) return;
     leaveAll(this, ws, state);
     this.connections.forget(ws);
+    if (state.leases?.length) {
+      void releaseAll(registriesIn(this.env.REALTIME_USER), state.leases, state.id);
+    }
+  }
+
+  /** The ids among `ids` of connections this hub still holds open (asked by the connection limits). */
+  async openConnections(ids: string[]): Promise<string[]> {
+    return ids.filter((id) => this.ctx.getWebSockets(connTag(id)).some((ws) => this.connections.get(ws)));
   }
 
   /** Registers `hubName` with the user's registry; throws when it cannot (the caller then refuses the user). */
@@ -333,17 +353,14 @@ export class RealtimeHub extends DurableObject<Cloudflare.Env> implements HubSoc
   }
 }
 
-/** `conn:<id>`, then the tags the connection limits count: `user:…` when signed in, `ip:…` when known. */
-function connectionTags(info: ConnectInfo): string[] {
-  const tags = [`conn:${randomString(20)}`];
-  if (info.auth) tags.push(userTag(refOf(info.auth)));
-  if (info.ip) tags.push(`ip:${info.ip}`.slice(0, 256));
-  return tags;
+/** The tag naming one connection. */
+function connTag(id: string): string {
+  return `conn:${id}`;
 }
 
-/** The limit of the i-th counted tag of {@link connectionTags}. */
-function capOf(info: ConnectInfo, i: number): number {
-  return info.auth && i === 0 ? info.limits.maxConnectionsPerUser : info.limits.maxConnectionsPerIp;
+/** `conn:<id>`, then `user:…` when signed in (de-authorization and auth refreshes find the user's sockets by it). */
+function connectionTags(id: string, info: ConnectInfo): string[] {
+  return info.auth ? [connTag(id), userTag(refOf(info.auth))] : [connTag(id)];
 }
 
 function refOf(auth: AuthRecord): UserRef {

@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import type { RealtimeClient } from "./client";
-import { ipBucket } from "./connect";
+import { ipBucket } from "../auth/rate-limit";
 import { OAUTH2_TOPIC } from "./topics";
 
 

@@ -11,9 +11,12 @@ export interface RealtimeLimits {
   maxMessageBytes: number;
   /** Messages per second; over it a message is answered with an error, over twice it the socket closes (1008). */
   messagesPerSecond: number;
-  /** Open WebSockets per client IP (IPv6: per /64) on one hub; more are refused with a 429. */
+  /**
+   * Open WebSockets and SSE streams per client IP bucket (IPv6: per /64), across every hub; one more is
+   * refused with a 429.
+   */
   maxConnectionsPerIp: number;
-  /** Open WebSockets per signed-in user on one hub; more are refused with a 429. */
+  /** Open WebSockets and signed-in SSE streams per user, across every hub; one more is refused with a 429. */
   maxConnectionsPerUser: number;
 }
 

@@ -28,6 +28,8 @@ export interface SystemWriteOptions {
   endsSessions?: boolean;
   /** The schema snapshot the collection came from: with it the write also reaches the outbox (webhooks). */
   snapshot?: SchemaSnapshot;
+  /** Statements committed in the same batch after the update (the auth flows' credential clean-up). */
+  alsoRun?: D1PreparedStatement[];
 }
 
 type AuthRowOf = Record<string, unknown> & { id: string };
@@ -78,6 +80,7 @@ export async function internalUpdateSystemColumns(
         .bind(...names.map((n) => sets.get(n)), id),
       GUARD,
       deps.db.prepare(`SELECT * FROM ${table} WHERE id = ?`).bind(id),
+      ...(options.alsoRun ?? []),
     ],
     rejected: () => new ApiError(404, "The requested resource wasn't found."),
     change: options.snapshot && { action: "update", collection, id, snapshot: options.snapshot },

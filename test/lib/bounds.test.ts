@@ -11,6 +11,8 @@ import { CollectionGenerations, MemoryCacheStore } from "../../src/cache";
 import { FillBudget, MAX_BUDGET_COLLECTIONS } from "../../src/cache/read-cache";
 import { LruMap } from "../../src/lib/lru-map";
 import { createLogger } from "../../src/observability/logger";
+import { LogWriter } from "../../src/ops/logs/writer";
+import { WindowCounter } from "../../src/ops/ratelimits";
 import { parseCacheSize, parseFilter } from "../../src/rules/cache";
 import { PARSE_CACHE_SIZE } from "../../src/rules/limits";
 
@@ -86,6 +88,20 @@ describe("in-memory bounds", () => {
     }
     expect(generations.size.known).toBeLessThanOrEqual(30);
     expect(generations.size.writes).toBeLessThanOrEqual(30);
+  });
+
+  it("the per-isolate API rate-limit windows (ops/ratelimits/window.ts) track at most maxKeys clients", () => {
+    const counter = new WindowCounter(100);
+    for (let i = 0; i < 100 + OVER; i++) expect(counter.hit(`rule|198.51.100.${i}`, 5, 60).ok).toBe(true);
+    expect(counter.size).toBe(100);
+  });
+
+  it("the request-log buffer (ops/logs/writer.ts) keeps at most maxBuffered entries and counts the dropped", () => {
+    const writer = new LogWriter({ maxBuffered: 40, flushDelayMs: 0 });
+    for (let i = 0; i < 40 + OVER; i++)
+      writer.add({ id: `l${i}`, created: "", level: 0, message: "m", data: {} });
+    expect(writer.size).toBe(40);
+    expect(writer.dropped).toBe(OVER);
   });
 
   it("read-cache fill budgets (cache/read-cache/fill-budget.ts) track at most MAX_BUDGET_COLLECTIONS", () => {

@@ -1,12 +1,24 @@
-/** Every in-memory or stored structure of realtime stays bounded under churn: connections, index, rates, log, tickets. */
+/**
+ * Every in-memory or stored structure of realtime stays bounded under churn: connections, index, rates, log,
+ * tickets, SSE clients and connection leases.
+ */
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { EVENT_LOG_SIZE } from "../../src/realtime/event-log";
 import type { RealtimeHub } from "../../src/realtime/hub";
 import { MAX_TICKETS_PER_USER } from "../../src/realtime/tickets";
-import { userRegistryName } from "../../src/realtime/user-ref";
-import { collectionDef, connectHub, hubStub, type TestSocket, user } from "./helpers";
+import { ipRegistryName, userRegistryName } from "../../src/realtime/user-ref";
+import { api, apiJson } from "../helpers/request";
+import {
+  collectionDef,
+  connectHub,
+  hubStub,
+  openCollection,
+  type TestSocket,
+  takeFrames,
+  user,
+} from "./helpers";
 
 const hub = { kind: "collection", name: "churn" } as const;
 const churn = collectionDef({ name: "churn" });
@@ -90,5 +102,33 @@ describe("realtime bounds", () => {
         state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM tickets").one().n,
     );
     expect(stored).toBe(MAX_TICKETS_PER_USER);
+  });
+
+  it("SSE clients on a hub and connection leases of an IP go back to zero when the streams go away", async () => {
+    await openCollection("churnsse", [{ name: "title", type: "text" }]);
+    const ip = "198.51.100.77";
+    const leases = env.REALTIME_USER.get(env.REALTIME_USER.idFromName(ipRegistryName(ip)));
+    const remote = () =>
+      runInDurableObject(hubStub("churnsse"), (instance: RealtimeHub) => instance.remote.clients.size);
+    const readers: ReadableStreamDefaultReader<Uint8Array>[] = [];
+    for (let i = 0; i < 12; i++) {
+      const res = await api("/api/realtime", { headers: { "cf-connecting-ip": ip } });
+      expect(res.status).toBe(200);
+      const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+      const { value } = await reader.read();
+      const [connect] = takeFrames(new TextDecoder().decode(value)).frames;
+      const set = await apiJson("POST", "/api/realtime", {
+        clientId: connect?.id,
+        subscriptions: ["churnsse/*"],
+      });
+      expect(set.status).toBe(204);
+      readers.push(reader);
+    }
+    expect(await remote()).toBe(12);
+    expect(await leases.connectionCount()).toBe(12);
+    for (const reader of readers) await reader.cancel();
+    await until(async () => (await remote()) === 0 && (await leases.connectionCount()) === 0);
+    expect(await remote()).toBe(0);
+    expect(await leases.connectionCount()).toBe(0);
   });
 });

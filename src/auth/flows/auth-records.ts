@@ -4,6 +4,7 @@ import { type D1Like, quoteIdent } from "../../db/sql";
 import { generateTokenKey } from "../../lib/secrets";
 import type { CollectionRef, RecordDeps } from "../../records/deps";
 import { noopChangeSink } from "../../records/events";
+import { EXTERNAL_AUTHS } from "../../records/external-auths";
 import type { ViewParams } from "../../records/query-params";
 import { decodeRow } from "../../records/record-json";
 import { renderRecords } from "../../records/render";
@@ -138,7 +139,15 @@ export interface AuthRowChanges {
   email?: string;
   verified?: boolean;
   rekey?: boolean;
+  /**
+   * Also removes the record's passkeys and linked OAuth2 identities, in the same batch: on the first proof of an
+   * address, with the password nobody proved, they are what a squatter who pre-registered it set up.
+   */
+  dropLinkedCredentials?: boolean;
 }
+
+/** Where a record's sign-in credentials other than the password live (each keyed by collectionRef, recordRef). */
+const LINKED_CREDENTIAL_TABLES = ["_passkeys", EXTERNAL_AUTHS] as const;
 
 type WriteFlowDeps = Pick<AuthFlowDeps, "db" | "changes" | "waitUntil" | "recordHooks" | "outbox" | "store">;
 
@@ -164,15 +173,22 @@ export async function updateAuthRow(
   id: string,
   changes: AuthRowChanges,
 ): Promise<AuthRow | undefined> {
-  const { rekey, ...columns } = changes;
+  const { rekey, dropLinkedCredentials, ...columns } = changes;
   // Webhooks see these writes like any other update: their filters compile against the cached snapshot.
   const snapshot = deps.outbox ? await deps.store.snapshot(deps.db) : undefined;
+  const alsoRun = dropLinkedCredentials
+    ? LINKED_CREDENTIAL_TABLES.map((table) =>
+        deps.db
+          .prepare(`DELETE FROM ${quoteIdent(table)} WHERE collectionRef = ? AND recordRef = ?`)
+          .bind(collection.id, id),
+      )
+    : undefined;
   const row = await internalUpdateSystemColumns(
     writeDepsOf(deps),
     collection,
     id,
     { ...columns, tokenKey: rekey ? generateTokenKey() : undefined },
-    { endsSessions: rekey === true && changes.password !== undefined, snapshot },
+    { endsSessions: rekey === true && changes.password !== undefined, snapshot, alsoRun },
   );
   return row as AuthRow | undefined;
 }

@@ -8,7 +8,7 @@ import { parseInput } from "../../lib/parse-input";
 import { generateTokenKey } from "../../lib/secrets";
 import { resolveToken } from "../authenticate";
 import { actionUrl } from "../mail-templates";
-import { hashPassword, passwordPolicyError } from "../password";
+import { hashPassword, passwordPolicyError, verifyPassword } from "../password";
 import { AUTH_RATE_LIMITS, type RateLimitRule } from "../rate-limit";
 import { TokenError } from "../token-error";
 import { signToken, type TokenType } from "../tokens";
@@ -17,10 +17,13 @@ import { type AuthRow, findByEmail, subjectLoader, updateAuthRow } from "./auth-
 import { type AuthFlowDeps, findAuthCollection, mailSetup, runLater } from "./deps";
 import { MAX_BODY_TOKEN_LENGTH, MAX_IDENTITY_LENGTH, MAX_PASSWORD_INPUT_LENGTH } from "./input";
 import { endAllSessions } from "./issue";
-import { throttle } from "./throttle";
+import { throttle, throttlePasswordCheck } from "./throttle";
 
 const emailSchema = z.object({ email: z.string().min(1).max(MAX_IDENTITY_LENGTH) });
 const tokenSchema = z.object({ token: z.string().min(1).max(MAX_BODY_TOKEN_LENGTH) });
+const confirmVerificationSchema = tokenSchema.extend({
+  password: z.string().min(1).max(MAX_PASSWORD_INPUT_LENGTH).optional(),
+});
 const resetSchema = z.object({
   token: z.string().min(1).max(MAX_BODY_TOKEN_LENGTH),
   password: z.string().max(MAX_PASSWORD_INPUT_LENGTH),
@@ -114,26 +117,50 @@ export async function requestVerification(deps: AuthFlowDeps, collectionIdOrName
 }
 
 /**
- * `confirm-verification`: marks the record verified. When the collection has password sign-in off, the first
- * proof of the address also drops the unproven password, re-keys and ends every session (issue 13, finding 14).
+ * `confirm-verification`: marks the record verified. The link proves the address, not the password, which counts
+ * as proven (and is kept) only when password sign-in is on and the confirming request also proves it: it is
+ * signed in as this very record (sign-up → sign-in → verify in one app, whose SDK sends its token), or it carries
+ * the record's current `password` (checked and throttled like a sign-in; a wrong one is a 400 and changes
+ * nothing). Otherwise this first proof of the address drops the password nobody proved, re-keys the record and
+ * ends every session, as OTP's first proof does (issue 13, finding 14; SECURITY.md "Pre-registered accounts").
  */
 export async function confirmVerification(deps: AuthFlowDeps, collectionIdOrName: string, input: unknown) {
   const collection = await findAuthCollection(deps, collectionIdOrName);
-  const { token } = parseInput(tokenSchema, input ?? {});
-  const { row } = await resolveEmailToken(deps, collection, token, "verification");
+  const body = parseInput(confirmVerificationSchema, input ?? {});
+  const { row } = await resolveEmailToken(deps, collection, body.token, "verification");
   if (row.verified === 1 || row.verified === true) return;
-  if (collection.passwordAuth.enabled) {
-    // The ordinary sign-up → verify → sign-in flow: the password was just chosen by whoever holds the mailbox
-    // in the common case, so it is kept (as PocketBase keeps it). SECURITY.md names the gap this leaves.
+  if (collection.passwordAuth.enabled && (await passwordProven(deps, collection, row, body.password))) {
     await updateAuthRow(deps, collection, row.id, { verified: true });
     return;
   }
-  // Password sign-in is off, so nobody could have proved this password; it would start working for whoever
-  // set it (a squatter who pre-registered the address) the day password auth is turned on. As on OTP's first
-  // proof: an unusable random password, a new token key, and every session ended.
+  // The clicker proved the address but not the password, which whoever pre-registered the address may have set
+  // (account pre-hijacking); with password sign-in off it would start working the day it is turned on. As on
+  // OTP's first proof: an unusable random password (a reset sets a new one), the passkeys and OAuth2 links
+  // whoever held a session may have added, a new token key, every session ended.
   const password = await hashPassword(randomToken());
-  await updateAuthRow(deps, collection, row.id, { verified: true, password, rekey: true });
+  const changes = { verified: true, password, rekey: true, dropLinkedCredentials: true };
+  await updateAuthRow(deps, collection, row.id, changes);
   await endAllSessions(deps, { collectionId: collection.id, userId: row.id });
+}
+
+/**
+ * Whether the request confirming a verification link also proves the record's password: a session of this
+ * very record (only its password, or a superuser's impersonation, gives one to an unverified record), or the
+ * password itself. A wrong password throws the 400 of `confirm-email-change`.
+ */
+async function passwordProven(
+  deps: AuthFlowDeps,
+  collection: AuthCollection,
+  row: AuthRow,
+  password: string | undefined,
+): Promise<boolean> {
+  if (deps.auth?.collectionId === collection.id && deps.auth.id === row.id) return true;
+  if (password === undefined) return false;
+  await throttlePasswordCheck(deps, collection.id, row.id);
+  if ((await verifyPassword(password, String(row.password ?? ""))).ok) return true;
+  throw badRequest("Failed to validate the submitted data.", {
+    password: { code: "validation_invalid_password", message: "Missing or invalid auth record password." },
+  });
 }
 
 /** `request-password-reset`: emails a reset link when the account exists. Always 204-worthy. */

@@ -156,7 +156,10 @@ export async function authWithOtp(
     const passwordProven =
       body.mfaId !== undefined && (await pendingProvenBy(deps.db, body.mfaId, ref, "password"));
     const password = passwordProven ? undefined : await hashPassword(randomToken());
-    row = (await updateAuthRow(deps, collection, row.id, { verified: true, password, rekey: true })) ?? row;
+    // The passkeys and OAuth2 links were added by whoever held a session, which the password gave: they go
+    // with it (and stay with it when the password was proven).
+    const changes = { verified: true, password, rekey: true, dropLinkedCredentials: !passwordProven };
+    row = (await updateAuthRow(deps, collection, row.id, changes)) ?? row;
     await endAllSessions(deps, { collectionId: collection.id, userId: row.id });
   }
   return completeSignIn(deps, collection, row, params, { method: "otp", mfaId: body.mfaId });

@@ -1,11 +1,12 @@
 /** Realtime routes: the native WebSocket (`/api/realtime/ws`) and PocketBase's SSE (`GET`/`POST /api/realtime`). */
 import type { Hono } from "hono";
+import { ipBucket } from "../../auth/rate-limit";
 import { ruleContext } from "../../auth/rule-context";
 import type { CollectionStore } from "../../collections/store";
 import { ApiError, forbidden, notFound, unauthorized } from "../../lib/errors";
 import { randomString } from "../../lib/ids";
-import { CLIENT_ID_HEADER, CLIENT_IP_HEADER } from "../../realtime/client";
-import { connectInfo, ipBucket, type RealtimeOptions } from "../../realtime/connect";
+import { CLIENT_ID_HEADER, CLIENT_QUOTA_HEADER, type ClientQuota } from "../../realtime/client";
+import { connectInfo, type RealtimeOptions } from "../../realtime/connect";
 import { directTopics } from "../../realtime/oauth2-redirect";
 import { CONNECT_HEADER, DEFAULT_LIMITS } from "../../realtime/protocol";
 import { groupSubscriptions, parseSetSubscriptions } from "../../realtime/sse-subscriptions";
@@ -42,13 +43,13 @@ export function realtimeRoutes(app: Hono<AppEnv>, options: RealtimeRouteOptions)
     ]);
     const info = connectInfo(c.req.query(), ctx, snapshot, options);
     info.tokenExp = tokenExp;
-    info.ip = ipBucket(c.req.header("cf-connecting-ip"));
+    info.ip = ipBucket(c.req.header("cf-connecting-ip")) ?? undefined;
     const headers = new Headers(c.req.raw.headers);
     // Always overwritten: a client-sent header of this name never reaches the hub.
     headers.set(CONNECT_HEADER, JSON.stringify(info));
     const ns = c.env.REALTIME_HUB;
     const res = await ns.get(ns.idFromName(info.hubName)).fetch(c.req.url, { headers });
-    if (res.status === 429) throw new ApiError(429, "Too many realtime connections from this client.");
+    if (res.status === 429) tooManyConnections();
     if (res.status !== 101) throw new ApiError(503, "Realtime is unavailable; retry shortly.");
     return res;
   });
@@ -62,14 +63,21 @@ export function realtimeRoutes(app: Hono<AppEnv>, options: RealtimeRouteOptions)
     return c.json({ ticket, expiresIn: TICKET_TTL_SECONDS });
   });
 
-  app.get("/api/realtime", (c) => {
+  app.get("/api/realtime", async (c) => {
     const clientId = randomString(CLIENT_ID_LENGTH);
-    const ns = c.env.REALTIME_CLIENT;
-    const headers = {
-      [CLIENT_ID_HEADER]: clientId,
-      [CLIENT_IP_HEADER]: ipBucket(c.req.header("cf-connecting-ip")) ?? "",
+    const limits = { ...DEFAULT_LIMITS, ...options.limits };
+    const quota: ClientQuota = {
+      ip: ipBucket(c.req.header("cf-connecting-ip")) ?? undefined,
+      maxConnectionsPerIp: limits.maxConnectionsPerIp,
+      maxConnectionsPerUser: limits.maxConnectionsPerUser,
     };
-    return ns.get(ns.idFromName(clientId)).fetch(c.req.url, { headers });
+    const ns = c.env.REALTIME_CLIENT;
+    const res = await ns.get(ns.idFromName(clientId)).fetch(c.req.url, {
+      headers: { [CLIENT_ID_HEADER]: clientId, [CLIENT_QUOTA_HEADER]: JSON.stringify(quota) },
+    });
+    if (res.status === 429) tooManyConnections();
+    if (res.status !== 200) throw new ApiError(503, "Realtime is unavailable; retry shortly.");
+    return res;
   });
 
   app.post("/api/realtime", async (c) => {
@@ -89,8 +97,15 @@ export function realtimeRoutes(app: Hono<AppEnv>, options: RealtimeRouteOptions)
         directTopics(input.subscriptions),
       );
     if (result === "missing") throw notFound("Missing or invalid client id.");
+    if (result === "too_many") tooManyConnections();
+    if (result === "unavailable") throw new ApiError(503, "Realtime is unavailable; retry shortly.");
     if (result === "auth_mismatch")
       throw forbidden("The current and the previous request authorization don't match.");
     return c.body(null, 204);
   });
+}
+
+/** The 429 of a connection over the per-IP or per-user limit (realtime/connection-limits.ts). */
+function tooManyConnections(): never {
+  throw new ApiError(429, "Too many realtime connections from this client.");
 }

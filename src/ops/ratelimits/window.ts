@@ -40,4 +40,9 @@ export class WindowCounter {
     w.count += 1;
     return { ok: true };
   }
+
+  /** Keys tracked (for bound tests). */
+  get size(): number {
+    return this.#windows.size;
+  }
 }

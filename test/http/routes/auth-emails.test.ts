@@ -29,7 +29,9 @@ describe("verification", () => {
     const { token: auth } = await signIn("ann@example.com");
     const before = (await (await authed(auth, `/api/collections/users/records/${id}`)).json()) as Json;
     expect(before.verified).toBe(false);
-    expect((await post("confirm-verification", { token })).status).toBe(204);
+    // Signed in as the record (as the SDK sends it): the password is proven too and the session stays.
+    const confirmed = await post("confirm-verification", { token }, { authorization: auth });
+    expect(confirmed.status).toBe(204);
     const after = (await (await authed(auth, `/api/collections/users/records/${id}`)).json()) as Json;
     expect(after.verified).toBe(true);
     // Verified accounts get no more mail.
@@ -141,7 +143,9 @@ describe("authRule", () => {
     await signUp("eve@example.com");
     await expect(signIn("eve@example.com")).rejects.toThrow(/sign-in 403/);
     await post("request-verification", { email: "eve@example.com" });
-    expect((await post("confirm-verification", { token: lastTokenTo("eve@example.com") })).status).toBe(204);
+    // No session to send: the app asks for the password, which keeps it.
+    const token = lastTokenTo("eve@example.com");
+    expect((await post("confirm-verification", { token, password: PASSWORD })).status).toBe(204);
     expect((await signIn("eve@example.com")).record.verified).toBe(true);
     await authed(su.token, "/api/collections/users", {
       method: "PATCH",
