@@ -3,6 +3,7 @@ import ceiling from "./ceiling.mjs";
 import graphql from "./graphql.mjs";
 import listRule from "./list-rule.mjs";
 import listSort from "./list-sort.mjs";
+import logging from "./logging.mjs";
 import realtimeFanout from "./realtime-fanout.mjs";
 import scale from "./scale.mjs";
 import tokenRefresh from "./token-refresh.mjs";
@@ -20,4 +21,5 @@ export const SCENARIOS = [
   ...tokenRefresh,
   ...realtimeFanout,
   ...graphql,
+  ...logging,
 ].sort((a, b) => Number(a.id === "create") - Number(b.id === "create"));
