@@ -113,7 +113,10 @@ export function workerOptions(kind, scriptPath, dataset) {
   if (kind === "hello" || !dataset) return base;
   const d1Databases = { DB: databaseId(dataset) };
   if (kind === "baseline") return { ...base, d1Databases, bindings: { JWT_SECRET: BASELINE_JWT_SECRET } };
-  return { ...base, ...edgebaseBindings(dataset) };
+  const bindings = edgebaseBindings(dataset);
+  // A queue has one consumer: the dataset's main Edgebase Worker takes the webhook queue, the cached one only sends.
+  if (kind === "edgebase-cached") delete bindings.queueConsumers;
+  return { ...base, ...bindings };
 }
 
 /**
