@@ -130,7 +130,7 @@ try {
       settings,
       rows: DATASETS,
       log,
-      d1: (worker) => server.mf.getD1Database("DB", worker),
+      d1: (worker, binding = "DB") => server.mf.getD1Database(binding, worker),
     });
     if (result.status !== "measured") log(`  ${result.status}: ${result.reason}`);
     scenarios.push(result);

@@ -35,8 +35,8 @@ import { median, round3, slope } from "./stats.mjs";
  *   reason?: string, fixedRate?: number, arms: ArmResult[], checks: CheckResult[], details?: unknown }} ScenarioResult
  * @typedef {{ urls: Map<string, string>, ctx: BenchContext, client: LoadClient, settings: Settings,
  *   rows: Record<string, number>, log: (msg: string) => void,
- *   d1: (worker: string) => Promise<import("./seed.mjs").D1> }} RunDeps
- *   d1: the DB binding of a running Worker (for arms that set stored state, such as settings)
+ *   d1: (worker: string, binding?: string) => Promise<import("./seed.mjs").D1> }} RunDeps
+ *   d1: a D1 binding (default DB) of a running Worker (for arms that set or check stored state, such as settings)
  */
 
 /**

@@ -49,8 +49,9 @@ const OWN_KEYS = new Set([
 /**
  * Edgebase's bindings from wrangler.toml (Durable Objects, vars, ...), with D1 and KV pointed at the dataset.
  * @param {DatasetName} dataset
+ * @param {boolean} consumer whether this Worker consumes the queues (Miniflare allows one consumer per queue)
  */
-function edgebaseBindings(dataset) {
+function edgebaseBindings(dataset, consumer) {
   const options = wranglerWorkerOptions();
   /** @type {Record<string, unknown>} */
   const kept = {};
@@ -60,7 +61,7 @@ function edgebaseBindings(dataset) {
       !value ||
       (typeof value === "object" &&
         Object.values(value).every((v) => (Array.isArray(v) ? v.length === 0 : !v)));
-    if (!OWN_KEYS.has(key) && !empty) kept[key] = value;
+    if (!OWN_KEYS.has(key) && !empty && (consumer || key !== "queueConsumers")) kept[key] = value;
   }
   const names = (/** @type {unknown} */ ns) => Object.keys(/** @type {object} */ (ns ?? {}));
   return {
@@ -113,10 +114,8 @@ export function workerOptions(kind, scriptPath, dataset) {
   if (kind === "hello" || !dataset) return base;
   const d1Databases = { DB: databaseId(dataset) };
   if (kind === "baseline") return { ...base, d1Databases, bindings: { JWT_SECRET: BASELINE_JWT_SECRET } };
-  const bindings = edgebaseBindings(dataset);
   // A queue has one consumer: the dataset's main Edgebase Worker takes the webhook queue, the cached one only sends.
-  if (kind === "edgebase-cached") delete bindings.queueConsumers;
-  return { ...base, ...bindings };
+  return { ...base, ...edgebaseBindings(dataset, kind !== "edgebase-cached") };
 }
 
 /**

@@ -30,6 +30,17 @@ async function setLogging(deps, url, maxDays) {
     .run();
   await new Promise((resolve) => setTimeout(resolve, RELOAD_WAIT_MS));
   for (let i = 0; i < 2; i++) await (await fetch(`${url}/api/health`)).arrayBuffer();
+  // Check the Worker now serves with the setting: a few requests, then the log flush (250 ms) must have written
+  // entries when on and none when off. A setting that did not apply would make the ratio meaningless.
+  const logs = await deps.d1("edgebase-10k", "LOGS");
+  const count = async () => Number(await logs.prepare("SELECT count(*) AS n FROM _logs").first("n"));
+  const before = await count();
+  for (let i = 0; i < 5; i++) await (await fetch(`${url}/api/health`)).arrayBuffer();
+  await new Promise((resolve) => setTimeout(resolve, 600));
+  const written = (await count()) - before;
+  if ((maxDays > 0) !== (written > 0)) {
+    throw new Error(`logs.maxDays ${maxDays} did not apply: ${written} log entries were written for 5 requests`);
+  }
   current = maxDays;
 }
 
