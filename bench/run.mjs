@@ -130,7 +130,7 @@ try {
       settings,
       rows: DATASETS,
       log,
-      db: (ds) => server.mf.getD1Database("DB", `baseline-${ds}`),
+      d1: (worker, binding = "DB") => server.mf.getD1Database(binding, worker),
     });
     if (result.status !== "measured") log(`  ${result.status}: ${result.reason}`);
     scenarios.push(result);

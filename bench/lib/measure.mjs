@@ -35,8 +35,8 @@ import { median, round3, slope } from "./stats.mjs";
  *   reason?: string, fixedRate?: number, arms: ArmResult[], checks: CheckResult[], details?: unknown }} ScenarioResult
  * @typedef {{ urls: Map<string, string>, ctx: BenchContext, client: LoadClient, settings: Settings,
  *   rows: Record<string, number>, log: (msg: string) => void,
- *   db?: (dataset: import("./config.mjs").DatasetName) => Promise<import("./seed.mjs").D1> }} RunDeps
- * (`db`: a dataset's database, for scenarios that set up rows of their own around their arms.)
+ *   d1: (worker: string, binding?: string) => Promise<import("./seed.mjs").D1> }} RunDeps
+ *   d1: a D1 binding (default DB) of a running Worker (for arms that set or check stored state, such as settings)
  */
 
 /**
@@ -45,6 +45,19 @@ import { median, round3, slope } from "./stats.mjs";
  * @returns {Promise<ScenarioResult>}
  */
 export async function runScenario(scenario, deps) {
+  try {
+    return await measureScenario(scenario, deps);
+  } finally {
+    await scenario.after?.(deps);
+  }
+}
+
+/**
+ * @param {Scenario} scenario
+ * @param {RunDeps} deps
+ * @returns {Promise<ScenarioResult>}
+ */
+async function measureScenario(scenario, deps) {
   if (scenario.run) return scenario.run(deps);
   const { urls, ctx, client, settings, log } = deps;
   const head = {
@@ -86,7 +99,11 @@ export async function runScenario(scenario, deps) {
     connections: settings.connections,
     ...(rate ? { rate } : {}),
   });
-  for (const a of arms) await client.run(spec(a, settings.warmupSeconds));
+  const measure = async (/** @type {(typeof arms)[number]} */ a, /** @type {number} */ seconds, rate = 0) => {
+    await a.arm.before?.(deps, a.url);
+    return client.run(spec(a, seconds, rate));
+  };
+  for (const a of arms) await measure(a, settings.warmupSeconds);
 
   /** @type {{ sat: LoadResult[], fixed: LoadResult[] }[]} */
   const runs = arms.map(() => ({ sat: [], fixed: [] }));
@@ -95,16 +112,14 @@ export async function runScenario(scenario, deps) {
     round % 2 === 0 ? arms.map((_, i) => i) : arms.map((_, i) => arms.length - 1 - i);
   for (let r = 0; r < settings.rounds; r++) {
     for (const i of order(r))
-      runs[i]?.sat.push(
-        await client.run(spec(/** @type {(typeof arms)[number]} */ (arms[i]), settings.seconds)),
-      );
+      runs[i]?.sat.push(await measure(/** @type {(typeof arms)[number]} */ (arms[i]), settings.seconds));
   }
   const slowest = Math.min(...runs.map((x) => median(x.sat.map((s) => s.throughput))));
   const fixedRate = Math.max(1, Math.floor(slowest * settings.fixedFraction));
   for (let r = 0; r < settings.rounds; r++) {
     for (const i of order(r)) {
       runs[i]?.fixed.push(
-        await client.run(spec(/** @type {(typeof arms)[number]} */ (arms[i]), settings.seconds, fixedRate)),
+        await measure(/** @type {(typeof arms)[number]} */ (arms[i]), settings.seconds, fixedRate),
       );
     }
   }

@@ -26,6 +26,8 @@
  * @property {DatasetName} [dataset] which dataset's database (not for hello)
  * @property {number} [rows] row count, filled in by the runner (for slopes)
  * @property {(ctx: BenchContext) => RequestSpec | string} request
+ * @property {(deps: import("./measure.mjs").RunDeps, url: string) => Promise<void>} [before] runs before each
+ *   measurement of this arm (warm-up included), e.g. to put the Worker in the arm's state
  */
 
 /**
@@ -48,6 +50,8 @@
  * @property {boolean} [sameItems] every arm lists the same rows (checked before measuring: same totals, page size)
  * @property {(deps: import("./measure.mjs").RunDeps) => Promise<import("./measure.mjs").ScenarioResult>} [run]
  *   measures the scenario itself instead of the request arms (e.g. WebSocket fan-out); `arms` is then empty
+ * @property {(deps: import("./measure.mjs").RunDeps) => Promise<void>} [after] runs once the scenario is
+ *   measured (or failed), e.g. to undo what the arms' `before` changed
  */
 
 /**

@@ -48,7 +48,7 @@ const scenario = {
     },
   ],
   async run(deps) {
-    const db = deps.urls.has("edgebase-10k") && deps.db ? await deps.db("10k") : undefined;
+    const db = deps.urls.has("edgebase-10k") ? await deps.d1("edgebase-10k") : undefined;
     if (!db) return runScenario({ ...scenario, run: undefined }, deps);
     const clear = () =>
       db.batch([

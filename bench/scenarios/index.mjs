@@ -5,6 +5,7 @@ import createWebhook from "./create-webhook.mjs";
 import graphql from "./graphql.mjs";
 import listRule from "./list-rule.mjs";
 import listSort from "./list-sort.mjs";
+import logging from "./logging.mjs";
 import realtimeFanout from "./realtime-fanout.mjs";
 import scale from "./scale.mjs";
 import tokenRefresh from "./token-refresh.mjs";
@@ -24,4 +25,5 @@ export const SCENARIOS = [
   ...graphql,
   ...files,
   ...createWebhook,
+  ...logging,
 ].sort((a, b) => Number(a.id === "create") - Number(b.id === "create"));

@@ -1,7 +1,7 @@
 /**
  * Backups through the Worker and the service: create/list/download/delete/upload/restore, a restore that
- * brings the data back exactly (table diff), a restore failing at a random statement that leaves the database
- * unchanged (fault injection around the real D1), corrupted archives refused before anything changes, and the
+ * brings the data back exactly (table diff), a restore failing at any write call (staging or the swap batch) that
+ * leaves the database unchanged (fault injection around the real D1), corrupted archives refused before anything changes, and the
  * scheduled backup with cronMaxKeep.
  */
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
@@ -30,6 +30,14 @@ async function tableDiffDump(): Promise<Record<string, unknown[]>> {
   const schema = (await readSchema(env.DB)).map((o) => `${o.type}:${o.name}:${o.sql}`).sort();
   out.__schema = schema;
   return out;
+}
+
+/** Staging tables left in the database (a finished or failed restore leaves none). */
+async function stageTables(): Promise<string[]> {
+  const { results } = await env.DB.prepare(
+    "SELECT name FROM sqlite_master WHERE name LIKE '\\_eb\\_restore\\_%' ESCAPE '\\'",
+  ).all<{ name: string }>();
+  return results.map((r) => r.name);
 }
 
 async function clearBucket() {
@@ -154,34 +162,45 @@ describe("restore", () => {
     expect((await call("POST", "/api/backups/missing.zip/restore", admin)).status).toBe(404);
   });
 
-  it("a restore failing at a random statement leaves the database unchanged", async () => {
+  it("a restore failing at any write call (staging or swap) leaves the database unchanged", async () => {
     expect((await call("POST", "/api/backups", admin, { name: "atomic.zip" })).status).toBe(204);
+    // A first, recorded run maps the restore's write calls: create the staging table, staging batches, swap.
+    const faulty = new FaultyD1(env.DB);
+    faulty.arm(null);
+    await restoreBackup({ db: faulty.binding, bucket: env.BACKUPS }, "atomic.zip");
+    const calls = faulty.calls;
+    expect(calls.length).toBeGreaterThanOrEqual(3);
+    const swap = calls.length - 1;
+    expect(calls[0]?.statements[0]).toMatch(/^CREATE TABLE [`"]_eb_restore_/);
+    const swapLength = calls[swap]?.statements.length ?? 0;
+    expect(swapLength).toBeGreaterThan(10);
+    expect(await stageTables()).toEqual([]);
+
     await addPost("posts", "made after the backup", 9);
     const before = await tableDiffDump();
     const version = await env.DB.prepare("SELECT value FROM _params WHERE key = 'schemaVersion'").first();
-    const faulty = new FaultyD1(env.DB);
-    faulty.arm(null);
-    const plan = await import("../../src/ops/backups").then((m) =>
-      m.restorePlan(env.DB, { schema: [], tables: [] }),
-    );
-    expect(plan.length).toBeGreaterThan(3);
-    // Three random statement positions, plus the first and the last (the commit itself).
-    const positions = new Set([
-      0,
-      1,
-      ...Array.from({ length: 3 }, () => Math.floor(Math.random() * 40)),
-      10_000,
-    ]);
-    for (const statement of positions) {
-      faulty.arm({ call: 0, statement });
+    const random = (n: number) => Math.floor(Math.random() * n);
+    const plans = [
+      { call: 0, statement: 0 },
+      ...calls.slice(1, swap).map((c, i) => ({ call: i + 1, statement: random(c.statements.length + 1) })),
+      // The swap: its first statement, three random ones, and the commit itself (after the last).
+      { call: swap, statement: 0 },
+      ...Array.from({ length: 3 }, () => ({ call: swap, statement: random(swapLength) })),
+      { call: swap, statement: swapLength },
+    ];
+    for (const plan of plans) {
+      faulty.arm(plan);
       await expect(
         restoreBackup({ db: faulty.binding, bucket: env.BACKUPS }, "atomic.zip"),
       ).rejects.toThrow();
-      expect(faulty.fired, `statement ${statement}`).toBe(true);
-      expect(await tableDiffDump(), `statement ${statement}`).toEqual(before);
-      expect(await env.DB.prepare("SELECT value FROM _params WHERE key = 'schemaVersion'").first()).toEqual(
-        version,
-      );
+      const where = JSON.stringify(plan);
+      expect(faulty.fired, where).toBe(true);
+      expect(await tableDiffDump(), where).toEqual(before);
+      expect(
+        await env.DB.prepare("SELECT value FROM _params WHERE key = 'schemaVersion'").first(),
+        where,
+      ).toEqual(version);
+      expect(await stageTables(), where).toEqual([]);
     }
   });
 

@@ -1,15 +1,49 @@
 /** Backups in R2 (the BACKUPS bucket): create, list, read, upload, delete and restore, and the scheduled backup. */
 import { badRequest, notFound } from "../../lib/errors";
 import { formatTimestamp } from "../../lib/time";
-import { decodeArchive, encodeArchive, MAX_ARCHIVE_BYTES } from "./archive";
+import { MAX_ARCHIVE_BYTES, openArchive, validateArchive } from "./archive";
+import { writeArchive } from "./create";
 import { AUTO_PREFIX, checkBackupName, defaultBackupName, isBackupKey } from "./names";
-import { restorePlan, runRestore } from "./restore";
-import { readSnapshot } from "./snapshot";
+import { R2Upload } from "./r2-upload";
+import { restoreArchive } from "./restore";
+import { SnapshotChangedError } from "./snapshot";
+import { bytesSource, r2Source } from "./zip-reader";
+import { ZipTooLargeError } from "./zip-writer";
 
 /** What the backup operations work on. */
 export interface BackupDeps {
   db: D1Database;
   bucket: R2Bucket;
+  /** Rows per snapshot page (default: adaptive, about 2 MB of JSON a page). */
+  pageRows?: number;
+}
+
+/** Attempts at a consistent snapshot before a backup gives up (each restarts after a write was seen). */
+export const SNAPSHOT_ATTEMPTS = 3;
+
+/**
+ * Streams a consistent backup into `key`: a multipart upload that becomes visible only when complete. A write
+ * seen during the read discards the attempt and starts over, up to {@link SNAPSHOT_ATTEMPTS} times; then a 400
+ * says the database kept changing (nothing is stored).
+ */
+async function writeBackup(deps: BackupDeps, key: string, now: Date): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    const upload = new R2Upload(deps.bucket, key, { httpMetadata: { contentType: "application/zip" } });
+    try {
+      await writeArchive(deps.db, upload, now, { pageRows: deps.pageRows });
+      await upload.close();
+      return;
+    } catch (error) {
+      await upload.abort();
+      if (error instanceof ZipTooLargeError) throw badRequest(`${error.message} Use D1 Time Travel instead.`);
+      if (!(error instanceof SnapshotChangedError)) throw error;
+      if (attempt >= SNAPSHOT_ATTEMPTS) {
+        throw badRequest(
+          `The database changed during each of ${SNAPSHOT_ATTEMPTS} attempts at a consistent backup; try again when writes are fewer.`,
+        );
+      }
+    }
+  }
 }
 
 /** A listed backup, in PocketBase's shape. */
@@ -27,8 +61,7 @@ export async function createBackup(deps: BackupDeps, name?: string, now = new Da
       name: { code: "validation_backup_name_exists", message: "A backup with this name already exists." },
     });
   }
-  const archive = await encodeArchive(await readSnapshot(deps.db), now);
-  await deps.bucket.put(key, archive, { httpMetadata: { contentType: "application/zip" } });
+  await writeBackup(deps, key, now);
   return key;
 }
 
@@ -68,7 +101,7 @@ export async function deleteBackup(bucket: R2Bucket, key: string): Promise<void>
 export async function uploadBackup(bucket: R2Bucket, name: string, bytes: Uint8Array): Promise<string> {
   const key = checkBackupName(name);
   if (bytes.byteLength > MAX_ARCHIVE_BYTES) throw badRequest("The backup is too large.");
-  await decodeArchive(bytes);
+  await validateArchive(bytesSource(bytes));
   if (await bucket.head(key)) {
     throw badRequest("Failed to validate the submitted data.", {
       file: { code: "validation_backup_name_exists", message: "A backup with this name already exists." },
@@ -79,23 +112,19 @@ export async function uploadBackup(bucket: R2Bucket, name: string, bytes: Uint8A
 }
 
 /**
- * Restores a backup: the archive is read and validated first (a corrupt one is a 400 and nothing changes), then
- * the database is replaced in one all-or-nothing batch.
+ * Restores a backup, streamed from R2 by ranged reads: the manifest is validated first, each data file as it is
+ * staged (a corrupt archive is a 400 and the live data is untouched), then one all-or-nothing batch swaps.
  */
 export async function restoreBackup(deps: BackupDeps, key: string): Promise<void> {
-  const object = await readBackup(deps.bucket, key);
-  if (object.size > MAX_ARCHIVE_BYTES) throw badRequest("The backup is too large to restore.");
-  const snapshot = await decodeArchive(new Uint8Array(await object.arrayBuffer()));
-  await runRestore(deps.db, await restorePlan(deps.db, snapshot));
+  const object = await deps.bucket.head(checkKey(key));
+  if (!object) throw notFound();
+  await restoreArchive(deps.db, await openArchive(r2Source(deps.bucket, object.key, object.size)));
 }
 
 /** The scheduled backup: an `@auto_pb_backup_…` archive, then the oldest automatic ones beyond `maxKeep` go. */
 export async function scheduledBackup(deps: BackupDeps, maxKeep: number, now: Date): Promise<string> {
   const key = defaultBackupName(now, AUTO_PREFIX);
-  if (!(await deps.bucket.head(key))) {
-    const archive = await encodeArchive(await readSnapshot(deps.db), now);
-    await deps.bucket.put(key, archive, { httpMetadata: { contentType: "application/zip" } });
-  }
+  if (!(await deps.bucket.head(key))) await writeBackup(deps, key, now);
   const autos = (await listBackups(deps.bucket)).filter((b) => b.key.startsWith(AUTO_PREFIX));
   autos.sort((a, b) => b.key.localeCompare(a.key));
   for (const old of autos.slice(Math.max(1, maxKeep))) await deps.bucket.delete(old.key);
