@@ -100,3 +100,28 @@ export async function sweepOrphanFiles(deps: SweepDeps, options: SweepOptions = 
   } while (cursor && scanned < max);
   return { scanned, deleted, cursor };
 }
+
+/** The `_params` key where the scheduled sweep keeps its place in the bucket between runs. */
+export const SWEEP_CURSOR_KEY = "filesSweepCursor";
+
+/**
+ * One scheduled sweep run: resumes where the previous run stopped (its cursor is kept in `_params`) and stores
+ * where this one stopped, so a bucket larger than one run's `maxObjects` is walked whole over several runs
+ * instead of its first objects over and over.
+ */
+export async function sweepFromLastCursor(deps: SweepDeps, options: SweepOptions = {}): Promise<SweepResult> {
+  const row = await deps.db
+    .prepare("SELECT value FROM _params WHERE key = ?")
+    .bind(SWEEP_CURSOR_KEY)
+    .first<{ value: string }>();
+  const stored = row ? (JSON.parse(row.value) as unknown) : "";
+  const cursor = typeof stored === "string" && stored ? stored : undefined;
+  const result = await sweepOrphanFiles(deps, { ...options, cursor });
+  await deps.db
+    .prepare(
+      `INSERT INTO _params ("key", "value") VALUES (?, json_quote(?)) ON CONFLICT("key") DO UPDATE SET "value" = excluded."value"`,
+    )
+    .bind(SWEEP_CURSOR_KEY, result.cursor ?? "")
+    .run();
+  return result;
+}

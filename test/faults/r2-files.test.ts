@@ -1,6 +1,8 @@
 /** R2 failing around record writes: nothing half-written, and what a failed delete leaves is swept later. */
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
+import { CollectionStore } from "../../src/collections/store";
+import { SWEEP_CURSOR_KEY, sweepFromLastCursor } from "../../src/records/file-sweep";
 import { FaultyR2 } from "../helpers/faulty-r2";
 import { keysUnder, text } from "../http/routes/files-helpers";
 import { app, call, createCollection, type Json, SUPERUSER } from "../records/harness";
@@ -125,5 +127,32 @@ describe("R2 failures", () => {
     const bad = await call(SUPERUSER, "POST", "/api/files/cleanup", { minAgeMs: "soon" });
     expect(bad.status).toBe(400);
     expect(bad.body.data).toHaveProperty("minAgeMs");
+  });
+
+  it("the scheduled sweep resumes where its last run stopped, so it walks a large bucket whole", async () => {
+    for (const name of ["a", "b", "c"]) await env.FILES.put(`sweepcursor/rec/${name}_abcdefghij.txt`, name);
+    const total = (await keysUnder("")).length;
+    const deps = { db: env.DB, store: new CollectionStore(), files: env.FILES };
+    const stored = async () =>
+      JSON.parse(
+        (
+          await env.DB.prepare("SELECT value FROM _params WHERE key = ?")
+            .bind(SWEEP_CURSOR_KEY)
+            .first<{ value: string }>()
+        )?.value ?? '""',
+      );
+    // One object a run: a sweep that started over each time would never get past the first key.
+    let runs = 0;
+    let scanned = 0;
+    do {
+      const result = await sweepFromLastCursor(deps, { minAgeMs: 0, maxObjects: 1 });
+      expect(result.scanned).toBeLessThanOrEqual(1);
+      scanned += result.scanned;
+      runs++;
+      if (runs === 1) expect(await stored()).not.toBe("");
+    } while ((await stored()) !== "" && runs <= total + 1);
+    expect(await stored()).toBe("");
+    expect(scanned).toBe(total);
+    expect(await keysUnder("sweepcursor/")).toEqual([]);
   });
 });

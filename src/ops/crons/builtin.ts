@@ -4,7 +4,7 @@
  */
 import { deleteExpiredMfas } from "../../auth/mfa";
 import type { CollectionStore } from "../../collections/store";
-import { sweepOrphanFiles } from "../../records/file-sweep";
+import { sweepFromLastCursor } from "../../records/file-sweep";
 import { drainDeletions } from "../../storage/deletions";
 import { deliveryDeps, sweepDeliveries } from "../../webhooks";
 import { scheduledBackup } from "../backups/service";
@@ -80,8 +80,8 @@ const DRAIN_ROUNDS = 5;
 /**
  * Files no record names any more (hourly): first the tracked deletions (storage/deletions.ts: dropped fields and
  * collections, truncates, record deletes whose R2 call failed) are retried, then the orphan sweep collects what
- * nothing tracked, such as uploads a crash left before their commit. Objects younger than an hour are left
- * alone by the sweep (records/file-sweep.ts).
+ * nothing tracked, such as uploads a crash left before their commit, 10,000 objects a run from where the last
+ * run stopped. Objects younger than an hour are left alone by the sweep (records/file-sweep.ts).
  */
 export function filesCleanupJob(deps: BuiltinJobDeps): CronJob {
   return {
@@ -95,7 +95,7 @@ export function filesCleanupJob(deps: BuiltinJobDeps): CronJob {
         // Rows that failed stay for the next run: R2 is likely still failing.
         if (!drained.pending || drained.failed > 0) break;
       }
-      await sweepOrphanFiles({ db: env.DB, store: deps.store, files: env.FILES });
+      await sweepFromLastCursor({ db: env.DB, store: deps.store, files: env.FILES });
     },
   };
 }
