@@ -69,9 +69,9 @@ export function totpPaths(collection: AuthCollection, record: Record<string, unk
       post: {
         operationId: `authWithTotp_${collection.name}`,
         tags,
-        summary: "Sign in with an authenticator or recovery code (an MFA method)",
+        summary: "Sign in with an authenticator or recovery code",
         description:
-          "With `mfaId` it completes a pending MFA; with `identity` it starts one (401 with `mfaId`) where the collection's MFA applies. Never a sign-in on its own.",
+          "With `mfaId` it completes a pending MFA; with `identity` it starts one (401 with `mfaId`) where the collection's MFA applies to the record. Where MFA does not apply, `identity` signs in alone only if the collection's `totp.standalone` is on (else 400).",
         parameters: [param("expand"), param("fields")],
         requestBody: jsonBody(fromZod(totpSignInSchema)),
         responses: {
