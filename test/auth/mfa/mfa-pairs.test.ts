@@ -1,8 +1,8 @@
 /**
- * MFA with every ordered pair of password, OTP, TOTP and passkey (the four methods that need no external
- * provider; OAuth2's pairs are in test/auth/oauth2/sign-in.test.ts): the first answers 401 with `mfaId`, the
- * second completes the sign-in as the same record, and the same method twice is refused. Each case has its own
- * user with an authenticator app (codes computed independently, RFC 6238) and a passkey (software authenticator).
+ * MFA with every ordered pair of the five methods, password, OTP, OAuth2 (a real local OIDC provider), TOTP and
+ * passkey: the first answers 401 with `mfaId`, the second completes the sign-in as the same record, and the same
+ * method twice is refused. Each case has its own user with an authenticator app (codes computed independently,
+ * RFC 6238), a passkey (software authenticator) and a provider account with the same verified email.
  */
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -17,11 +17,12 @@ import {
   signIn,
   signUp,
 } from "../../http/routes/auth-helpers";
+import { authorize, providerConfig, REDIRECT } from "../oauth2/local-provider";
 import { SoftAuthenticator } from "../passkeys/soft-authenticator";
 import { totpAt } from "../totp/rfc6238";
 
-type Method = "password" | "otp" | "totp" | "passkey";
-const METHODS: Method[] = ["password", "otp", "totp", "passkey"];
+type Method = "password" | "otp" | "oauth2" | "totp" | "passkey";
+const METHODS: Method[] = ["password", "otp", "oauth2", "totp", "passkey"];
 const C = "/api/collections/users";
 
 /** A user able to use all four methods. */
@@ -48,6 +49,7 @@ async function setMfa(su: string, enabled: boolean): Promise<void> {
     body: JSON.stringify({
       mfa: { enabled, duration: 600, rule: "" },
       otp: { enabled: true, duration: 180, length: 8 },
+      oauth2: { enabled: true, providers: [providerConfig()] },
     }),
   });
   expect(res.status).toBe(200);
@@ -92,6 +94,18 @@ async function withMethod(method: Method, user: User, mfaId?: string): Promise<R
       const code = /one-time password is: ([0-9]+)/.exec(text)?.[1] ?? "";
       return post("auth-with-otp", { otpId, password: code, ...extra });
     }
+    case "oauth2": {
+      // The provider asserts the same verified email, so its account links to this record.
+      const oidcUser = { sub: `sub-${user.id}`, email: user.email, email_verified: true, name: "Pair" };
+      const { code, codeVerifier } = await authorize(oidcUser, "users");
+      return post("auth-with-oauth2", {
+        provider: "oidc",
+        code,
+        codeVerifier,
+        redirectURL: REDIRECT,
+        ...extra,
+      });
+    }
     case "totp": {
       // The current step, then the next (inside the ±1 window): never a step used before.
       const code = await totpAt(user.secret, Date.now() + user.nextStep * 30_000);
@@ -134,8 +148,8 @@ describe("MFA with every pair of methods", () => {
     await setMfa(su, true);
   });
 
-  it("has twelve ordered pairs", () => {
-    expect(PAIRS).toHaveLength(12);
+  it("has twenty ordered pairs", () => {
+    expect(PAIRS).toHaveLength(20);
   });
 
   it.each(PAIRS)("%s then %s signs in, and spends the mfaId", async (first, second) => {

@@ -1,28 +1,13 @@
 /** `auth-with-oauth2` against a real local OIDC provider (test/global-setup/oidc.ts), through the Worker. */
 import { env } from "cloudflare:workers";
-import { beforeAll, describe, expect, inject, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { TestUser } from "../../global-setup/oidc";
 import { api, apiJson } from "../../helpers/request";
 import { authed, createSuperuser, freshIp, type Json, signIn } from "../../http/routes/auth-helpers";
+import { authorize as authorizeAt, providerConfig, REDIRECT } from "./local-provider";
 
-const { issuer } = inject("oidc");
-const REDIRECT = "https://app.example.com/oauth2-callback";
 let root: string;
 let n = 0;
-
-function providerConfig(overrides: Record<string, unknown> = {}) {
-  return {
-    name: "oidc",
-    clientId: "edgebase-test",
-    clientSecret: "client-secret-value",
-    authURL: `${issuer}/authorize`,
-    tokenURL: `${issuer}/token`,
-    userInfoURL: `${issuer}/userinfo`,
-    displayName: "Local ID",
-    extra: { jwksURL: `${issuer}/jwks`, issuers: [issuer] },
-    ...overrides,
-  };
-}
 
 async function authCollection(
   name: string,
@@ -47,20 +32,8 @@ async function authCollection(
   if (res.status !== 200) throw new Error(`collection ${res.status}: ${await res.text()}`);
 }
 
-/** Opens the provider's authorization URL as a browser would and returns the code it redirects with. */
-async function authorize(user: TestUser, collection = "players") {
-  const methods = (await (await api(`/api/collections/${collection}/auth-methods`)).json()) as Json;
-  const p = methods.oauth2.providers[0];
-  const url = `${p.authURL}${encodeURIComponent(REDIRECT)}&test_user=${encodeURIComponent(JSON.stringify(user))}`;
-  const res = await fetch(url, { redirect: "manual" });
-  const location = new URL(res.headers.get("location") ?? "");
-  expect(location.searchParams.get("state")).toBe(p.state);
-  return {
-    code: location.searchParams.get("code") ?? "",
-    codeVerifier: p.codeVerifier as string,
-    provider: p,
-  };
-}
+/** The code flow's browser part for `collection` (default: players). */
+const authorize = (user: TestUser, collection = "players") => authorizeAt(user, collection);
 
 function signInWith(collection: string, body: Record<string, unknown>) {
   return apiJson("POST", `/api/collections/${collection}/auth-with-oauth2`, body, {
