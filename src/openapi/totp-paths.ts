@@ -1,4 +1,4 @@
-/** The TOTP routes of one auth collection (Edgebase extension): enrol, confirm, disable, `auth-with-totp`. */
+/** The TOTP routes of one auth collection (Edgebase extension): status, enrol, confirm, disable, `auth-with-totp`. */
 import { totpSignInSchema } from "../auth/totp";
 import type { AuthCollection } from "../collections/collection";
 import { errorResponses, param } from "./components";
@@ -24,6 +24,22 @@ export function totpPaths(collection: AuthCollection, record: Record<string, unk
     security: [{ bearerAuth: [] }],
   });
   return {
+    [`${base}/totp`]: {
+      get: {
+        ...signedIn(
+          "totpStatus",
+          "The caller's authenticator app",
+          "Signed in as a record of this collection. Whether a confirmed authenticator is enabled (a pending enrolment is not) and how many recovery codes are left; never the secret.",
+        ),
+        responses: {
+          "200": response(
+            "The status.",
+            object({ enabled: { type: "boolean" }, recoveryCodesLeft: { type: "integer", minimum: 0 } }),
+          ),
+          ...errorResponses("401", "404"),
+        },
+      },
+    },
     [`${base}/totp/enroll`]: {
       post: {
         ...signedIn(

@@ -105,6 +105,8 @@ describe("dashboard MFA sign-in", () => {
     await page.getByLabel("Code from the app").fill(await totpAt(secret, Date.now() - 30_000));
     await page.getByRole("button", { name: "Enable" }).click();
     await page.getByRole("status").filter({ hasText: "Authenticator app enabled." }).waitFor();
+    await page.getByText("Enabled. 10 of 10 recovery codes left.").waitFor();
+    expect(await page.getByRole("button", { name: "Set up an authenticator app" }).count()).toBe(0);
     recoveryCodes = await page
       .getByRole("list", { name: "Recovery codes" })
       .getByRole("listitem")
@@ -186,5 +188,8 @@ describe("dashboard MFA sign-in", () => {
     await welcome();
     const left = await api("GET", "/api/collections/_superusers/passkeys");
     expect(left.body.items[0].lastUsed).not.toBe("");
+    await page.getByRole("link", { name: "Account security" }).click();
+    await page.getByText("Enabled. 9 of 10 recovery codes left.").waitFor();
+    await expectAccessible("mfa-09-account-after-recovery-code");
   });
 });

@@ -106,6 +106,11 @@ export async function deletePasskey(id: string): Promise<void> {
   await pb.send(`${BASE}/passkeys/${encodeURIComponent(id)}`, { method: "DELETE" });
 }
 
+/** Whether the superuser's authenticator app is enabled, and its recovery codes left. */
+export function totpStatus(): Promise<{ enabled: boolean; recoveryCodesLeft: number }> {
+  return pb.send(`${BASE}/totp`, { method: "GET" });
+}
+
 /** Starts enrolling an authenticator app: its secret and `otpauth://` URI. */
 export function enrollTotp(): Promise<{ secret: string; uri: string }> {
   return pb.send(`${BASE}/totp/enroll`, { method: "POST" });
