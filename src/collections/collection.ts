@@ -131,6 +131,11 @@ export const authOptionsShape = {
       rule: z.string().max(MAX_RULE_LENGTH).default(""),
     })
     .default({ enabled: false, duration: 1_800, rule: "" }),
+  /**
+   * Authenticator apps (Edgebase extension). They are always an MFA method for a record that enrolled one;
+   * `standalone` also lets `auth-with-totp {identity, code}` sign in alone where MFA does not apply.
+   */
+  totp: z.object({ standalone: z.boolean().default(false) }).default({ standalone: false }),
   oauth2: oauth2OptionsSchema,
 };
 

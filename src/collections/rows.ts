@@ -42,7 +42,11 @@ export const ROW_COLUMNS = [
 /** Reads a stored row (already validated when it was written). */
 export function rowToCollection(row: CollectionRow): Collection {
   const options = JSON.parse(row.options || "{}") as Record<string, unknown>;
-  if (row.type === "auth" && options.oauth2 === undefined) options.oauth2 = defaultOAuth2Options();
+  if (row.type === "auth") {
+    // Rows written before an option existed read as its default.
+    if (options.oauth2 === undefined) options.oauth2 = defaultOAuth2Options();
+    if (options.totp === undefined) options.totp = { standalone: false };
+  }
   return {
     ...options,
     id: row.id,
@@ -81,6 +85,7 @@ export function optionsOf(c: Collection): Record<string, unknown> {
     passwordAuth: a.passwordAuth,
     otp: a.otp,
     mfa: a.mfa,
+    totp: a.totp,
     oauth2: a.oauth2,
     tokenSecret: a.tokenSecret,
   };

@@ -98,6 +98,7 @@ export function authPaths(collection: AuthCollection): { paths: Paths; schemas: 
               oauth2: object({ enabled: { type: "boolean" }, providers: { type: "array" } }),
               mfa: object({ enabled: { type: "boolean" }, duration: { type: "integer" } }),
               otp: object({ enabled: { type: "boolean" }, duration: { type: "integer" } }),
+              totp: object({ standalone: { type: "boolean" } }),
             }),
           ),
           ...errorResponses("404"),

@@ -1,4 +1,4 @@
-/** The TOTP routes of one auth collection (Edgebase extension): enrol, confirm, disable, `auth-with-totp`. */
+/** The TOTP routes of one auth collection (Edgebase extension): status, enrol, confirm, disable, `auth-with-totp`. */
 import { totpSignInSchema } from "../auth/totp";
 import type { AuthCollection } from "../collections/collection";
 import { errorResponses, param } from "./components";
@@ -24,6 +24,22 @@ export function totpPaths(collection: AuthCollection, record: Record<string, unk
     security: [{ bearerAuth: [] }],
   });
   return {
+    [`${base}/totp`]: {
+      get: {
+        ...signedIn(
+          "totpStatus",
+          "The caller's authenticator app",
+          "Signed in as a record of this collection. Whether a confirmed authenticator is enabled (a pending enrolment is not) and how many recovery codes are left; never the secret.",
+        ),
+        responses: {
+          "200": response(
+            "The status.",
+            object({ enabled: { type: "boolean" }, recoveryCodesLeft: { type: "integer", minimum: 0 } }),
+          ),
+          ...errorResponses("401", "404"),
+        },
+      },
+    },
     [`${base}/totp/enroll`]: {
       post: {
         ...signedIn(
@@ -69,9 +85,9 @@ export function totpPaths(collection: AuthCollection, record: Record<string, unk
       post: {
         operationId: `authWithTotp_${collection.name}`,
         tags,
-        summary: "Sign in with an authenticator or recovery code (an MFA method)",
+        summary: "Sign in with an authenticator or recovery code",
         description:
-          "With `mfaId` it completes a pending MFA; with `identity` it starts one (401 with `mfaId`) where the collection's MFA applies. Never a sign-in on its own.",
+          "With `mfaId` it completes a pending MFA; with `identity` it starts one (401 with `mfaId`) where the collection's MFA applies to the record. Where MFA does not apply, `identity` signs in alone only if the collection's `totp.standalone` is on (else 400).",
         parameters: [param("expand"), param("fields")],
         requestBody: jsonBody(fromZod(totpSignInSchema)),
         responses: {

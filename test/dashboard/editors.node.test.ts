@@ -126,6 +126,8 @@ describe("auth options form", () => {
     });
     expect(form.otp).toEqual({ enabled: true, duration: 60, length: 6 });
     expect(form.passwordAuth).toEqual({ enabled: true, identityFields: ["email"] });
+    expect(form.totp).toEqual({ standalone: false });
+    expect(splitAuthOptions({ totp: { standalone: true } }).form.totp).toEqual({ standalone: true });
     expect(form.authToken).toEqual({ duration: 604_800, idleTimeout: 2_592_000, maxLifetime: 31_536_000 });
     const custom = splitAuthOptions({ authToken: { duration: 60, idleTimeout: 120 } });
     expect(custom.form.authToken).toEqual({ duration: 60, idleTimeout: 120, maxLifetime: 31_536_000 });

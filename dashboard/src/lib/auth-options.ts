@@ -9,6 +9,8 @@ export interface AuthFormOptions {
   passwordAuth: { enabled: boolean; identityFields: string[] };
   otp: { enabled: boolean; duration: number; length: number };
   mfa: { enabled: boolean; duration: number; rule: string };
+  /** Edgebase extension: an authenticator code signs in alone (README "Authenticator apps"). */
+  totp: { standalone: boolean };
   authAlert: { enabled: boolean; [key: string]: unknown };
   /** `idleTimeout` and `maxLifetime`: the session lifetime (README "Session lifetime"). */
   authToken: { duration: number; idleTimeout: number; maxLifetime: number };
@@ -31,6 +33,7 @@ const DEFAULTS: AuthFormOptions = {
   passwordAuth: { enabled: true, identityFields: ["email"] },
   otp: { enabled: false, duration: 180, length: 8 },
   mfa: { enabled: false, duration: 1800, rule: "" },
+  totp: { standalone: false },
   authAlert: { enabled: false },
   authToken: { duration: 604_800, idleTimeout: 2_592_000, maxLifetime: 31_536_000 },
   passwordResetToken: { duration: 1_800 },

@@ -8,6 +8,8 @@ export interface AuthMethods {
   oauth2: { enabled: boolean; providers: ProviderAuthInfo[] };
   mfa: { enabled: boolean; duration: number };
   otp: { enabled: boolean; duration: number };
+  /** Edgebase extension: whether an authenticator code signs in alone (`auth-with-totp {identity, code}`). */
+  totp: { standalone: boolean };
 }
 
 /** Lists the sign-in methods of an auth collection (anyone may ask; it holds no secrets). */
@@ -23,5 +25,6 @@ export async function authMethods(
       : { enabled: false, providers: [] },
     mfa: { enabled: c.mfa.enabled, duration: c.mfa.duration },
     otp: { enabled: c.otp.enabled, duration: c.otp.duration },
+    totp: { standalone: c.totp.standalone },
   };
 }

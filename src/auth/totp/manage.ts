@@ -1,6 +1,6 @@
 /**
- * Managing a signed-in record's authenticator app (Edgebase extension): enrol (secret and `otpauth://` URI),
- * confirm with a first code (recovery codes, shown once), disable with a code or the password.
+ * Managing a signed-in record's authenticator app (Edgebase extension): its status, enrol (secret and
+ * `otpauth://` URI), confirm with a first code (recovery codes, shown once), disable with a code or the password.
  */
 import { z } from "zod";
 import type { AuthCollection } from "../../collections/collection";
@@ -13,7 +13,14 @@ import { throttlePasswordCheck } from "../flows/throttle";
 import { verifyPassword } from "../password";
 import { hashRecoveryCode, newRecoveryCodes, newTotpSecret, totpUri } from "./codes";
 import { sealSecret } from "./secret-box";
-import { confirmTotp, deleteTotp, readTotp, storePendingTotp, type TotpRef } from "./store";
+import {
+  confirmTotp,
+  countRecoveryCodes,
+  deleteTotp,
+  readTotp,
+  storePendingTotp,
+  type TotpRef,
+} from "./store";
 import { checkTotpCode, MAX_TOTP_CODE_LENGTH, secretAad } from "./verify";
 
 const confirmSchema = z.object({ code: z.string().min(1).max(MAX_TOTP_CODE_LENGTH) });
@@ -42,6 +49,22 @@ async function signedIn(
   const collection = await findAuthCollection(deps, collectionIdOrName);
   if (!deps.auth || deps.auth.collectionId !== collection.id) throw unauthorized();
   return { collection, ref: { collectionId: collection.id, recordId: deps.auth.id } };
+}
+
+/** What `GET totp` tells the signed-in owner (never the secret, which is shown only at enrolment). */
+export interface TotpStatus {
+  /** A confirmed authenticator signs in (an enrolment not yet confirmed does not count). */
+  enabled: boolean;
+  /** Unused recovery codes (0 when not enabled). */
+  recoveryCodesLeft: number;
+}
+
+/** `GET totp`: whether the caller's authenticator app is enabled, and how many recovery codes are left. */
+export async function totpStatus(deps: AuthFlowDeps, collectionIdOrName: string): Promise<TotpStatus> {
+  const { ref } = await signedIn(deps, collectionIdOrName);
+  const totp = await readTotp(deps.db, ref);
+  if (totp?.confirmed !== 1) return { enabled: false, recoveryCodesLeft: 0 };
+  return { enabled: true, recoveryCodesLeft: await countRecoveryCodes(deps.db, ref) };
 }
 
 /** `totp/enroll`: a new secret for the caller's authenticator app; replaces a pending one, never an enabled one. */

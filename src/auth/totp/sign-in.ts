@@ -1,7 +1,8 @@
 /**
- * `auth-with-totp` (Edgebase extension): an authenticator code or a recovery code as an MFA method. It completes
- * a pending MFA (`mfaId`), or starts one (`identity`) where the collection's MFA applies to the record; a code
- * is never a sign-in on its own, since six digits are too few to stand alone against distributed guessing.
+ * `auth-with-totp` (Edgebase extension): an authenticator code or a recovery code. It completes a pending MFA
+ * (`mfaId`), or, with `identity`, starts one where the collection's MFA applies to the record. Alone it signs in
+ * only where the collection opts in (`totp.standalone`): six digits are weak against guessing spread over many
+ * addresses, so that is the owner's choice, never the default.
  */
 import { z } from "zod";
 import type { AuthCollection } from "../../collections/collection";
@@ -27,7 +28,7 @@ export const totpSignInSchema = z
     ...mfaIdShape,
   })
   .refine((b) => b.mfaId !== undefined || b.identity !== undefined, {
-    message: "Send mfaId (to finish an MFA sign-in) or identity (to start one).",
+    message: "Send mfaId (to finish an MFA sign-in) or identity.",
     path: ["mfaId"],
   });
 
@@ -45,7 +46,7 @@ async function findRecord(
   return findByIdentity(deps.db, collection, body.identity ?? "", body.identityField);
 }
 
-/** Signs in with an authenticator or recovery code as one of the two MFA methods. */
+/** Signs in with an authenticator or recovery code: an MFA method, or alone where `totp.standalone` is on. */
 export async function authWithTotp(
   deps: AuthFlowDeps,
   collectionIdOrName: string,
@@ -60,7 +61,9 @@ export async function authWithTotp(
   if (!(await checkTotpCode(deps, collection, subject, body.code, { recovery: true })) || !row) {
     invalidTotpCode();
   }
-  if (body.mfaId === undefined && !(await mfaApplies(deps, collection, row))) {
+  // Where MFA applies, completeSignIn answers 401 with an mfaId (the code is then the first factor).
+  const alone = body.mfaId === undefined && !(await mfaApplies(deps, collection, row));
+  if (alone && !collection.totp.standalone) {
     throw badRequest("An authenticator code is a second factor here: sign in with another method first.");
   }
   return completeSignIn(deps, collection, row, params, { method: "totp", mfaId: body.mfaId });

@@ -74,6 +74,15 @@ export async function spendRecoveryCode(db: D1Like, ref: TotpRef, hash: string):
   return result.meta.changes === 1;
 }
 
+/** How many unused recovery codes a record has. */
+export async function countRecoveryCodes(db: D1Like, ref: TotpRef): Promise<number> {
+  const row = await db
+    .prepare("SELECT COUNT(*) AS n FROM _totpRecoveryCodes WHERE collectionRef = ? AND recordRef = ?")
+    .bind(ref.collectionId, ref.recordId)
+    .first<{ n: number }>();
+  return row?.n ?? 0;
+}
+
 /** Removes a record's authenticator and recovery codes. */
 export async function deleteTotp(db: D1Like, ref: TotpRef): Promise<void> {
   await db.batch([

@@ -1,6 +1,6 @@
-/** TOTP routes of every auth collection (Edgebase extension): enrol, confirm, disable, and `auth-with-totp`. */
+/** TOTP routes of every auth collection (Edgebase extension): status, enrol, confirm, disable, `auth-with-totp`. */
 import type { Hono } from "hono";
-import { authWithTotp, confirmTotpEnrollment, disableTotp, enrollTotp } from "../../auth/totp";
+import { authWithTotp, confirmTotpEnrollment, disableTotp, enrollTotp, totpStatus } from "../../auth/totp";
 import { parseViewParams } from "../../records/query-params";
 import { type AuthRouteOptions, authDeps } from "../auth-deps";
 import type { AppEnv } from "../context";
@@ -11,6 +11,10 @@ const BASE = "/api/collections/:collection";
 
 /** Mounts the TOTP routes. */
 export function totpRoutes(app: Hono<AppEnv>, options: AuthRouteOptions): void {
+  app.get(`${BASE}/totp`, async (c) => {
+    return c.json(await totpStatus(authDeps(c, options), c.req.param("collection")));
+  });
+
   app.post(`${BASE}/totp/enroll`, async (c) => {
     return c.json(await enrollTotp(authDeps(c, options), c.req.param("collection")));
   });

@@ -1,12 +1,28 @@
 /** Shared steps of the OAuth2 tests: the browser's trip to the local provider, the sign-in call, row counts. */
 import { env } from "cloudflare:workers";
-import { expect } from "vitest";
+import { expect, inject } from "vitest";
 import type { TestUser } from "../../global-setup/oidc";
 import { api, apiJson } from "../../helpers/request";
 import { freshIp, type Json } from "../../http/routes/auth-helpers";
 
 /** The app's callback URL the tests register (the provider redirects there; nobody listens). */
 export const REDIRECT = "https://app.example.com/oauth2-callback";
+
+/** An `oidc` provider entry for a collection's `oauth2.providers`, pointing at the local provider. */
+export function providerConfig(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  const { issuer } = inject("oidc");
+  return {
+    name: "oidc",
+    clientId: "edgebase-test",
+    clientSecret: "client-secret-value",
+    authURL: `${issuer}/authorize`,
+    tokenURL: `${issuer}/token`,
+    userInfoURL: `${issuer}/userinfo`,
+    displayName: "Local ID",
+    extra: { jwksURL: `${issuer}/jwks`, issuers: [issuer] },
+    ...overrides,
+  };
+}
 
 /**
  * Opens `collection`'s authorization URL for `provider` as a browser would, signed in at the provider as

@@ -4,25 +4,11 @@ import { beforeAll, describe, expect, inject, it } from "vitest";
 import type { TestUser } from "../../global-setup/oidc";
 import { api, apiJson } from "../../helpers/request";
 import { authed, createSuperuser, freshIp, type Json, signIn } from "../../http/routes/auth-helpers";
-import { authorize, count, REDIRECT, signInWith } from "./helpers";
+import { authorize, count, providerConfig, REDIRECT, signInWith } from "./helpers";
 
 const { issuer } = inject("oidc");
 let root: string;
 let n = 0;
-
-function providerConfig(overrides: Record<string, unknown> = {}) {
-  return {
-    name: "oidc",
-    clientId: "edgebase-test",
-    clientSecret: "client-secret-value",
-    authURL: `${issuer}/authorize`,
-    tokenURL: `${issuer}/token`,
-    userInfoURL: `${issuer}/userinfo`,
-    displayName: "Local ID",
-    extra: { jwksURL: `${issuer}/jwks`, issuers: [issuer] },
-    ...overrides,
-  };
-}
 
 async function authCollection(
   name: string,

@@ -280,3 +280,65 @@ describe("deleting a record", () => {
     expect(await eventually(async () => (await count()) === 0)).toBe(true);
   });
 });
+
+describe("TOTP status (GET totp)", () => {
+  const status = (headers: Record<string, string> = {}, collection = "users") =>
+    apiJson("GET", `/api/collections/${collection}/totp`, undefined, headers);
+
+  it("follows enrolment, confirmation, a spent recovery code and disabling, never showing the secret", async () => {
+    const id = await signUp("status@example.com");
+    await env.DB.prepare("UPDATE users SET verified = 1 WHERE id = ?").bind(id).run();
+    await patchUsers({ mfa: { enabled: false, duration: 600, rule: "" } });
+    const { token } = await signIn("status@example.com");
+    try {
+      expect(await (await status({ authorization: token })).json()).toEqual({
+        enabled: false,
+        recoveryCodesLeft: 0,
+      });
+      const { secret } = (await (await post("totp/enroll", {}, { authorization: token })).json()) as Json;
+      const pending = await status({ authorization: token });
+      expect(pending.status).toBe(200);
+      const pendingText = await pending.text();
+      expect(JSON.parse(pendingText)).toEqual({ enabled: false, recoveryCodesLeft: 0 });
+      expect(pendingText).not.toContain(secret);
+      const confirm = await post(
+        "totp/confirm",
+        { code: await totpAt(secret, Date.now()) },
+        { authorization: token },
+      );
+      const { recoveryCodes } = (await confirm.json()) as Json;
+      expect(await (await status({ authorization: token })).json()).toEqual({
+        enabled: true,
+        recoveryCodesLeft: 10,
+      });
+      await patchUsers({ mfa: { enabled: true, duration: 600, rule: "" } });
+      const mfaId = await passwordFirst("status@example.com");
+      expect((await post("auth-with-totp", { mfaId, code: recoveryCodes[0] })).status).toBe(200);
+      expect(await (await status({ authorization: token })).json()).toEqual({
+        enabled: true,
+        recoveryCodesLeft: 9,
+      });
+      expect((await post("totp/disable", { password: PASSWORD }, { authorization: token })).status).toBe(204);
+      expect(await (await status({ authorization: token })).json()).toEqual({
+        enabled: false,
+        recoveryCodesLeft: 0,
+      });
+    } finally {
+      await patchUsers({ mfa: { enabled: true, duration: 600, rule: "" } });
+    }
+  });
+
+  it.each([
+    ["a guest", {}, "users", 401],
+    ["a superuser on users", "su", "users", 401],
+    ["a bad token", { authorization: "not-a-token" }, "users", 401],
+    ["an unknown collection", "su", "nope_not_here", 404],
+  ] as const)("answers %s in the one error shape", async (_label, who, collection, code) => {
+    const headers = who === "su" ? { authorization: su } : who;
+    const res = await status(headers, collection);
+    expect(res.status).toBe(code);
+    const body = (await res.json()) as Json;
+    expect(Object.keys(body).sort()).toEqual(["data", "message", "status"]);
+    expect(body.status).toBe(code);
+  });
+});
