@@ -39,7 +39,11 @@ function fileError(errors: ErrorData, field: string, code: string, message: stri
   errors[field] ??= { code, message };
 }
 
-async function checkFile(field: FileField, file: Blob): Promise<{ type: string } | { error: string[] }> {
+/** Checks one file against its field (size, allowed types); the type it is stored under, or the error. */
+export async function checkFile(
+  field: FileField,
+  file: Blob,
+): Promise<{ type: string } | { error: string[] }> {
   const limit = maxFileSize(field);
   if (file.size > limit) {
     return { error: ["validation_file_size_limit", `The maximum allowed file size is ${limit} bytes.`] };
