@@ -96,6 +96,17 @@ const authOptions = (extra = {}) => ({
     mappedFields: { id: "", name: "name", username: "", avatarURL: "" },
     providers: [
       {
+        name: "oidc",
+        clientId: "oidc-client",
+        clientSecret: "oidc-secret",
+        authURL: "https://id.example.com/authorize",
+        tokenURL: "https://id.example.com/token",
+        userInfoURL: "https://id.example.com/userinfo",
+        displayName: "Example ID",
+        pkce: true,
+        extra: null,
+      },
+      {
         name: "github",
         clientId: "gh-client",
         clientSecret: "gh-secret",
@@ -234,12 +245,23 @@ export const FIXTURE_COLLECTIONS = [
     rules: ["", "", null, null, null],
     options: { viewQuery: "SELECT id, title FROM posts" },
   },
-  ...["_externalAuths", "_mfas", "_otps", "_authOrigins"].map((name, i) => ({
-    id: `pbc_sys${i}00000000`,
+  .../** @type {[string, string, Record<string, any>[]][]} PocketBase's system collections and their own fields */ ([
+    ["pbc_2281828961", "_externalAuths", [base("provider", "text"), base("providerId", "text")]],
+    ["pbc_2279338944", "_mfas", [base("method", "text")]],
+    ["pbc_1638494021", "_otps", [base("password", "password", { hidden: true }), base("sentTo", "text")]],
+    ["pbc_4275539003", "_authOrigins", [base("fingerprint", "text")]],
+  ]).map(([id, name, own]) => ({
+    id,
     name,
     type: "base",
     system: true,
-    fields: [idField, base("collectionRef", "text"), base("recordRef", "text"), ...autodates],
+    fields: [
+      idField,
+      base("collectionRef", "text", { system: true, required: true }),
+      base("recordRef", "text", { system: true, required: true }),
+      ...own.map((f) => ({ ...f, system: true })),
+      ...autodates,
+    ],
     indexes: [],
     rules: [null, null, null, null, null],
     options: {},
@@ -381,6 +403,8 @@ export function buildFixture(out) {
     id: "ext000000000001",
     collectionRef: "_pb_users_auth_",
     recordRef: "ada000000000001",
+    provider: "oidc",
+    providerId: "oidc-ada-1",
     created: TS,
     updated: TS,
   });
@@ -388,6 +412,8 @@ export function buildFixture(out) {
     id: "otp000000000001",
     collectionRef: "_pb_users_auth_",
     recordRef: "bob000000000002",
+    password: hash("bob@example.com"),
+    sentTo: "bob@example.com",
     created: TS,
     updated: TS,
   });

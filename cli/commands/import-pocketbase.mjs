@@ -1,15 +1,18 @@
 /**
  * `edgebase import pocketbase <pb_data> [--remote] [--yes]`: moves a PocketBase app (collections, records with
- * their ids, users with their bcrypt passwords, superusers) into Edgebase through its API, as a superuser.
- * Dry run by default; re-runnable (records are upserted by id: identical ones are left alone).
+ * their ids, users with their bcrypt passwords, superusers, OAuth2 links, stored files) into Edgebase through
+ * its API, as a superuser. Dry run by default; re-runnable (records are upserted by id and files stored by
+ * name: identical ones are left alone).
  */
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { ApiClient } from "../lib/client.mjs";
 import { CliError, EXIT } from "../lib/errors.mjs";
 import {
+  contentTypeOf,
   convertCollection,
   convertRecord,
+  fileNames,
   INSTALLER_EMAIL,
   SYSTEM_COLLECTIONS,
 } from "../lib/pocketbase/mapping.mjs";
@@ -59,6 +62,9 @@ export async function importPocketBase(dir, options) {
     const target = resolveTarget(options);
     const client = new ApiClient(target);
     const existing = new Set((await client.collections()).flatMap((c) => [String(c.id), String(c.name)]));
+    /** @type {{ name: string }[]} */
+    const implemented = await client.request("GET", "/api/collections/meta/oauth2-providers");
+    const providers = new Set(implemented.map((p) => p.name));
     say(`PocketBase data: ${join(dir, "data.db")} → Edgebase at ${target.url} (${target.where})`);
 
     /** @type {{ pb: import("../lib/pocketbase/read-data-db.mjs").PbCollection, into: string, count: number }[]} */
@@ -77,7 +83,7 @@ export async function importPocketBase(dir, options) {
         } else say(`  ${c.name}: ${count} record(s) left behind (${system.reason})`);
         continue;
       }
-      const { collection, notes } = convertCollection(c);
+      const { collection, notes } = convertCollection(c, providers);
       definitions.push(collection);
       const verb = existing.has(c.id) || existing.has(c.name) ? "update" : "create";
       say(`  ${c.name} (${c.type}): ${verb} collection${c.type === "view" ? "" : `, ${count} record(s)`}`);
@@ -86,7 +92,7 @@ export async function importPocketBase(dir, options) {
     }
     const files = storageFiles(dir);
     const fileCount = [...files.values()].reduce((a, b) => a + b, 0);
-    if (fileCount > 0) say(`  storage: ${fileCount} file(s) left behind (file storage lands with issue 14)`);
+    if (fileCount > 0) say(`  storage: ${fileCount} file(s) into the FILES bucket (the ones records name)`);
 
     if (!options.yes) {
       say("Dry run: nothing was changed. Run again with --yes to apply.");
@@ -100,23 +106,51 @@ export async function importPocketBase(dir, options) {
       if (collections.length === 0) continue;
       await client.request("PUT", "/api/collections/import", { collections, deleteMissing: false });
     }
+    // A PocketBase collection id → the id it has here (an existing collection matched by name keeps its own).
+    /** @type {Map<string, string>} */
+    const liveIds = new Map();
+    for (const c of await client.collections()) liveIds.set(String(c.name), String(c.id));
+    /** @type {Map<string, string>} */
+    const collectionIds = new Map();
+    for (const c of collections) collectionIds.set(c.id, liveIds.get(c.name) ?? c.id);
     const total = { created: 0, updated: 0, unchanged: 0 };
+    const stored = { stored: 0, unchanged: 0, missing: 0 };
     for (const copy of copies) {
       let done = 0;
+      const fileFields = copy.pb.fields.filter((f) => f.type === "file");
       for (const rows of pb.pages(copy.pb.name, CHUNK)) {
-        const records = rows
-          .filter((row) => !(copy.pb.name === "_superusers" && row.email === INSTALLER_EMAIL))
-          .map((row) => convertRecord(copy.pb, row));
+        const kept = rows.filter((row) => !(copy.pb.name === "_superusers" && row.email === INSTALLER_EMAIL));
+        const records = kept.map((row) => convertRecord(copy.pb, row, collectionIds));
+        const base = `/api/collections/${encodeURIComponent(copy.into)}/records`;
         if (records.length > 0) {
-          const path = `/api/collections/${encodeURIComponent(copy.into)}/records/import`;
-          const result = await client.request("POST", path, { records });
+          const result = await client.request("POST", `${base}/import`, { records });
           for (const key of /** @type {const} */ (["created", "updated", "unchanged"]))
             total[key] += result[key];
+        }
+        // Files after their records: the server stores only names a record already holds.
+        for (const row of fileFields.length > 0 ? kept : []) {
+          for (const name of fileFields.flatMap((f) => fileNames(f, row[f.name]))) {
+            const path = join(dir, "storage", copy.pb.id, String(row.id), name);
+            if (!existsSync(path)) {
+              stored.missing++;
+              say(`    missing in storage: ${copy.pb.id}/${row.id}/${name}`);
+              continue;
+            }
+            const type = contentTypeOf(name);
+            const result = await client.request(
+              "PUT",
+              `${base}/${encodeURIComponent(String(row.id))}/files/${encodeURIComponent(name)}`,
+              new Uint8Array(readFileSync(path)),
+              type ? { "content-type": type } : {},
+            );
+            stored[result.stored ? "stored" : "unchanged"]++;
+          }
         }
         done += rows.length;
         say(`  ${copy.pb.name}: ${done}/${copy.count}`);
       }
     }
+    say(`Files: ${stored.stored} stored, ${stored.unchanged} unchanged, ${stored.missing} missing.`);
     say(`Done: ${total.created} created, ${total.updated} updated, ${total.unchanged} unchanged.`);
   } catch (error) {
     if (error instanceof CliError) throw error;

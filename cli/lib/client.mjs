@@ -95,7 +95,7 @@ export class ApiClient {
   }
 
   /**
-   * Sends a JSON request as the superuser; returns the parsed body (undefined for 204).
+   * Sends a request as the superuser (a JSON body, or bytes); returns the parsed body (undefined for 204).
    * @param {string} method
    * @param {string} path
    * @param {unknown} [body]
@@ -106,11 +106,13 @@ export class ApiClient {
     const token = await this.#signIn();
     /** @type {Record<string, string>} */
     const headers = { ...extraHeaders, authorization: `Bearer ${token}` };
-    if (body !== undefined) headers["content-type"] = "application/json";
+    // Bytes go as they are (their content type in extraHeaders); anything else as JSON.
+    const raw = body instanceof Uint8Array;
+    if (body !== undefined && !raw) headers["content-type"] = "application/json";
     const res = await send(`${this.#target.url}${path}`, {
       method,
       headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body === undefined ? undefined : raw ? body : JSON.stringify(body),
     });
     if (res.status === 401 || res.status === 403) {
       throw new CliError(`${method} ${path} was refused (${res.status}): ${await errorText(res)}`, EXIT.auth);

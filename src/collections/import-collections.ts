@@ -8,6 +8,7 @@ import { type CollectionDeps, changeSchema, type SchemaChange } from "./apply";
 import { blankCollection, COLLECTION_ID, type Collection } from "./collection";
 import { referencesTo } from "./delete-collection";
 import { checkSchemaIfMatch, schemaEtag } from "./etag";
+import { POCKETBASE_SYSTEM_COLLECTIONS } from "./names";
 import { prepareCollection } from "./prepare";
 import { sameDefinition } from "./same-definition";
 import { nowOf } from "./save-collection";
@@ -62,10 +63,18 @@ export async function importCollections(
 async function planImport(
   deps: CollectionDeps,
   snapshot: SchemaSnapshot,
-  items: Record<string, unknown>[],
+  all: Record<string, unknown>[],
   deleteMissing: boolean,
 ): Promise<{ changes: SchemaChange[]; result: ImportResult }> {
   const now = nowOf(deps);
+  // A whole PocketBase export carries PocketBase's system collections. Those Edgebase has (same names and ids)
+  // are matched as any other; those it keeps as internal tables (`_otps`, `_authOrigins`) are left out.
+  const items = all.filter(
+    (c) =>
+      !(typeof c.name === "string" && POCKETBASE_SYSTEM_COLLECTIONS.has(c.name) && !snapshot.find(c.name)),
+  );
+  // Errors name positions in the submitted list.
+  const positions = items.map((item) => all.indexOf(item));
   const matched = items.map((item) => matchExisting(snapshot, item));
   const ids = items.map(
     (item, i) =>
@@ -80,6 +89,7 @@ async function planImport(
   const first = await prepareAll(
     deps,
     items,
+    positions,
     matched,
     ids,
     (i) => [...kept, ...stubs.filter((_, j) => j !== i)],
@@ -89,6 +99,7 @@ async function planImport(
   const final = await prepareAll(
     deps,
     items,
+    positions,
     matched,
     ids,
     (i) => [...kept, ...first.filter((_, j) => j !== i)],
@@ -135,6 +146,7 @@ function stubOf(id: string, item: Record<string, unknown>): Collection {
 async function prepareAll(
   deps: CollectionDeps,
   items: Record<string, unknown>[],
+  positions: number[],
   matched: (Collection | undefined)[],
   ids: string[],
   othersOf: (i: number) => Collection[],
@@ -157,7 +169,8 @@ async function prepareAll(
       );
     } catch (err) {
       if (!(err instanceof ApiError) || err.status !== 400) throw err;
-      for (const [path, value] of Object.entries(err.data)) errors[`collections.${i}.${path}`] = value;
+      for (const [path, value] of Object.entries(err.data))
+        errors[`collections.${positions[i]}.${path}`] = value;
     }
   }
   if (Object.keys(errors).length > 0) throw badRequest("Failed to import the collections.", errors);

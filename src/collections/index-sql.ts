@@ -1,9 +1,13 @@
 /** Parses a client's `CREATE INDEX` statement and rebuilds it from its parts (client SQL never runs verbatim). */
 import { quoteIdent, quoteString } from "../db/sql";
 
-/** One indexed column. */
+/** One indexed column, or a function of one (`lower(email)`, `json_extract(meta, '$.a')`). */
 export interface IndexColumn {
   name: string;
+  /** The function applied to the column, from {@link INDEX_FUNCTIONS}. */
+  fn?: string;
+  /** `json_extract`'s path. */
+  path?: string;
   collate?: "BINARY" | "NOCASE" | "RTRIM";
   order?: "ASC" | "DESC";
 }
@@ -92,10 +96,28 @@ class Cursor {
 export type ColumnResolver = (name: string) => string | undefined;
 
 const COLLATIONS = new Set(["BINARY", "NOCASE", "RTRIM"]);
+/**
+ * Functions an index expression may apply to one column: deterministic ones SQLite and D1 accept in indexes.
+ * `json_extract` takes a path literal too.
+ */
+export const INDEX_FUNCTIONS = new Set([
+  "lower",
+  "upper",
+  "trim",
+  "ltrim",
+  "rtrim",
+  "length",
+  "abs",
+  "json_extract",
+]);
+const JSON_PATH = /^\$(?:\.[A-Za-z0-9_]{1,100}|\[\d{1,6}\]){0,10}$/;
 const COMPARISONS = new Set(["=", "==", "!=", "<>", "<", "<=", ">", ">="]);
 const MAX_WHERE_TERMS = 20;
 
-/** Parses `CREATE [UNIQUE] INDEX [IF NOT EXISTS] name ON table (col [COLLATE c] [ASC|DESC], …) [WHERE …]`. */
+/**
+ * Parses `CREATE [UNIQUE] INDEX [IF NOT EXISTS] name ON table (col [COLLATE c] [ASC|DESC], …) [WHERE …]`, where a
+ * col may be a function of a column (see {@link INDEX_FUNCTIONS}).
+ */
 export function parseIndex(sql: string, column: ColumnResolver): ParsedIndex {
   const c = new Cursor(tokenize(sql));
   c.expectWord("CREATE");
@@ -112,10 +134,7 @@ export function parseIndex(sql: string, column: ColumnResolver): ParsedIndex {
   c.expectPunct("(");
   const columns: IndexColumn[] = [];
   do {
-    const raw = c.name("a column name");
-    const resolved = column(raw);
-    if (resolved === undefined) throw new IndexSyntaxError(`Unknown column "${raw}".`);
-    const col: IndexColumn = { name: resolved };
+    const col = indexedColumn(c, column);
     if (c.acceptWord("COLLATE")) {
       const collation = c.name("a collation").toUpperCase();
       if (!COLLATIONS.has(collation)) throw new IndexSyntaxError(`Unknown collation "${collation}".`);
@@ -134,6 +153,34 @@ export function parseIndex(sql: string, column: ColumnResolver): ParsedIndex {
   c.acceptPunct(";");
   if (!c.done()) throw new IndexSyntaxError("Unexpected text after the index definition.");
   return parsed;
+}
+
+/** `name` or `fn(name[, 'path'])`, resolved against the table's columns. */
+function indexedColumn(c: Cursor, column: ColumnResolver): IndexColumn {
+  const raw = c.name("a column name");
+  if (!c.acceptPunct("(")) {
+    const resolved = column(raw);
+    if (resolved === undefined) throw new IndexSyntaxError(`Unknown column "${raw}".`);
+    return { name: resolved };
+  }
+  const fn = raw.toLowerCase();
+  if (!INDEX_FUNCTIONS.has(fn)) {
+    throw new IndexSyntaxError(`Index expressions may use ${[...INDEX_FUNCTIONS].join(", ")}, not "${raw}".`);
+  }
+  const inner = c.name("a column name");
+  const name = column(inner);
+  if (name === undefined) throw new IndexSyntaxError(`Unknown column "${inner}".`);
+  const col: IndexColumn = { name, fn };
+  if (fn === "json_extract") {
+    c.expectPunct(",");
+    const path = c.next();
+    if (path?.kind !== "string" || !JSON_PATH.test(path.text)) {
+      throw new IndexSyntaxError("json_extract needs a path such as '$.a.b' or '$.list[0]'.");
+    }
+    col.path = path.text;
+  }
+  c.expectPunct(")");
+  return col;
 }
 
 function parseOr(c: Cursor, column: ColumnResolver, terms: { count: number }): string {
@@ -186,9 +233,16 @@ function operand(c: Cursor, column: ColumnResolver): string {
 export function buildIndexSql(index: ParsedIndex, table: string = index.table): string {
   const cols = index.columns
     .map((col) =>
-      [quoteIdent(col.name), col.collate && `COLLATE ${col.collate}`, col.order].filter(Boolean).join(" "),
+      [indexedSql(col), col.collate && `COLLATE ${col.collate}`, col.order].filter(Boolean).join(" "),
     )
     .join(", ");
   const where = index.where ? ` WHERE ${index.where}` : "";
   return `CREATE ${index.unique ? "UNIQUE " : ""}INDEX ${quoteIdent(index.name)} ON ${quoteIdent(table)} (${cols})${where}`;
+}
+
+/** The SQL of one indexed column or expression. */
+function indexedSql(col: IndexColumn): string {
+  if (!col.fn) return quoteIdent(col.name);
+  const path = col.path === undefined ? "" : `, ${quoteString(col.path)}`;
+  return `${col.fn}(${quoteIdent(col.name)}${path})`;
 }

@@ -14,6 +14,7 @@ export {
 } from "./collection";
 export { createTableSql, planSchemaChange } from "./ddl";
 export { deleteCollection, referencesTo, truncateCollection } from "./delete-collection";
+export { type DryRunViewResult, dryRunView, dryRunViewInput } from "./dry-run-view";
 export { checkCollectionIfMatch, checkSchemaIfMatch, collectionEtag, schemaEtag } from "./etag";
 export { emitSchemaChange, type SchemaChangeEvent, type SchemaChangeSink } from "./events";
 export * from "./fields";

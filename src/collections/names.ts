@@ -3,6 +3,19 @@
 /** The system auth collection whose records are superusers (they bypass every rule). */
 export const SUPERUSERS = "_superusers";
 
+/**
+ * PocketBase's system collections, which an export of a PocketBase app carries. Edgebase has `_superusers`,
+ * `_externalAuths` and `_mfas` as collections with PocketBase's ids; `_otps` and `_authOrigins` are internal
+ * tables here, so a collection import leaves their definitions out.
+ */
+export const POCKETBASE_SYSTEM_COLLECTIONS = new Set([
+  SUPERUSERS,
+  "_externalAuths",
+  "_mfas",
+  "_otps",
+  "_authOrigins",
+]);
+
 /** Collection and field names: a letter or underscore, then letters, digits and underscores. */
 export const NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 

@@ -41,10 +41,12 @@ export const oauth2ProviderSchema = z.object({
   userInfoURL: url,
   displayName: z.string().max(100).default(""),
   pkce: z.boolean().nullable().default(null),
+  // PocketBase exports an unset `extra` as null.
   extra: z
     .record(z.string().max(100), z.unknown())
-    .refine((v) => JSON.stringify(v).length <= 10_000, "Too large.")
-    .default({}),
+    .nullish()
+    .transform((v) => v ?? {})
+    .refine((v) => JSON.stringify(v).length <= 10_000, "Too large."),
 });
 
 /** A configured provider as stored. */

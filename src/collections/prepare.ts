@@ -17,8 +17,8 @@ import { prepareOAuth2 } from "./oauth2-options";
 import { prepareFields } from "./prepare-fields";
 import { prepareIndexes } from "./prepare-indexes";
 import { checkRules } from "./rules-check";
-import { idField } from "./system-fields";
-import { checkViewQuery, normalizeViewQuery, viewColumns } from "./view-query";
+import { prepareViewFields } from "./view-fields";
+import { normalizeViewQuery } from "./view-query";
 
 /** Where a collection is being saved. */
 export interface PrepareContext {
@@ -69,7 +69,7 @@ export async function prepareCollection(db: D1Like, raw: unknown, ctx: PrepareCo
   const system = existing?.system ?? false;
   let fields: Field[];
   if (input.type === "view") {
-    fields = await viewFields(db, input.viewQuery, existing, errors);
+    fields = await prepareViewFields(db, input.viewQuery, { others: ctx.others, existing }, errors);
   } else {
     fields = prepareFields(
       input.fields,
@@ -166,60 +166,4 @@ function resolver(id: string, name: string, ctx: PrepareContext) {
     const byId = ctx.others.find((c) => c.id === idOrName);
     return (byId ?? ctx.others.find((c) => c.name.toLowerCase() === idOrName.toLowerCase()))?.id;
   };
-}
-
-async function viewFields(
-  db: D1Like,
-  query: string,
-  existing: Collection | undefined,
-  errors: ValidationErrors,
-): Promise<Field[]> {
-  const problem = checkViewQuery(query);
-  if (problem) {
-    errors.add("viewQuery", "validation_invalid_view_query", problem);
-    return [];
-  }
-  let columns: string[];
-  try {
-    columns = await viewColumns(db, normalizeViewQuery(query));
-  } catch (err) {
-    const message =
-      err instanceof Error ? err.message.replace(/^.*?D1_ERROR:\s*/s, "").replace(/:\s*SQLITE_.*$/s, "") : "";
-    errors.add(
-      "viewQuery",
-      "validation_invalid_view_query",
-      `The view query failed: ${message.slice(0, 200)}`,
-    );
-    return [];
-  }
-  if (!columns.includes("id")) {
-    errors.add("viewQuery", "validation_invalid_view_query", "The view query must return an id column.");
-  }
-  const seen = new Set<string>();
-  for (const col of columns) {
-    if (!NAME_PATTERN.test(col) || seen.has(col.toLowerCase())) {
-      errors.add(
-        "viewQuery",
-        "validation_invalid_view_query",
-        `Give column "${col}" a unique alias made of letters, digits and _.`,
-      );
-    }
-    seen.add(col.toLowerCase());
-  }
-  return columns.map((name): Field => {
-    if (name === "id") return { ...idField(), primaryKey: false };
-    const previous = existing?.fields.find((f) => f.name === name);
-    return (
-      previous ?? {
-        id: `json_${name}`,
-        name,
-        type: "json",
-        system: false,
-        hidden: false,
-        presentable: false,
-        required: false,
-        maxSize: 0,
-      }
-    );
-  });
 }

@@ -112,5 +112,60 @@ export function collectionPaths(
       responses: { "204": response("Deleted."), ...errorResponses("400", "403", "404", "412") },
     },
   };
+  if (audience.superuser) Object.assign(paths, importPaths(collection, base, tags));
   return { paths, schemas };
+}
+
+/** The superuser-only import routes `edgebase import pocketbase` uses. */
+function importPaths(collection: Collection, base: string, tags: string[]): Paths {
+  const name = idOf(collection);
+  const paths: Paths = {
+    [`${base}/import`]: {
+      post: {
+        operationId: `import_${name}`,
+        tags,
+        summary: `Import ${collection.name} records with their ids (superusers)`,
+        description:
+          "At most 100 records, upserted by id with their timestamps (and password hashes); identical ones are left alone. Values are validated per field; rules and hooks do not run.",
+        requestBody: jsonBody({
+          type: "object",
+          required: ["records"],
+          properties: { records: { type: "array", items: { type: "object" }, maxItems: 100 } },
+        }),
+        responses: {
+          "200": response("What the call did.", {
+            type: "object",
+            required: ["created", "updated", "unchanged"],
+            properties: {
+              created: { type: "integer" },
+              updated: { type: "integer" },
+              unchanged: { type: "integer" },
+            },
+          }),
+          ...errorResponses("400", "401", "403"),
+        },
+      },
+    },
+  };
+  if (!collection.fields.some((f) => f.type === "file")) return paths;
+  paths[`${base}/{id}/files/{filename}`] = {
+    put: {
+      operationId: `import_file_${name}`,
+      tags,
+      summary: `Import a stored ${collection.name} file under its name (superusers)`,
+      description:
+        "The raw bytes (`Content-Type` as stored) of a file the record's file field already names; checked against the field's size and types. The same bytes again store nothing (`stored: false`).",
+      parameters: [idParam, { name: "filename", in: "path", required: true, schema: { type: "string" } }],
+      requestBody: { required: true, content: { "application/octet-stream": { schema: {} } } },
+      responses: {
+        "200": response("Whether the bytes were written.", {
+          type: "object",
+          required: ["stored"],
+          properties: { stored: { type: "boolean" } },
+        }),
+        ...errorResponses("400", "401", "403", "404"),
+      },
+    },
+  };
+  return paths;
 }

@@ -1,5 +1,6 @@
 /** Routes that exist once per instance: health, batch, realtime, sessions and the collections admin API. */
 import { collectionInputSchema } from "../collections/collection";
+import { dryRunViewInput } from "../collections/dry-run-view";
 import { importCollectionsInput } from "../collections/import-collections";
 import { oauth2RedirectSchema } from "../realtime/oauth2-redirect";
 import { setSubscriptionsSchema } from "../realtime/sse-subscriptions";
@@ -281,6 +282,24 @@ export function adminPaths(): Paths {
             },
           }),
           ...denied,
+        },
+      }),
+    },
+    "/api/collections/meta/dry-run-view": {
+      post: op("dryRunView", "Infer a view query's fields without saving it", {
+        description:
+          "The fields a view collection with this query would have (types traced to the source fields, as on save) and up to 10 rows. An invalid query, or a sample with empty or repeated ids, is a 400 at `query`; nothing is written.",
+        requestBody: jsonBody(fromZod(dryRunViewInput)),
+        responses: {
+          "200": response("The inferred fields and a sample.", {
+            type: "object",
+            required: ["fields", "sample"],
+            properties: {
+              fields: { type: "array", items: { type: "object" } },
+              sample: { type: "array", items: { type: "object" } },
+            },
+          }),
+          ...errorResponses("400", "401", "403"),
         },
       }),
     },

@@ -86,8 +86,10 @@ describe("import", () => {
     expect(dry.code, dry.stderr).toBe(0);
     expect(dry.stdout).toContain("posts (base): create collection, 205 record(s)");
     expect(dry.stdout).toContain("_superusers: 2 record(s) into Edgebase's _superusers");
-    expect(dry.stdout).toContain("field cover (file)");
-    expect(dry.stdout).toContain("oauth2: OAuth2 providers land with issue 15");
+    expect(dry.stdout).toContain("_externalAuths: 1 record(s) into Edgebase's _externalAuths");
+    expect(dry.stdout).toContain("_otps: 1 record(s) left behind (one-time passwords expire in minutes");
+    expect(dry.stdout).toContain("storage: 2 file(s) into the FILES bucket");
+    expect(dry.stdout).toContain("not imported: OAuth2 provider github: not implemented here");
     expect(dry.stdout).toContain("Dry run: nothing was changed");
     expect((await asRoot("/api/collections/posts")).status).toBe(404);
   });
@@ -96,7 +98,8 @@ describe("import", () => {
     const real = run(pbData, "--yes");
     expect(real.code, real.stderr).toBe(0);
     expect(real.stdout).toContain("posts: 205/205");
-    expect(real.stdout).toContain("Done: 210 created, 0 updated, 0 unchanged.");
+    expect(real.stdout).toContain("Done: 211 created, 0 updated, 0 unchanged.");
+    expect(real.stdout).toContain("Files: 2 stored, 0 unchanged, 0 missing.");
     const list = await asRoot("/api/collections/posts/records?perPage=1&sort=id");
     expect(list.body.totalItems).toBe(205);
     const post = await asRoot("/api/collections/posts/records/post00000000000?expand=author,tags");
@@ -115,7 +118,55 @@ describe("import", () => {
 
     const again = run(pbData, "--yes");
     expect(again.code, again.stderr).toBe(0);
-    expect(again.stdout).toContain("Done: 0 created, 0 updated, 210 unchanged.");
+    expect(again.stdout).toContain("Done: 0 created, 0 updated, 211 unchanged.");
+    expect(again.stdout).toContain("Files: 0 stored, 2 unchanged, 0 missing.");
+  });
+
+  it("files are served under their PocketBase names; file fields, help text, OAuth2 and templates came along", async () => {
+    const cover = await fetchServer(`${server.url}/api/files/posts/post00000000000/cover_x9y8z7.png`, {
+      headers: { authorization: token },
+    });
+    expect(cover.status).toBe(200);
+    expect(cover.headers.get("content-type")).toBe("image/png");
+    expect(
+      Buffer.from(await cover.arrayBuffer())
+        .subarray(1, 4)
+        .toString(),
+    ).toBe("PNG");
+    const ada = await asRoot("/api/collections/users/records/ada000000000001");
+    expect(ada.body.avatar).toBe("ada_pic_a1b2c3.png");
+    const avatar = await fetchServer(`${server.url}/api/files/users/ada000000000001/ada_pic_a1b2c3.png`, {
+      headers: { authorization: token },
+    });
+    expect(avatar.status).toBe(200);
+
+    const posts = await asRoot("/api/collections/posts");
+    const field = (name: string) => posts.body.fields.find((f: Json) => f.name === name);
+    expect(field("cover")).toMatchObject({ type: "file", maxSelect: 1 });
+    expect(field("title")).toMatchObject({ help: "Shown in lists" });
+    const users = await asRoot("/api/collections/users");
+    expect(users.body.oauth2).toMatchObject({
+      enabled: true,
+      providers: [expect.objectContaining({ name: "oidc", clientId: "oidc-client", pkce: true })],
+    });
+    expect(JSON.stringify(users.body)).not.toMatch(/oidc-secret|gh-secret/);
+    expect(users.body.verificationTemplate).toMatchObject({ subject: "Verify" });
+    expect(users.body.fields.find((f: Json) => f.name === "name")).toMatchObject({
+      help: "The display name",
+    });
+  });
+
+  it("OAuth2 links move into _externalAuths with the collection id Edgebase knows", async () => {
+    const links = await asRoot("/api/collections/_externalAuths/records");
+    expect(links.body.items).toEqual([
+      expect.objectContaining({
+        id: "ext000000000001",
+        collectionRef: "_pb_users_auth_",
+        recordRef: "ada000000000001",
+        provider: "oidc",
+        providerId: "oidc-ada-1",
+      }),
+    ]);
   });
 
   it("users and superusers sign in with their PocketBase passwords; the installer account is not imported", async () => {

@@ -20,6 +20,14 @@ describe("parseIndex + buildIndexSql", () => {
       "CREATE INDEX idx_d ON posts (title) WHERE title = 'it''s' AND NOT views <= -1.5",
       "CREATE INDEX `idx_d` ON `posts` (`title`) WHERE `title` = 'it''s' AND NOT `views` <= -1.5",
     ],
+    [
+      "create unique index idx_e on posts (LOWER(email)) where email != ''",
+      "CREATE UNIQUE INDEX `idx_e` ON `posts` (lower(`Email`)) WHERE `Email` != ''",
+    ],
+    [
+      "CREATE INDEX idx_f ON posts (json_extract([title], '$.a[2].b') DESC, upper(\"views\") COLLATE NOCASE)",
+      "CREATE INDEX `idx_f` ON `posts` (json_extract(`title`, '$.a[2].b') DESC, upper(`views`) COLLATE NOCASE)",
+    ],
   ])("%s", (sql, expected) => {
     expect(rebuild(sql)).toBe(expected);
     // The canonical form is a fixed point.
@@ -30,7 +38,22 @@ describe("parseIndex + buildIndexSql", () => {
     ["DROP INDEX x", "Expected CREATE."],
     ["CREATE INDEX x ON posts (nope)", 'Unknown column "nope".'],
     ["CREATE INDEX x ON posts (title) WHERE nope = 1", 'Unknown column "nope".'],
-    ["CREATE INDEX x ON posts (lower(title))", 'Unknown column "lower".'],
+    [
+      "CREATE INDEX x ON posts (random(title))",
+      'Index expressions may use lower, upper, trim, ltrim, rtrim, length, abs, json_extract, not "random".',
+    ],
+    ["CREATE INDEX x ON posts (lower(nope))", 'Unknown column "nope".'],
+    ["CREATE INDEX x ON posts (lower(title, views))", 'Expected ")".'],
+    ["CREATE INDEX x ON posts (lower(lower(title)))", 'Unknown column "lower".'],
+    [
+      "CREATE INDEX x ON posts (json_extract(title, '$; DROP'))",
+      "json_extract needs a path such as '$.a.b' or '$.list[0]'.",
+    ],
+    [
+      "CREATE INDEX x ON posts (json_extract(title, views))",
+      "json_extract needs a path such as '$.a.b' or '$.list[0]'.",
+    ],
+    ["CREATE INDEX x ON posts (lower((SELECT 1)))", "Expected a column name."],
     ["CREATE INDEX x ON posts (title); DROP TABLE posts", "Unexpected text after the index definition."],
     ["CREATE INDEX x ON posts (title) WHERE title = (SELECT 1)", 'Unexpected "(" in the index condition.'],
     ["CREATE INDEX x ON posts (title COLLATE evil)", 'Unknown collation "EVIL".'],

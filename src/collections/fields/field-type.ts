@@ -18,6 +18,9 @@ export interface FieldBase {
 /** Longest accepted field or collection name. */
 export const MAX_NAME_LENGTH = 100;
 
+/** Longest accepted field help text. */
+export const MAX_HELP_LENGTH = 1_000;
+
 /** Zod shape of the properties shared by every field type; each module extends it with its options. */
 export const fieldBaseShape = {
   id: z.string().max(100).default(""),
@@ -25,6 +28,9 @@ export const fieldBaseShape = {
   system: z.boolean().default(false),
   hidden: z.boolean().default(false),
   presentable: z.boolean().default(false),
+  // PocketBase's help text shown under the field in the dashboard; kept only when given, so definitions
+  // stored before it existed compare equal to themselves.
+  help: z.string().max(MAX_HELP_LENGTH).optional(),
 };
 
 /** `required` as most types declare it: a zero value ("" / 0 / false / []) is rejected. */

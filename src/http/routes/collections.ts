@@ -8,6 +8,7 @@ import {
   collectionScaffolds,
   createCollection,
   deleteCollection,
+  dryRunView,
   getCollection,
   importCollections,
   listCollections,
@@ -62,6 +63,9 @@ export function collectionRoutes(
   );
   app.get("/api/collections/meta/scaffolds", guard, (c) => c.json(collectionScaffolds()));
   app.get("/api/collections/meta/oauth2-providers", guard, (c) => c.json(listProviders()));
+  app.post("/api/collections/meta/dry-run-view", guard, async (c) =>
+    c.json(await dryRunView(deps(c), await readJsonObject(c))),
+  );
   app.put("/api/collections/import", guard, async (c) => {
     const body = await readJsonObject(c);
     await importCollections(deps(c), body, {

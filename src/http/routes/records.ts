@@ -3,6 +3,7 @@ import type { Hono } from "hono";
 import { isPasswordHash } from "../../auth/password";
 import { createRecord } from "../../records/create";
 import { deleteRecord } from "../../records/delete";
+import { importFile } from "../../records/import-file";
 import { importRecords } from "../../records/import-records";
 import { listRecords } from "../../records/list";
 import { parseListParams, parseViewParams } from "../../records/query-params";
@@ -12,6 +13,7 @@ import { viewRecord } from "../../records/view";
 import { throttleRecordWrite } from "../auth-throttles";
 import { readJsonObject } from "../body";
 import type { AppEnv } from "../context";
+import { requireSuperuser } from "../middleware/require-superuser";
 import { type Loaded, type ReadCache, serveRead } from "../read-cache";
 import { readRecordBody } from "../record-body";
 import { type RecordRouteOptions, recordDeps } from "../record-deps";
@@ -63,6 +65,14 @@ export function recordRoutes(app: Hono<AppEnv>, options: RecordRouteOptions, rea
     const body = await readJsonObject(c);
     const deps = { ...recordDeps(c, options), isPasswordHash };
     return c.json(await importRecords(deps, c.req.param("collection"), body));
+  });
+
+  // Superusers only: the import copies pb_data/storage here, each file under the name its record holds.
+  app.put(`${BASE}/:id/files/:filename`, requireSuperuser(), async (c) => {
+    const type = c.req.header("content-type") ?? "";
+    const file = new Blob([await c.req.arrayBuffer()], { type });
+    const { collection, id, filename } = c.req.param();
+    return c.json(await importFile(recordDeps(c, options), collection, id, filename, file));
   });
 
   app.patch(`${BASE}/:id`, async (c) => {
