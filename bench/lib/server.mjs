@@ -33,6 +33,14 @@ export function logsDatabaseId(dataset) {
   return `logs-${dataset}`;
 }
 
+/**
+ * The baseline's R2 bucket of a dataset: its hand-written file endpoints' (scenarios/files.mjs).
+ * @param {DatasetName} dataset
+ */
+export function baselineBuckets(dataset) {
+  return { FILES: `baseline-files-${dataset}` };
+}
+
 /** wrangler's keys that the bench sets itself or that do not apply to a prebuilt bundle. */
 const OWN_KEYS = new Set([
   "rootPath",

@@ -1,7 +1,7 @@
 /** Every load scenario, in run order (creates last: they grow the table the others read). */
 import ceiling from "./ceiling.mjs";
-import files from "./files.mjs";
 import createWebhook from "./create-webhook.mjs";
+import files from "./files.mjs";
 import graphql from "./graphql.mjs";
 import listRule from "./list-rule.mjs";
 import listSort from "./list-sort.mjs";

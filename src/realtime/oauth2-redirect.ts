@@ -4,10 +4,9 @@
  * topic, once, and only to a client that subscribed to it from the same IP bucket.
  */
 import { z } from "zod";
-import type { RealtimeClient } from "./client";
 import { ipBucket } from "../auth/rate-limit";
+import type { RealtimeClient } from "./client";
 import { OAUTH2_TOPIC } from "./topics";
-
 
 /** Topics a client's own object delivers (not a hub): the subset of a subscription list it keeps. */
 export function directTopics(subscriptions: readonly string[]): string[] {
