@@ -278,7 +278,7 @@ export class RealtimeHub extends DurableObject<Cloudflare.Env> implements HubSoc
     leaveAll(this, ws, state);
     this.connections.forget(ws);
     if (state.leases?.length) {
-      void releaseAll(registriesIn(this.env.REALTIME_USER), state.leases, state.id);
+      this.ctx.waitUntil(releaseAll(registriesIn(this.env.REALTIME_USER), state.leases, state.id));
     }
   }
 
