@@ -38,8 +38,10 @@ async function setLogging(deps, url, maxDays) {
   for (let i = 0; i < 5; i++) await (await fetch(`${url}/api/health`)).arrayBuffer();
   await new Promise((resolve) => setTimeout(resolve, 600));
   const written = (await count()) - before;
-  if ((maxDays > 0) !== (written > 0)) {
-    throw new Error(`logs.maxDays ${maxDays} did not apply: ${written} log entries were written for 5 requests`);
+  if (maxDays > 0 !== written > 0) {
+    throw new Error(
+      `logs.maxDays ${maxDays} did not apply: ${written} log entries were written for 5 requests`,
+    );
   }
   current = maxDays;
 }
