@@ -49,7 +49,8 @@ export async function deleteCollection(deps: CollectionDeps, idOrName: unknown):
  * deleted in the background. Views cannot be truncated.
  */
 export async function truncateCollection(deps: CollectionDeps, idOrName: unknown): Promise<void> {
-  const snapshot = await deps.store.snapshot(deps.db);
+  // The latest definitions: the tracking statements name the file columns the table has now.
+  const snapshot = await deps.store.load(deps.db);
   const existing = findOr404(snapshot, idOrName);
   if (existing.type === "view") throw badRequest("View collections cannot be truncated.");
   const deletions = truncateDeletions(deps.db, existing, Date.now());

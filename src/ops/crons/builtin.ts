@@ -89,13 +89,18 @@ export function filesCleanupJob(deps: BuiltinJobDeps): CronJob {
     expression: "30 * * * *",
     timeoutMs: 120_000,
     run: async ({ env }) => {
-      if (!env.FILES) return;
-      for (let round = 0; round < DRAIN_ROUNDS; round++) {
-        const drained = await drainDeletions(env.DB, env.FILES, { maxRows: 200, maxObjects: 20_000 });
-        // Rows that failed stay for the next run: R2 is likely still failing.
-        if (!drained.pending || drained.failed > 0) break;
+      const files = env.FILES;
+      if (!files) return;
+      try {
+        for (let round = 0; round < DRAIN_ROUNDS; round++) {
+          const drained = await drainDeletions(env.DB, files, { maxRows: 200, maxObjects: 20_000 });
+          // Rows that failed stay for the next run: R2 is likely still failing.
+          if (!drained.pending || drained.failed > 0) break;
+        }
+      } finally {
+        // The sweep runs even when the drain threw (its error still fails the job and is logged).
+        await sweepFromLastCursor({ db: env.DB, store: deps.store, files });
       }
-      await sweepFromLastCursor({ db: env.DB, store: deps.store, files: env.FILES });
     },
   };
 }
