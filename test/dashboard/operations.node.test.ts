@@ -10,7 +10,7 @@ import {
   periodStart,
   statsFilter,
 } from "../../dashboard/src/lib/log-chart";
-import { detailRows, LOG_FILTER_SCHEMA, levelName } from "../../dashboard/src/lib/log-view";
+import { detailRows, LOG_FILTER_SCHEMA, levelName, logsFilter } from "../../dashboard/src/lib/log-view";
 import { suggest } from "../../dashboard/src/lib/rule-complete";
 import {
   afterSave,
@@ -99,6 +99,15 @@ describe("log view", () => {
       "ERROR",
       "DEBUG",
     ]);
+  });
+
+  it("leaves superusers' requests out unless asked, around the typed filter", () => {
+    expect(logsFilter("", false)).toBe('data.auth != "_superusers"');
+    expect(logsFilter(" level > 0 || level < 0 ", false)).toBe(
+      '(level > 0 || level < 0) && data.auth != "_superusers"',
+    );
+    expect(logsFilter(" level > 0 ", true)).toBe("level > 0");
+    expect(logsFilter("", true)).toBe("");
   });
 
   it("completes log columns and data.* fields in the filter box", () => {

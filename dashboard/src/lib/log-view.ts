@@ -75,6 +75,17 @@ export const LOG_FILTER_SCHEMA: { collection: CollectionInfo; all: CollectionInf
   return { collection, all: [collection, data] };
 })();
 
+/**
+ * The filter the logs page sends: the typed one, and (as PocketBase's "Include requests by superusers" toggle,
+ * off by default) superusers' own requests left out, or the dashboard's reads would fill the list.
+ */
+export function logsFilter(filter: string, includeSuperusers: boolean): string {
+  const typed = filter.trim();
+  if (includeSuperusers) return typed;
+  const own = 'data.auth != "_superusers"';
+  return typed ? `(${typed}) && ${own}` : own;
+}
+
 /** The detail view's rows: the known request fields first, in a fixed order, then anything else by name. */
 export function detailRows(data: Record<string, unknown>): [key: string, value: string][] {
   const keys = [
