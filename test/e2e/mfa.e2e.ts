@@ -3,8 +3,9 @@
  * authenticator app and a passkey on the Account security page (Chromium's virtual authenticator through CDP:
  * ctap2, internal, resident keys, user verification), then, with MFA on for superusers, signs in with the
  * password and an emailed code, the password and an authenticator code (computed here, RFC 6238), the password
- * and the passkey, and the passkey alone followed by a recovery code. axe-core runs on each page; every step
- * saves a screenshot to test/e2e/screenshots/.
+ * and the passkey, the passkey alone followed by a recovery code, an emailed code alone followed by the passkey,
+ * and (with `totp.standalone`) an authenticator code alone followed by the password. axe-core runs on each page;
+ * every step saves a screenshot to test/e2e/screenshots/.
  */
 import type { Browser, CDPSession, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -57,6 +58,8 @@ async function signOut(): Promise<void> {
 }
 
 const welcome = () => page.getByRole("heading", { name: "Welcome" }).waitFor();
+/** Signed in, on whatever page the hash names (the shell's header is on every one). */
+const signedIn = () => page.getByRole("button", { name: "Sign out" }).waitFor();
 const secondStep = () => page.getByRole("heading", { name: "Second step" }).waitFor();
 
 beforeAll(async () => {
@@ -191,5 +194,43 @@ describe("dashboard MFA sign-in", () => {
     await page.getByRole("link", { name: "Account security" }).click();
     await page.getByText("Enabled. 9 of 10 recovery codes left.").waitFor();
     await expectAccessible("mfa-09-account-after-recovery-code");
+  });
+
+  it("signs in with an emailed code alone as the first factor, then the passkey", async () => {
+    await signOut();
+    const before = sink.messages.length;
+    await page.getByRole("button", { name: "Use a code sent by email" }).click();
+    await page.getByLabel("Email", { exact: true }).fill(server.email);
+    await page.getByRole("button", { name: "Email me a code" }).click();
+    await expect.poll(() => sink.messages.slice(before).some((m) => m.to === server.email)).toBe(true);
+    const mail = sink.messages.slice(before).find((m) => m.to === server.email);
+    const code = /one-time password is: ([0-9]+)/.exec(mail?.text ?? "")?.[1] ?? "";
+    await page.getByLabel("Emailed code").fill(code);
+    await expectAccessible("mfa-10-login-otp");
+    await page.getByRole("button", { name: "Verify emailed code" }).click();
+    await secondStep();
+    expect(await page.getByText("Your emailed code was accepted").count()).toBe(1);
+    expect(await page.getByRole("button", { name: "Email me a code" }).count()).toBe(0);
+    await page.getByRole("button", { name: "Use a passkey" }).click();
+    await signedIn();
+  });
+
+  it("offers an authenticator code alone only with totp.standalone; as a first factor the password completes it", async () => {
+    await signOut();
+    expect(await page.getByRole("button", { name: "Use an authenticator code" }).count()).toBe(0);
+    const patched = await api("PATCH", "/api/collections/_superusers", { totp: { standalone: true } });
+    expect(patched.status).toBe(200);
+    await page.goto(`${origin}/_/`);
+    await page.getByRole("button", { name: "Use an authenticator code" }).click();
+    await page.getByLabel("Email", { exact: true }).fill(server.email);
+    // The next step's code (inside the ±1 window): the current one may have been used above.
+    await page.getByLabel("Authenticator or recovery code").fill(await totpAt(secret, Date.now() + 30_000));
+    await page.getByRole("button", { name: "Verify code" }).click();
+    await secondStep();
+    expect(await page.getByText("Your authenticator code was accepted").count()).toBe(1);
+    expect(await page.getByLabel("Authenticator or recovery code").count()).toBe(0);
+    await page.getByLabel("Password", { exact: true }).fill(server.password);
+    await page.getByRole("button", { name: "Verify password" }).click();
+    await signedIn();
   });
 });

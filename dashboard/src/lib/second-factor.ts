@@ -51,9 +51,15 @@ function signedIn(body: AuthBody): void {
   pb.authStore.save(body.token, body.record);
 }
 
-/** Completes (`mfaId`) or starts a sign-in with an authenticator or recovery code. */
-export async function signInWithTotp(code: string, mfaId: string): Promise<void> {
-  signedIn(await pb.send<AuthBody>(`${BASE}/auth-with-totp`, { method: "POST", body: { mfaId, code } }));
+/**
+ * Signs in with an authenticator or recovery code: completing a pending MFA (`mfaId`), or by `identity` where the
+ * collection allows a code alone (`totp.standalone`; where MFA applies this is a first factor's 401).
+ */
+export async function signInWithTotp(
+  code: string,
+  who: { mfaId: string } | { identity: string },
+): Promise<void> {
+  signedIn(await pb.send<AuthBody>(`${BASE}/auth-with-totp`, { method: "POST", body: { ...who, code } }));
 }
 
 /**
