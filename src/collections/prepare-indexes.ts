@@ -2,7 +2,7 @@
 import type { Collection } from "./collection";
 import type { ValidationErrors } from "./errors";
 import type { Field } from "./fields";
-import { buildIndexSql, IndexSyntaxError, type ParsedIndex, parseIndex } from "./index-sql";
+import { buildIndexSql, type IndexColumn, IndexSyntaxError, type ParsedIndex, parseIndex } from "./index-sql";
 
 /** What index preparation needs to know. */
 export interface IndexContext {
@@ -60,10 +60,25 @@ export function prepareIndexes(
     parsed.push({ ...index, table: ctx.name });
   });
   if (ctx.isAuth) {
-    addUniqueIndex(parsed, taken, `idx_tokenKey_${ctx.id}`, ctx.name, "tokenKey");
-    addUniqueIndex(parsed, taken, `idx_email_${ctx.id}`, ctx.name, "email", "`email` != ''");
+    addUniqueIndex(parsed, taken, `idx_tokenKey_${ctx.id}`, ctx.name, { name: "tokenKey" });
+    // Emails are unique whatever their case, in the database too: two sign-ups racing with `A@x` and `a@x` both
+    // pass the write path's case-insensitive check, and only this index stops the second.
+    const email: IndexColumn = { name: "email", fn: "lower" };
+    const name = `idx_email_${ctx.id}`;
+    upgradeEmailIndex(parsed, name, email);
+    addUniqueIndex(parsed, taken, name, ctx.name, email, "`email` != ''");
   }
   return parsed.map((index) => buildIndexSql(index));
+}
+
+const sameColumn = (a: IndexColumn | undefined, b: IndexColumn) => a?.name === b.name && a.fn === b.fn;
+
+/** The default email index as it was before it compared lower-cased emails becomes the lower-cased one. */
+function upgradeEmailIndex(parsed: ParsedIndex[], name: string, email: IndexColumn): void {
+  const old = parsed.find((p) => p.name.toLowerCase() === name.toLowerCase());
+  if (old?.unique && old.columns.length === 1 && sameColumn(old.columns[0], { name: email.name })) {
+    old.columns = [{ ...old.columns[0], ...email }];
+  }
 }
 
 function addUniqueIndex(
@@ -71,10 +86,10 @@ function addUniqueIndex(
   taken: Set<string>,
   name: string,
   table: string,
-  column: string,
+  column: IndexColumn,
   where?: string,
 ): void {
-  const covered = parsed.some((p) => p.unique && p.columns.length === 1 && p.columns[0]?.name === column);
+  const covered = parsed.some((p) => p.unique && p.columns.length === 1 && sameColumn(p.columns[0], column));
   if (covered || taken.has(name.toLowerCase())) return;
-  parsed.push({ name, unique: true, table, columns: [{ name: column }], ...(where ? { where } : {}) });
+  parsed.push({ name, unique: true, table, columns: [column], ...(where ? { where } : {}) });
 }

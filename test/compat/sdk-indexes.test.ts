@@ -68,4 +68,60 @@ describe("expression indexes", () => {
     });
     await expect(root.collections.getOne("ix_bad")).rejects.toMatchObject({ status: 404 });
   });
+
+  it("auth emails are unique whatever their case in D1 too, so racing sign-ups cannot both land", async () => {
+    const members = await root.collections.create({ name: "ix_members", type: "auth", createRule: "" });
+    expect(members.indexes).toContain(
+      `CREATE UNIQUE INDEX \`idx_email_${members.id}\` ON \`ix_members\` (lower(\`email\`)) WHERE \`email\` != ''`,
+    );
+    const variants = ["Race@Example.com", "race@example.com", "RACE@EXAMPLE.COM", "race@Example.COM"];
+    const results = await Promise.allSettled(
+      variants.map((email) =>
+        sdkClient().collection("ix_members").create({ email, password: PASSWORD, passwordConfirm: PASSWORD }),
+      ),
+    );
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    for (const r of results.filter((r) => r.status === "rejected")) {
+      expect((r as PromiseRejectedResult).reason).toMatchObject({ status: 400 });
+    }
+    // The database itself refuses what the write path's check would miss in a race.
+    await expect(
+      env.DB.prepare(
+        "INSERT INTO ix_members (id, email, tokenKey) VALUES ('racer0000000001', 'rAcE@example.com', 'k1')",
+      ).run(),
+    ).rejects.toThrow(/UNIQUE/);
+    await env.DB.prepare(
+      "INSERT INTO ix_members (id, email, tokenKey) VALUES ('blank0000000001', '', 'k2')",
+    ).run();
+    await env.DB.prepare(
+      "INSERT INTO ix_members (id, email, tokenKey) VALUES ('blank0000000002', '', 'k3')",
+    ).run();
+  });
+
+  it("_superusers has it from migration 0009; an older auth collection gets it on its next save", async () => {
+    const sql = async (name: string) =>
+      (
+        await env.DB.prepare("SELECT sql FROM sqlite_master WHERE name = ?")
+          .bind(name)
+          .first<{ sql: string }>()
+      )?.sql;
+    expect(await sql("idx_email_pbc_3142635823")).toContain("lower(`email`)");
+    expect((await root.collections.getOne("_superusers")).indexes).toContain(
+      "CREATE UNIQUE INDEX `idx_email_pbc_3142635823` ON `_superusers` (lower(`email`)) WHERE `email` != ''",
+    );
+    // `users` comes from migration 0001 with the case-sensitive index.
+    expect(await sql("idx_email__pb_users_auth_")).not.toContain("lower(");
+    // Emails that differ only in case (possible before) make the upgrade a 400 that changes nothing.
+    const insert = "INSERT INTO users (id, email, tokenKey) VALUES (?, ?, ?)";
+    await env.DB.prepare(insert).bind("dupcase00000001", "Dup@example.com", "k1").run();
+    await env.DB.prepare(insert).bind("dupcase00000002", "dup@example.com", "k2").run();
+    await expect(root.collections.update("users", {})).rejects.toMatchObject({ status: 400 });
+    expect(await sql("idx_email__pb_users_auth_")).not.toContain("lower(");
+    await env.DB.prepare("DELETE FROM users WHERE id = 'dupcase00000002'").run();
+    const users = await root.collections.update("users", {});
+    expect(users.indexes).toContain(
+      "CREATE UNIQUE INDEX `idx_email__pb_users_auth_` ON `users` (lower(`email`)) WHERE `email` != ''",
+    );
+    expect(await sql("idx_email__pb_users_auth_")).toContain("lower(`email`)");
+  });
 });
