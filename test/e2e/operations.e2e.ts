@@ -364,6 +364,12 @@ describe("operations pages", () => {
     await openPage("Webhooks");
     await page.getByRole("row").filter({ hasText: "delivered" }).first().waitFor();
     await screenshot(page, "ops-18-webhooks-tablet");
+    // Wide tables scroll inside their frame: the page itself never gets wider than the window.
+    expect(await page.evaluate<number>("document.documentElement.scrollWidth")).toBeLessThanOrEqual(820);
+    await openPage("Backups");
+    await page.getByRole("row").filter({ hasText: "e2e-before.zip" }).waitFor();
+    expect(await page.evaluate<number>("document.documentElement.scrollWidth")).toBeLessThanOrEqual(820);
+    await screenshot(page, "ops-19-backups-tablet");
     await page.setViewportSize({ width: 1280, height: 900 });
   });
 });
