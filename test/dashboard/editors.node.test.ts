@@ -131,7 +131,9 @@ describe("auth options form", () => {
     expect(form.authToken).toEqual({ duration: 604_800, idleTimeout: 2_592_000, maxLifetime: 31_536_000 });
     const custom = splitAuthOptions({ authToken: { duration: 60, idleTimeout: 120 } });
     expect(custom.form.authToken).toEqual({ duration: 60, idleTimeout: 120, maxLifetime: 31_536_000 });
-    expect(advanced).toEqual({ oauth2: { enabled: false, providers: [] } });
+    // oauth2 now has its own form section (test/dashboard/auth-forms.node.test.ts).
+    expect(advanced).toEqual({});
+    expect(form.oauth2.enabled).toBe(false);
     expect(splitAuthOptions(undefined).advanced).toEqual({});
   });
 });

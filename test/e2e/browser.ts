@@ -3,6 +3,7 @@ import { mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { type Browser, chromium, type Page } from "playwright-core";
+import { expect } from "vitest";
 
 /** Where screenshots go (git-ignored), one PNG per step, for a reviewer to look at. */
 export const SCREENSHOTS = join("test", "e2e", "screenshots");
@@ -53,4 +54,10 @@ export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
     );
   });
   return (violations as AxeViolation[]).filter((v) => v.impact === "serious" || v.impact === "critical");
+}
+
+/** Saves the step's screenshot, then fails on any serious or critical axe-core violation of the page. */
+export async function expectAccessible(page: Page, name: string): Promise<void> {
+  await screenshot(page, name);
+  expect(await seriousViolations(page), name).toEqual([]);
 }

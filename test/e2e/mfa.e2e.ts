@@ -10,8 +10,14 @@
 import type { Browser, CDPSession, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { totpAt } from "../auth/totp/rfc6238";
-import { type DevServer, fetchServer, startDevServer, superuserToken } from "../helpers/dev-server.node";
-import { launchBrowser, screenshot, seriousViolations } from "./browser";
+import {
+  callJson,
+  type DevServer,
+  type JsonAnswer,
+  startDevServer,
+  superuserToken,
+} from "../helpers/dev-server.node";
+import { expectAccessible as expectAccessibleAt, launchBrowser } from "./browser";
 import { type MailSink, startMailSink } from "./mail-sink";
 
 let server: DevServer;
@@ -30,19 +36,12 @@ let recoveryCodes: string[] = [];
 // biome-ignore lint/suspicious/noExplicitAny: JSON bodies from the API.
 type Json = any;
 
-async function api(method: string, path: string, body?: unknown): Promise<{ status: number; body: Json }> {
-  const res = await fetchServer(`${server.url}${path}`, {
-    method,
-    headers: { authorization: token, "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
+function api(method: string, path: string, body?: unknown): Promise<JsonAnswer> {
+  return callJson(server, token, method, path, body);
 }
 
-async function expectAccessible(name: string): Promise<void> {
-  await screenshot(page, name);
-  expect(await seriousViolations(page), name).toEqual([]);
+function expectAccessible(name: string): Promise<void> {
+  return expectAccessibleAt(page, name);
 }
 
 async function signInWithPassword(): Promise<void> {

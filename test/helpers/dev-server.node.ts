@@ -124,3 +124,27 @@ export async function superuserToken(server: DevServer): Promise<string> {
   if (!res.ok) throw new Error(`superuser sign-in ${res.status}: ${await res.text()}`);
   return ((await res.json()) as { token: string }).token;
 }
+
+/** A JSON answer: the status and the parsed body (null when empty). */
+export interface JsonAnswer {
+  status: number;
+  // biome-ignore lint/suspicious/noExplicitAny: JSON bodies are checked by the tests' assertions.
+  body: any;
+}
+
+/** Sends a JSON request to the server with `Authorization: <token>` and parses the answer. */
+export async function callJson(
+  server: Pick<DevServer, "url">,
+  token: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<JsonAnswer> {
+  const res = await fetchServer(`${server.url}${path}`, {
+    method,
+    headers: { authorization: token, "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : null };
+}

@@ -56,6 +56,16 @@ describe("guests", () => {
     const totp = d.paths["/api/collections/oa_authors/auth-with-totp"].post;
     expect(totp.responses["401"].content["application/json"].schema.required).toContain("mfaId");
     expect(d.paths["/api/collections/oa_authors/totp/enroll"].post.security).toEqual([{ bearerAuth: [] }]);
+    const status = d.paths["/api/collections/oa_authors/totp"].get;
+    expect(status.security).toEqual([{ bearerAuth: [] }]);
+    expect(Object.keys(status.responses["200"].content["application/json"].schema.properties)).toEqual([
+      "enabled",
+      "recoveryCodesLeft",
+    ]);
+    const methods = d.paths["/api/collections/oa_authors/auth-methods"].get.responses["200"];
+    expect(methods.content["application/json"].schema.properties.totp.properties.standalone.type).toBe(
+      "boolean",
+    );
   });
 });
 
