@@ -107,9 +107,10 @@ const authOptions = (extra = {}) => ({
         extra: null,
       },
       {
-        name: "github",
-        clientId: "gh-client",
-        clientSecret: "gh-secret",
+        // A provider PocketBase has and Edgebase does not: the import leaves it out with a note.
+        name: "kakao",
+        clientId: "kakao-client",
+        clientSecret: "kakao-secret",
         authURL: "",
         tokenURL: "",
         userInfoURL: "",

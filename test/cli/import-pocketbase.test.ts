@@ -89,7 +89,7 @@ describe("import", () => {
     expect(dry.stdout).toContain("_externalAuths: 1 record(s) into Edgebase's _externalAuths");
     expect(dry.stdout).toContain("_otps: 1 record(s) left behind (one-time passwords expire in minutes");
     expect(dry.stdout).toContain("storage: 2 file(s) into the FILES bucket");
-    expect(dry.stdout).toContain("not imported: OAuth2 provider github: not implemented here");
+    expect(dry.stdout).toContain("not imported: OAuth2 provider kakao: not implemented here");
     expect(dry.stdout).toContain("Dry run: nothing was changed");
     expect((await asRoot("/api/collections/posts")).status).toBe(404);
   });
