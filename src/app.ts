@@ -160,7 +160,7 @@ export function createEdgebase(options: EdgebaseOptions = {}): EdgebaseApp {
   app.use("*", pickFields());
   app.use("*", d1Session());
   // One collection store per app, so one per isolate for the Worker: definitions are cached across requests.
-  const collectionStore = new CollectionStore(options.collectionStore);
+  const collectionStore = new CollectionStore({ log, ...options.collectionStore });
   const crons = new CronRegistry([
     ...builtinJobs({ settings: settingsStore, store: collectionStore }),
     ...(options.crons ?? []),

@@ -11,7 +11,8 @@ import { planSchemaChange } from "./ddl";
 import { emitSchemaChange, type SchemaChangeSink } from "./events";
 import { schemaChangeDeletions } from "./file-deletions";
 import { collectionRowValues, ROW_COLUMNS } from "./rows";
-import { type CollectionStore, SCHEMA_VERSION_KEY, SchemaSnapshot } from "./store";
+import { isVersionConflict, versionBump, versionGuard } from "./schema-version";
+import { type CollectionStore, SchemaSnapshot } from "./store";
 
 /** What a capability that changes the schema needs. */
 export interface CollectionDeps {
@@ -96,14 +97,7 @@ async function commitChanges(db: D1Like, snapshot: SchemaSnapshot, changes: Sche
   const views = snapshot.collections.filter(
     (c): c is ViewCollection => c.type === "view" && !touched.has(c.id),
   );
-  const sql: D1PreparedStatement[] = [
-    // Fails with a UNIQUE violation on _params.key when the version moved: an abort, not a silent no-op.
-    db
-      .prepare(
-        "INSERT INTO _params (key, value) SELECT ?1, 'conflict' WHERE (SELECT value FROM _params WHERE key = ?1) IS NOT ?2",
-      )
-      .bind(SCHEMA_VERSION_KEY, snapshot.version === "" ? null : snapshot.version),
-  ];
+  const sql: D1PreparedStatement[] = [versionGuard(db, snapshot.version)];
   // Files the change orphans are tracked in its batch, read from the old tables before the DDL changes them.
   const before = Date.now();
   let tracked = 0;
@@ -121,18 +115,12 @@ async function commitChanges(db: D1Like, snapshot: SchemaSnapshot, changes: Sche
   // SQLite lets a view outlive the table or column it reads; probing every view makes such a change fail instead.
   for (const view of finalViews(snapshot, changes))
     sql.push(db.prepare(`SELECT * FROM ${quoteIdent(view.name)} LIMIT 0`));
-  sql.push(
-    db
-      .prepare(
-        "INSERT INTO _params (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated = strftime('%Y-%m-%d %H:%M:%fZ', 'now')",
-      )
-      .bind(SCHEMA_VERSION_KEY, version),
-  );
+  sql.push(versionBump(db, version));
   try {
     await db.batch(sql);
   } catch (err) {
+    if (isVersionConflict(err)) throw new VersionConflict();
     const message = err instanceof Error ? err.message : String(err);
-    if (message.includes("_params.key")) throw new VersionConflict();
     throw badRequest(`Failed to apply the schema change: ${sqliteMessage(message)}`, {}, err);
   }
   const byId = new Map(snapshot.collections.map((c) => [c.id, c]));

@@ -73,12 +73,48 @@ export function prepareIndexes(
 
 const sameColumn = (a: IndexColumn | undefined, b: IndexColumn) => a?.name === b.name && a.fn === b.fn;
 
+/** Whether `index` is the default email index as it was before it compared lower-cased emails. */
+function isPlainEmailIndex(index: ParsedIndex, name: string): boolean {
+  return (
+    index.name.toLowerCase() === name.toLowerCase() &&
+    index.unique &&
+    index.columns.length === 1 &&
+    sameColumn(index.columns[0], { name: "email" })
+  );
+}
+
 /** The default email index as it was before it compared lower-cased emails becomes the lower-cased one. */
 function upgradeEmailIndex(parsed: ParsedIndex[], name: string, email: IndexColumn): void {
-  const old = parsed.find((p) => p.name.toLowerCase() === name.toLowerCase());
-  if (old?.unique && old.columns.length === 1 && sameColumn(old.columns[0], { name: email.name })) {
-    old.columns = [{ ...old.columns[0], ...email }];
+  const old = parsed.find((p) => isPlainEmailIndex(p, name));
+  if (old) old.columns = [{ ...old.columns[0], ...email }];
+}
+
+/** A stored default email index to replace by its lower-cased form: its position, name and new SQL. */
+export interface EmailIndexUpgrade {
+  position: number;
+  name: string;
+  sql: string;
+}
+
+/**
+ * The upgrade of a stored auth collection whose default email index is still the plain one (as versions before
+ * the `lower(email)` index made it), or undefined when there is nothing to upgrade.
+ */
+export function plainEmailIndexUpgrade(collection: Collection): EmailIndexUpgrade | undefined {
+  if (collection.type !== "auth") return undefined;
+  const name = `idx_email_${collection.id}`;
+  for (const [position, sql] of collection.indexes.entries()) {
+    let index: ParsedIndex;
+    try {
+      index = parseIndex(sql, (n) => n);
+    } catch {
+      continue;
+    }
+    if (!isPlainEmailIndex(index, name)) continue;
+    const upgraded = { ...index, columns: [{ ...index.columns[0], name: "email", fn: "lower" }] };
+    return { position, name: index.name, sql: buildIndexSql(upgraded, collection.name) };
   }
+  return undefined;
 }
 
 function addUniqueIndex(

@@ -1,10 +1,12 @@
 /** The collection store: definitions from D1, cached per isolate and revalidated by a schema version. */
 import type { D1Like } from "../db/sql";
+import type { Logger } from "../observability/logger";
 import type { Collection } from "./collection";
+import { EmailIndexUpgrader } from "./email-index-upgrade";
 import { type CollectionRow, rowToCollection } from "./rows";
+import { SCHEMA_VERSION_KEY } from "./schema-version";
 
-/** The `_params` key holding the schema version (a random token replaced by every schema change). */
-export const SCHEMA_VERSION_KEY = "schemaVersion";
+export { SCHEMA_VERSION_KEY };
 
 /**
  * How often an isolate asks D1 whether the schema changed. Another isolate's schema change is therefore
@@ -47,6 +49,8 @@ export interface CollectionStoreOptions {
   clock?: () => number;
   /** Called on every reload a miss causes (metrics, and tests counting reloads). */
   onMissReload?: () => void;
+  /** Where a skipped email index upgrade is reported (default: JSON lines on the console). */
+  log?: Logger;
 }
 
 /** Options of {@link CollectionStore.find}. */
@@ -92,12 +96,14 @@ export class CollectionStore {
   #checking = false;
   /** Bumped by every install, so a load that started before a newer install cannot overwrite it. */
   #generation = 0;
+  readonly #emailIndexes: EmailIndexUpgrader;
 
   constructor(options: CollectionStoreOptions = {}) {
     this.#interval = options.checkIntervalMs ?? SCHEMA_CHECK_INTERVAL_MS;
     this.#missInterval = options.missReloadIntervalMs ?? MISS_RELOAD_INTERVAL_MS;
     this.#clock = options.clock ?? (() => Date.now());
     this.#onMissReload = options.onMissReload;
+    this.#emailIndexes = new EmailIndexUpgrader(options.log);
   }
 
   /**
@@ -146,10 +152,15 @@ export class CollectionStore {
     });
   }
 
-  /** A fresh snapshot straight from D1 (used by schema changes, which must validate against the latest). */
+  /**
+   * A fresh snapshot straight from D1 (used by schema changes, which must validate against the latest). An auth
+   * collection still on the plain email index an older version made is upgraded first (see email-index-upgrade).
+   */
   async load(db: D1Like): Promise<SchemaSnapshot> {
     const started = this.#generation;
-    const fresh = await loadSnapshot(db);
+    let fresh = await loadSnapshot(db);
+    if (await this.#emailIndexes.upgrade(db, fresh.version, fresh.collections))
+      fresh = await loadSnapshot(db);
     if (this.#generation === started) this.commit(fresh);
     return fresh;
   }
