@@ -11,7 +11,7 @@ beforeAll(async () => {
 
 describe("auth collection options", () => {
   it("round-trip: the served definition saves back as it came", async () => {
-    // Migration 0001's `users` gets its lower(email) index on its first save; from then on it is stable.
+    // A first save of migration 0001's `users` (its email index was already upgraded when the schema loaded).
     const upgrade = await authed(su, "/api/collections/users", {
       method: "PATCH",
       headers: { "content-type": "application/json" },
