@@ -1,0 +1,56 @@
+/**
+ * The file token the dashboard's file previews share (record editor, records table): an <img> sends no
+ * Authorization header, and the API serves files under the viewRule (protected ones only with a token).
+ * File tokens are short-lived (180 s by default), so one is reused while it stays valid, and a new one is
+ * asked for when it is about to expire or a preview was refused with it, instead of previews failing.
+ * Pure (the SDK call is passed in); unit-tested.
+ */
+import { tokenExpiry } from "./token";
+
+/** A token this close to its expiry is renewed first: an image request made with it must still arrive in time. */
+export const RENEW_MARGIN_MS = 20_000;
+
+/** A shared file token. */
+export interface FileTokenSource {
+  /** A token valid for at least RENEW_MARGIN_MS more; concurrent callers share one request. */
+  get(): Promise<string>;
+  /**
+   * A token after a preview made with `failed` was refused: a new one if `failed` is still the held token,
+   * else the held one (so many failing images cause one renewal, and a file that fails for another reason
+   * causes no loop).
+   */
+  renew(failed: string): Promise<string>;
+  /** Forgets the token (a sign-out, or another user signed in). */
+  clear(): void;
+}
+
+/** A token source over `fetchToken`, with `now` as the clock in milliseconds. */
+export function fileTokenSource(
+  fetchToken: () => Promise<string>,
+  now: () => number = Date.now,
+): FileTokenSource {
+  let token = "";
+  let pending: Promise<string> | null = null;
+  const source: FileTokenSource = {
+    get() {
+      if (token && tokenExpiry(token) - now() > RENEW_MARGIN_MS) return Promise.resolve(token);
+      pending ??= fetchToken()
+        .then((t) => {
+          token = t;
+          return t;
+        })
+        .finally(() => {
+          pending = null;
+        });
+      return pending;
+    },
+    renew(failed) {
+      if (failed === token) token = "";
+      return source.get();
+    },
+    clear() {
+      token = "";
+    },
+  };
+  return source;
+}
