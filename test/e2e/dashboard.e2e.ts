@@ -281,6 +281,8 @@ describe("dashboard", () => {
     expect(src.searchParams.get("token")).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
     src.searchParams.delete("token");
     expect((await fetchServer(src.href)).status).toBe(403);
+    // The file column is the table's last: scrolled into view for the screenshot.
+    await thumb.scrollIntoViewIfNeeded();
     await expectAccessible("10b-file-thumbnail");
   });
 
