@@ -2,7 +2,9 @@
  * The file token the dashboard's file previews share (record editor, records table): an <img> sends no
  * Authorization header, and the API serves files under the viewRule (protected ones only with a token).
  * File tokens are short-lived (180 s by default), so one is reused while it stays valid, and a new one is
- * asked for when it is about to expire or a preview was refused with it, instead of previews failing.
+ * asked for when it is about to expire, instead of previews failing. A preview refused later (an image
+ * loading lazily after the expiry) asks again through get(): a token still valid is not replaced, so a file
+ * that fails for another reason (deleted, not an image) causes no request loop.
  * Pure (the SDK call is passed in); unit-tested.
  */
 import { tokenExpiry } from "./token";
@@ -14,12 +16,6 @@ export const RENEW_MARGIN_MS = 20_000;
 export interface FileTokenSource {
   /** A token valid for at least RENEW_MARGIN_MS more; concurrent callers share one request. */
   get(): Promise<string>;
-  /**
-   * A token after a preview made with `failed` was refused: a new one if `failed` is still the held token,
-   * else the held one (so many failing images cause one renewal, and a file that fails for another reason
-   * causes no loop).
-   */
-  renew(failed: string): Promise<string>;
   /** Forgets the token (a sign-out, or another user signed in). */
   clear(): void;
 }
@@ -31,7 +27,7 @@ export function fileTokenSource(
 ): FileTokenSource {
   let token = "";
   let pending: Promise<string> | null = null;
-  const source: FileTokenSource = {
+  return {
     get() {
       if (token && tokenExpiry(token) - now() > RENEW_MARGIN_MS) return Promise.resolve(token);
       pending ??= fetchToken()
@@ -44,13 +40,8 @@ export function fileTokenSource(
         });
       return pending;
     },
-    renew(failed) {
-      if (failed === token) token = "";
-      return source.get();
-    },
     clear() {
       token = "";
     },
   };
-  return source;
 }
