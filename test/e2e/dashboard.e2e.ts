@@ -1,7 +1,7 @@
 /**
- * The dashboard in a real Chromium against a real `wrangler dev`: sign-in, a collection with every field type,
- * rules with errors in place, records (relation, JSON, edit, delete), the filter box, live updates,
- * impersonation, the emailed password-reset link, and sign-out of a revoked session. axe-core runs on each
+ * The dashboard in a real Chromium against a real `wrangler dev`: sign-in, a collection with every field type
+ * (a file option's error at its control), rules with errors in place, records (relation, JSON, edit, delete), the filter box, live updates,
+ * a protected file's thumbnail in the table, impersonation, the emailed password-reset link, and sign-out of a revoked session. axe-core runs on each
  * page; every step saves a screenshot to test/e2e/screenshots/.
  */
 import type { Browser, Page } from "playwright-core";
@@ -91,7 +91,14 @@ describe("dashboard", () => {
     ["relation", "author"],
     ["geoPoint", "place"],
     ["autodate", "created"],
+    ["file", "cover"],
   ];
+
+  /** A 2×2 PNG: an image the API can make a thumbnail of. */
+  const PNG = Buffer.from(
+    "iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAEElEQVR4nGM4oaEBRAwQCgAhLgRhHuBtwgAAAABJRU5ErkJggg==",
+    "base64",
+  );
 
   it("creates a collection with one field of each type", async () => {
     await page.getByRole("button", { name: "New collection" }).click();
@@ -106,8 +113,25 @@ describe("dashboard", () => {
     await page.locator(`#field-${status}-values`).press("Tab");
     const author = FIELDS.findIndex(([, n]) => n === "author");
     await page.locator(`#field-${author}-collectionId`).selectOption({ label: "users" });
+    const cover = FIELDS.findIndex(([, n]) => n === "cover");
+    await page.locator(`#field-${cover}-maxSize`).fill("1048576");
+    await page.locator(`#field-${cover}-mimeTypes`).fill("image/png, image/jpeg");
+    await page.locator(`#field-${cover}-mimeTypes`).press("Tab");
+    await page.locator(`#field-${cover}-thumbs`).fill("100x100, huge");
+    await page.locator(`#field-${cover}-thumbs`).press("Tab");
+    await page.getByLabel("Protected (served only with a file token)").check();
     await page.getByRole("checkbox", { name: "Locked (superusers only)" }).first().waitFor();
     await expectAccessible("03-new-collection");
+    // The API refuses the bad thumb size; its message shows at the thumbs input, nothing is created.
+    await page.getByRole("button", { name: "Create collection" }).click();
+    const thumbsError = page.locator(`#field-${cover}-thumbs-error`);
+    await thumbsError.waitFor();
+    expect(await thumbsError.textContent()).toMatch(/item 2: Thumb sizes are WxH/);
+    expect(await page.locator(`#field-${cover}-thumbs`).getAttribute("aria-invalid")).toBe("true");
+    expect((await api("GET", "/api/collections/posts")).status).toBe(404);
+    await screenshot(page, "03b-file-option-error");
+    await page.locator(`#field-${cover}-thumbs`).fill("100x100");
+    await page.locator(`#field-${cover}-thumbs`).press("Tab");
     await page.getByRole("button", { name: "Create collection" }).click();
     await page.getByRole("heading", { name: "Collection posts" }).waitFor();
 
@@ -116,6 +140,13 @@ describe("dashboard", () => {
     const types = Object.fromEntries(saved.body.fields.map((f: Json) => [f.name, f.type]));
     for (const [type, name] of FIELDS) expect(types[name], name).toBe(type);
     expect(saved.body.fields.find((f: Json) => f.name === "status").values).toEqual(["draft", "live"]);
+    expect(saved.body.fields.find((f: Json) => f.name === "cover")).toMatchObject({
+      maxSelect: 1,
+      maxSize: 1048576,
+      mimeTypes: ["image/png", "image/jpeg"],
+      thumbs: ["100x100"],
+      protected: true,
+    });
   });
 
   it("shows a rule's syntax error where the rule is, suggests fields, then saves a valid rule", async () => {
@@ -220,6 +251,39 @@ describe("dashboard", () => {
     );
     await page.getByRole("row").filter({ hasText: "from elsewhere" }).waitFor({ timeout: 15_000 });
     await screenshot(page, "10-live-update");
+  });
+
+  it("shows a protected file's thumbnail in the records table, through a file token", async () => {
+    // Signed-in viewers only: without the file token the request is anonymous, and refused.
+    const rule = await api("PATCH", "/api/collections/posts", { viewRule: '@request.auth.id != ""' });
+    expect(rule.status).toBe(200);
+    const form = new FormData();
+    form.append("title", "with cover");
+    form.append("cover", new Blob([PNG], { type: "image/png" }), "cover.png");
+    const res = await fetchServer(`${server.url}/api/collections/posts/records`, {
+      method: "POST",
+      headers: { authorization: token },
+      body: form,
+    });
+    expect(res.status).toBe(200);
+    const record = (await res.json()) as Json;
+    const thumb = page
+      .getByRole("row")
+      .filter({ hasText: "with cover" })
+      .getByRole("img", { name: record.cover });
+    await thumb.waitFor({ timeout: 15_000 });
+    // A refused request answers JSON, which no <img> decodes: a width proves the token was accepted.
+    await expect
+      .poll(() => thumb.evaluate((el) => (el as unknown as { naturalWidth: number }).naturalWidth))
+      .toBeGreaterThan(0);
+    const src = new URL((await thumb.getAttribute("src")) ?? "");
+    expect(src.searchParams.get("thumb")).toBe("100x100");
+    expect(src.searchParams.get("token")).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+    src.searchParams.delete("token");
+    expect((await fetchServer(src.href)).status).toBe(403);
+    // The file column is the table's last: scrolled into view for the screenshot.
+    await thumb.scrollIntoViewIfNeeded();
+    await expectAccessible("10b-file-thumbnail");
   });
 
   it("impersonates a user with a token that works", async () => {

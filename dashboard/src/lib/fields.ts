@@ -25,7 +25,33 @@ export const FIELD_TYPES: { type: string; label: string; defaults: Record<string
   { type: "json", label: "JSON", defaults: { maxSize: 0 } },
   { type: "relation", label: "Relation", defaults: { collectionId: "", maxSelect: 1, cascadeDelete: false } },
   { type: "geoPoint", label: "Geo point", defaults: {} },
+  {
+    type: "file",
+    label: "File",
+    defaults: { maxSelect: 1, maxSize: 0, mimeTypes: [], thumbs: [], protected: false },
+  },
 ];
+
+/** Per type, the options whose API messages the editor shows at their own control (the rest go below the field). */
+export const OPTIONS_WITH_CONTROLS: Record<string, string[]> = {
+  file: ["maxSelect", "maxSize", "mimeTypes", "thumbs", "protected"],
+};
+
+/**
+ * The API's messages about field `index`, keyed by option: `fields.2.thumbs.1` becomes `thumbs`, naming the
+ * list item (`item 2: …`) since a list option has one control. The first message per option wins.
+ */
+export function optionErrors(errors: Record<string, string>, index: number): Record<string, string> {
+  const prefix = `fields.${index}.`;
+  const out: Record<string, string> = {};
+  for (const [path, message] of Object.entries(errors)) {
+    if (!path.startsWith(prefix)) continue;
+    const [option = "", item] = path.slice(prefix.length).split(".");
+    if (option in out) continue;
+    out[option] = item !== undefined && /^\d+$/.test(item) ? `item ${Number(item) + 1}: ${message}` : message;
+  }
+  return out;
+}
 
 /** A new field of `type` with its defaults and a name not yet used in `existing`. */
 export function newField(type: string, existing: EditableField[]): EditableField {
