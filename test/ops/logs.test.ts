@@ -7,7 +7,7 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { env } from "cloudflare:workers";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createEdgebase } from "../../src/app";
-import { FLUSH_DELAY_MS } from "../../src/ops/logs/writer";
+import { FLUSH_DELAY_MS, LogWriter } from "../../src/ops/logs/writer";
 import { SETTINGS_KEY } from "../../src/ops/settings";
 import { api, BASE } from "../helpers/request";
 import { eventually } from "../http/routes/auth-helpers";
@@ -156,6 +156,82 @@ describe("request logs", () => {
       detail: 42,
       requestId: res.headers.get("x-request-id"),
     });
+  });
+});
+
+describe("deferred entry building", () => {
+  it("builds request entries in the flush, complete, in request order and timed at the response", async () => {
+    const app = createEdgebase({ logLevel: "off" });
+    const ctx = createExecutionContext();
+    const before = Date.now();
+    for (let i = 0; i < 5; i++) {
+      const res = await app.fetch(
+        new Request(`${BASE}/api/health?marker=order${i}x`, {
+          headers: { "cf-connecting-ip": `198.51.100.${i}`, "user-agent": `probe/${i}` },
+        }),
+        env,
+        ctx,
+      );
+      expect(res.status).toBe(200);
+    }
+    const answered = Date.now();
+    await waitOnExecutionContext(ctx);
+    const { results } = await env.LOGS.prepare(
+      "SELECT message, data, created FROM _logs WHERE message LIKE '%marker=order%' ORDER BY rowid",
+    ).all<{ message: string; data: string; created: string }>();
+    expect(results.map((r) => r.message)).toEqual(
+      [0, 1, 2, 3, 4].map((i) => `GET /api/health?marker=order${i}x`),
+    );
+    results.forEach((row, i) => {
+      expect(JSON.parse(row.data)).toMatchObject({
+        type: "request",
+        url: `/api/health?marker=order${i}x`,
+        status: 200,
+        remoteIP: `198.51.100.${i}`,
+        userAgent: `probe/${i}`,
+      });
+      // The entry's time is the response's, not the flush's (which waits FLUSH_DELAY_MS after it).
+      const created = Date.parse(row.created.replace(" ", "T"));
+      expect(created).toBeGreaterThanOrEqual(before);
+      expect(created).toBeLessThanOrEqual(answered);
+    });
+  });
+
+  it("runs builders only in the flush, keeps the order, skips null and reports a builder that throws", async () => {
+    const failures: number[] = [];
+    const writer = new LogWriter({ flushDelayMs: 0, onError: (_e, dropped) => failures.push(dropped) });
+    let built = 0;
+    const entry = (n: number) => ({
+      id: `lazy00000000${n}`.slice(0, 15),
+      created: "",
+      level: 0,
+      message: `lazy${n}`,
+      data: {},
+    });
+    writer.add(entry(1));
+    writer.add(() => {
+      built++;
+      return entry(2);
+    });
+    writer.add(() => {
+      throw new Error("bad builder");
+    });
+    writer.add(() => null);
+    writer.add(() => {
+      built++;
+      return entry(3);
+    });
+    expect(built).toBe(0);
+    expect(writer.flushSoon(env.LOGS)).toBeInstanceOf(Promise);
+    expect(writer.flushSoon(env.LOGS)).toBeUndefined();
+    await writer.flush(env.LOGS);
+    expect(writer.flushSoon(env.LOGS)).toBeUndefined();
+    expect(built).toBe(2);
+    expect(failures).toEqual([1]);
+    const { results } = await env.LOGS.prepare(
+      "SELECT message FROM _logs WHERE message LIKE 'lazy%' ORDER BY rowid",
+    ).all<{ message: string }>();
+    expect(results.map((r) => r.message)).toEqual(["lazy1", "lazy2", "lazy3"]);
   });
 });
 

@@ -9,4 +9,4 @@ export {
 } from "./entry";
 export { deleteLogs, type LogPage, listLogs, logStats, sweepOldLogs, viewLog } from "./query";
 export { storeSink } from "./sink";
-export { LogWriter, writeLogs } from "./writer";
+export { LogWriter, type PendingLog, writeLogs } from "./writer";

@@ -4,6 +4,13 @@
  */
 import type { LogEntry } from "./entry";
 
+/**
+ * A buffered log: an entry, or a function that builds it (null when the settings keep none). Request logs
+ * are buffered as builders so that the URL parse, id, timestamp and IP work happens in the flush, after the
+ * response, instead of on every request's own time.
+ */
+export type PendingLog = LogEntry | (() => LogEntry | null);
+
 /** Entries held at most; beyond it the oldest are dropped (and counted) so a dead LOGS database cannot grow memory. */
 export const MAX_BUFFERED_LOGS = 1000;
 /** Rows per INSERT: 5 bound values each, under D1's 100-parameter cap. */
@@ -42,7 +49,7 @@ export class LogWriter {
   readonly #max: number;
   readonly #delay: number;
   readonly #onError: (error: unknown, dropped: number) => void;
-  #pending: LogEntry[] = [];
+  #pending: PendingLog[] = [];
   #scheduled = false;
   /** Entries dropped because the buffer was full, reported with the next failure or flush. */
   dropped = 0;
@@ -53,8 +60,8 @@ export class LogWriter {
     this.#onError = options.onError ?? (() => undefined);
   }
 
-  /** Buffers an entry. */
-  add(entry: LogEntry): void {
+  /** Buffers an entry or its builder; order is kept through the flush. */
+  add(entry: PendingLog): void {
     this.#pending.push(entry);
     if (this.#pending.length > this.#max) {
       const over = this.#pending.length - this.#max;
@@ -69,20 +76,40 @@ export class LogWriter {
   }
 
   /**
-   * Writes what is buffered, unless a flush is already waiting (it will take these entries too). Never
-   * rejects. Hand the promise to waitUntil. Entries added after a flush took the buffer start a new flush.
+   * Starts a flush of what is buffered and returns it (it never rejects: hand it to waitUntil), or returns
+   * undefined when there is nothing to write or a flush is already waiting (it will take these entries too).
+   * A busy isolate thus keeps one timer and one waitUntil per flush, not one per request.
    */
-  async flush(db: D1Database | undefined): Promise<void> {
-    if (this.#scheduled || this.#pending.length === 0) return;
+  flushSoon(db: D1Database | undefined): Promise<void> | undefined {
+    if (this.#scheduled || this.#pending.length === 0) return undefined;
     this.#scheduled = true;
+    return this.#flush(db);
+  }
+
+  /** {@link flushSoon} as a promise that is already settled when there was nothing to start. */
+  flush(db: D1Database | undefined): Promise<void> {
+    return this.flushSoon(db) ?? Promise.resolve();
+  }
+
+  async #flush(db: D1Database | undefined): Promise<void> {
     try {
       if (this.#delay > 0) await new Promise((resolve) => setTimeout(resolve, this.#delay));
     } finally {
       this.#scheduled = false;
     }
-    const entries = this.#pending;
+    const pending = this.#pending;
     this.#pending = [];
     if (!db) return;
+    const entries: LogEntry[] = [];
+    for (const item of pending) {
+      try {
+        const entry = typeof item === "function" ? item() : item;
+        if (entry) entries.push(entry);
+      } catch (error) {
+        this.#onError(error, 1);
+      }
+    }
+    if (entries.length === 0) return;
     try {
       await writeLogs(db, entries);
     } catch (error) {
