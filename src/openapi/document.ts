@@ -8,7 +8,7 @@ import { components } from "./components";
 import { filePaths, opsPaths } from "./ops-paths";
 import { passkeyPaths } from "./passkey-paths";
 import type { Audience } from "./record-schemas";
-import { adminPaths, collectionSchema, publicPaths, sessionPaths } from "./system-paths";
+import { adminPaths, collectionSchema, publicPaths, recordSessionPaths, sessionPaths } from "./system-paths";
 import { totpPaths } from "./totp-paths";
 import type { Paths } from "./types";
 
@@ -72,6 +72,7 @@ export function buildDocument(input: DocumentInput): Record<string, unknown> {
         totpPaths(collection, { $ref: `#/components/schemas/${collection.name}AuthRecord` }),
       );
       Object.assign(schemas, auth.schemas);
+      if (audience.superuser) Object.assign(paths, recordSessionPaths(collection.name));
     }
   }
   Object.assign(paths, sessionPaths(), filePaths());

@@ -140,26 +140,34 @@ export function publicPaths(): Paths {
   };
 }
 
+/** A session as both session lists show it (`current`: the request's own session; always false for superusers). */
+const sessionSchema = {
+  type: "object",
+  required: ["id", "created", "lastSeen", "expires", "ip", "userAgent", "method", "provider", "current"],
+  properties: {
+    id: str,
+    created: str,
+    lastSeen: str,
+    expires: str,
+    ip: str,
+    userAgent: str,
+    method: {
+      ...str,
+      description: 'password, otp, oauth2, totp or passkey ("" before this field existed)',
+    },
+    provider: { ...str, description: 'The OAuth2 provider of an oauth2 sign-in, else ""' },
+    current: { type: "boolean" },
+  },
+};
+
+const sessionList = {
+  type: "object",
+  required: ["items"],
+  properties: { items: { type: "array", items: sessionSchema } },
+};
+
 /** Paths of the signed-in caller's own sessions (Edgebase extension). */
 export function sessionPaths(): Paths {
-  const session = {
-    type: "object",
-    required: ["id", "created", "lastSeen", "expires", "ip", "userAgent", "method", "provider", "current"],
-    properties: {
-      id: str,
-      created: str,
-      lastSeen: str,
-      expires: str,
-      ip: str,
-      userAgent: str,
-      method: {
-        ...str,
-        description: 'password, otp, oauth2, totp or passkey ("" before this field existed)',
-      },
-      provider: { ...str, description: 'The OAuth2 provider of an oauth2 sign-in, else ""' },
-      current: { type: "boolean" },
-    },
-  };
   const done = { "204": response("Done."), ...errorResponses("401") };
   const tags = ["sessions"];
   return {
@@ -170,11 +178,7 @@ export function sessionPaths(): Paths {
         summary: "The caller's sessions",
         security: bearer,
         responses: {
-          "200": response("The sessions.", {
-            type: "object",
-            required: ["items"],
-            properties: { items: { type: "array", items: session } },
-          }),
+          "200": response("The sessions.", sessionList),
           ...errorResponses("401"),
         },
       },
@@ -205,6 +209,36 @@ export function sessionPaths(): Paths {
         summary: "End every session",
         security: bearer,
         responses: done,
+      },
+    },
+  };
+}
+
+/** An auth record's sessions, for superusers (Edgebase extension; the superuser document only). */
+export function recordSessionPaths(collection: string): Paths {
+  const base = `/api/collections/${collection}/records/{id}/sessions`;
+  const tags = [collection];
+  const id = { name: "id", in: "path", required: true, schema: str };
+  const denied = errorResponses("400", "401", "403", "404");
+  return {
+    [base]: {
+      get: {
+        operationId: `listRecordSessions_${collection}`,
+        tags,
+        summary: "The record's sessions (superusers)",
+        security: bearer,
+        parameters: [id],
+        responses: { "200": response("The sessions (`current` is false).", sessionList), ...denied },
+      },
+    },
+    [`${base}/{sessionId}`]: {
+      delete: {
+        operationId: `deleteRecordSession_${collection}`,
+        tags,
+        summary: "End one of the record's sessions (superusers)",
+        security: bearer,
+        parameters: [id, { name: "sessionId", in: "path", required: true, schema: str }],
+        responses: { "204": response("Done."), ...denied },
       },
     },
   };

@@ -150,6 +150,7 @@ describe("every operation answers as documented", () => {
       const url = path
         .replace("{idOrName}", "oa_archive")
         .replace("/api/sessions/{id}", "/api/sessions/nosuchsession00")
+        .replace("{sessionId}", "nosuchsession00")
         .replace(
           "{id}",
           created.get(collection) ?? (collection === "_superusers" ? superuserId : "nosuchrecord000"),

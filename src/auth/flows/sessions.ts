@@ -1,11 +1,12 @@
 /** The caller's own sessions: list, revoke one, log out (current) and log out everywhere. */
+import type { AuthCollection } from "../../collections/collection";
 import { notFound, unauthorized } from "../../lib/errors";
 import { isValidId } from "../../lib/ids";
 import { userSessionsStub } from "../session-routing";
 import { keyFingerprint } from "../token-keys";
 import type { TokenClaims } from "../tokens";
 import type { SessionInfo } from "../user-sessions";
-import { readAuthRow } from "./auth-records";
+import { type AuthRow, readAuthRow } from "./auth-records";
 import { type AuthFlowDeps, findAuthCollection } from "./deps";
 import { notifySessionsEnded } from "./issue";
 
@@ -23,13 +24,36 @@ export async function listOwnSessions(
   current: TokenClaims<"auth"> | null,
 ): Promise<{ items: SessionListItem[] }> {
   const me = requireSession(current);
-  // The caller's verified token proves its record's current keys: sessions of older keys are over.
   const collection = await findAuthCollection(deps, me.collectionId);
   const row = await readAuthRow(deps.db, collection, me.sub);
   if (!row) throw unauthorized();
-  const keyId = await keyFingerprint(collection.tokenSecret, String(row.tokenKey));
-  const sessions = await userSessionsStub(deps.sessions, me.collectionId, me.sub).listSessions(keyId);
+  const sessions = await activeSessions(deps, collection, row);
   return { items: sessions.map((s) => ({ ...s, current: s.id === me.sid })) };
+}
+
+/** The active sessions of one auth record, most recently seen first (the owner's list and the superusers'). */
+export async function activeSessions(
+  deps: Pick<AuthFlowDeps, "sessions">,
+  collection: AuthCollection,
+  row: AuthRow,
+): Promise<SessionInfo[]> {
+  // The record's current keys are known here: sessions of older keys are over (listing drops them).
+  const keyId = await keyFingerprint(collection.tokenSecret, String(row.tokenKey));
+  return userSessionsStub(deps.sessions, collection.id, row.id).listSessions(keyId);
+}
+
+/**
+ * Revokes one session of a user and de-authorizes their realtime connections; 404 when it is not an active
+ * session of that user (an unknown id, or another user's). The one revoke of the owner's and the superusers' routes.
+ */
+export async function revokeUserSession(
+  deps: AuthFlowDeps,
+  ref: { collectionId: string; userId: string; sessionId: string },
+): Promise<void> {
+  if (!isValidId(ref.sessionId)) throw notFound();
+  const revoked = await deps.checker.revokeSession(ref);
+  if (!revoked) throw notFound();
+  await notifySessionsEnded(deps, { collectionId: ref.collectionId, userId: ref.userId });
 }
 
 /** Revokes one of the caller's sessions (404 when it is not an active session of theirs). */
@@ -39,14 +63,7 @@ export async function revokeOwnSession(
   sessionId: string,
 ): Promise<void> {
   const me = requireSession(current);
-  if (!isValidId(sessionId)) throw notFound();
-  const revoked = await deps.checker.revokeSession({
-    collectionId: me.collectionId,
-    userId: me.sub,
-    sessionId,
-  });
-  if (!revoked) throw notFound();
-  await notifySessionsEnded(deps, { collectionId: me.collectionId, userId: me.sub });
+  await revokeUserSession(deps, { collectionId: me.collectionId, userId: me.sub, sessionId });
 }
 
 /** Revokes the session the request's token belongs to. */
