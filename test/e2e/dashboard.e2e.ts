@@ -1,7 +1,7 @@
 /**
  * The dashboard in a real Chromium against a real `wrangler dev`: sign-in, a collection with every field type
  * (a file option's error at its control), rules with errors in place, records (relation, JSON, edit, delete), the filter box, live updates,
- * a protected file's thumbnail in the table, impersonation, the emailed password-reset link, and sign-out of a revoked session. axe-core runs on each
+ * a protected file's thumbnail in the table, impersonation, an auth record's sessions (list, revoke), the emailed password-reset link, and sign-out of a revoked session. axe-core runs on each
  * page; every step saves a screenshot to test/e2e/screenshots/.
  */
 import type { Browser, Page } from "playwright-core";
@@ -298,6 +298,42 @@ describe("dashboard", () => {
     });
     expect(res.status).toBe(200);
     expect(((await res.json()) as Json).email).toBe(USER_EMAIL);
+    await page.getByRole("button", { name: "Cancel" }).click();
+  });
+
+  it("lists a user's session in the record editor and revokes it: the user's refresh then fails", async () => {
+    const signIn = await fetchServer(`${server.url}/api/collections/users/auth-with-password`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "user-agent": "e2e-sessions-agent/1.0" },
+      body: JSON.stringify({ identity: USER_EMAIL, password: USER_PASSWORD }),
+    });
+    expect(signIn.status).toBe(200);
+    const { refreshToken } = (await signIn.json()) as Json;
+    const refresh = (value: string) =>
+      fetchServer(`${server.url}/api/collections/users/auth-refresh`, {
+        method: "POST",
+        // A refresh records its user agent on the session: the same one, so the row is found by it.
+        headers: { "content-type": "application/json", "user-agent": "e2e-sessions-agent/1.0" },
+        body: JSON.stringify({ refreshToken: value }),
+      });
+    const refreshed = await refresh(refreshToken);
+    expect(refreshed.status).toBe(200);
+    const liveToken = ((await refreshed.json()) as Json).refreshToken as string;
+
+    await page.getByRole("link", { name: /^users/ }).click();
+    await page.getByRole("row").filter({ hasText: USER_EMAIL }).click();
+    const sessions = page.getByRole("table", { name: "Sessions" });
+    const row = sessions.getByRole("row").filter({ hasText: "e2e-sessions-agent/1.0" });
+    await row.waitFor();
+    await expect.poll(() => row.getByRole("cell").nth(5).textContent()).toBe("password");
+    await page.getByRole("heading", { name: "Sessions" }).scrollIntoViewIfNeeded();
+    await expectAccessible("11b-record-sessions");
+    page.once("dialog", (d) => void d.accept());
+    await row.getByRole("button", { name: "Revoke" }).click();
+    await page.getByRole("status").filter({ hasText: "Session revoked." }).waitFor();
+    await expect.poll(() => row.count()).toBe(0);
+    await screenshot(page, "11c-record-session-revoked");
+    expect((await refresh(liveToken)).status).toBe(401);
     await page.getByRole("button", { name: "Cancel" }).click();
   });
 
