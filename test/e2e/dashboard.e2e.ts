@@ -322,10 +322,12 @@ describe("dashboard", () => {
 
     await page.getByRole("link", { name: /^users/ }).click();
     await page.getByRole("row").filter({ hasText: USER_EMAIL }).click();
-    const sessions = page.getByRole("table", { name: "Sessions" });
-    const row = sessions.getByRole("row").filter({ hasText: "e2e-sessions-agent/1.0" });
+    const sessions = page.getByRole("list", { name: "Sessions" });
+    const row = sessions.getByRole("listitem").filter({ hasText: "e2e-sessions-agent/1.0" });
     await row.waitFor();
-    await expect.poll(() => row.getByRole("cell").nth(5).textContent()).toBe("password");
+    const text = (await row.textContent()) ?? "";
+    expect(text).toContain("password");
+    expect(text).toMatch(/created \d{4}-\d{2}-\d{2} .*last seen .*expires \d{4}-/s);
     await page.getByRole("heading", { name: "Sessions" }).scrollIntoViewIfNeeded();
     await expectAccessible("11b-record-sessions");
     page.once("dialog", (d) => void d.accept());
