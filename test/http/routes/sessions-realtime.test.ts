@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { api, apiJson } from "../../helpers/request";
 import { TestSocket, takeFrames } from "../../realtime/helpers";
-import { authed, PASSWORD, signIn, signUp } from "./auth-helpers";
+import { authed, createSuperuser, PASSWORD, signIn, signUp } from "./auth-helpers";
 
 /** How long a test waits for the server to end a stream before calling it still open. */
 const END_WAIT_MS = 5_000;
@@ -59,6 +59,22 @@ describe("realtime de-authorization", () => {
     // Only Ann's stream ends: another user's stays open.
     expect(await other.ended(500)).toBe("open");
     await other.close();
+  });
+
+  it("a superuser revoking the user's session (record sessions API) ends the user's SSE stream", async () => {
+    const id = await signUp("amy@example.com");
+    const amy = await signIn("amy@example.com");
+    await createSuperuser("root-rt@example.com");
+    const su = await signIn("root-rt@example.com", "_superusers");
+    const { clientId, ended } = await openStream();
+    await subscribe(amy.token, clientId);
+    expect(await ended(200)).toBe("open");
+    const sid = JSON.parse(
+      atob((amy.token.split(".")[1] ?? "").replaceAll("-", "+").replaceAll("_", "/")),
+    ).sid;
+    const path = `/api/collections/users/records/${id}/sessions/${sid}`;
+    expect((await authed(su.token, path, { method: "DELETE" })).status).toBe(204);
+    expect(await ended()).toBe("ended");
   });
 
   it("a password change through the records API ends the user's SSE stream", async () => {
