@@ -9,8 +9,15 @@ import { crc32, deflateSync } from "node:zlib";
 import type { Browser, Page } from "playwright-core";
 import PocketBase from "pocketbase";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type DevServer, fetchServer, startDevServer, superuserToken } from "../helpers/dev-server.node";
-import { launchBrowser, screenshot, seriousViolations } from "./browser";
+import {
+  callJson,
+  type DevServer,
+  fetchServer,
+  type JsonAnswer,
+  startDevServer,
+  superuserToken,
+} from "../helpers/dev-server.node";
+import { expectAccessible as expectAccessibleAt, launchBrowser } from "./browser";
 import { type MailSink, startMailSink } from "./mail-sink";
 
 let server: DevServer;
@@ -19,22 +26,12 @@ let browser: Browser;
 let page: Page;
 let token: string;
 
-// biome-ignore lint/suspicious/noExplicitAny: JSON bodies from the API.
-type Json = any;
-
-async function api(method: string, path: string, body?: unknown): Promise<{ status: number; body: Json }> {
-  const res = await fetchServer(`${server.url}${path}`, {
-    method,
-    headers: { authorization: token, "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
+function api(method: string, path: string, body?: unknown): Promise<JsonAnswer> {
+  return callJson(server, token, method, path, body);
 }
 
-async function expectAccessible(name: string): Promise<void> {
-  await screenshot(page, `auth-options-${name}`);
-  expect(await seriousViolations(page), name).toEqual([]);
+function expectAccessible(name: string): Promise<void> {
+  return expectAccessibleAt(page, `auth-options-${name}`);
 }
 
 /** A real RGB PNG of `width`×`height` (a diagonal gradient), encoded here with zlib. */

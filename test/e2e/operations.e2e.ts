@@ -11,8 +11,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type DevServer, fetchServer, startDevServer, superuserToken } from "../helpers/dev-server.node";
-import { launchBrowser, screenshot, seriousViolations } from "./browser";
+import {
+  callJson,
+  type DevServer,
+  fetchServer,
+  type JsonAnswer,
+  startDevServer,
+  superuserToken,
+} from "../helpers/dev-server.node";
+import { expectAccessible as expectAccessibleAt, launchBrowser, screenshot } from "./browser";
 import { type MailSink, startMailSink } from "./mail-sink";
 
 let server: DevServer;
@@ -55,19 +62,12 @@ async function startReceiver(): Promise<Receiver> {
 
 let receiver: Receiver;
 
-async function api(method: string, path: string, body?: unknown): Promise<{ status: number; body: Json }> {
-  const res = await fetchServer(`${server.url}${path}`, {
-    method,
-    headers: { authorization: token, "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
+function api(method: string, path: string, body?: unknown): Promise<JsonAnswer> {
+  return callJson(server, token, method, path, body);
 }
 
-async function expectAccessible(name: string): Promise<void> {
-  await screenshot(page, name);
-  expect(await seriousViolations(page), name).toEqual([]);
+function expectAccessible(name: string): Promise<void> {
+  return expectAccessibleAt(page, name);
 }
 
 async function openPage(label: string): Promise<void> {
