@@ -5,7 +5,6 @@
  */
 import { relative } from "node:path";
 import { parseArgs } from "node:util";
-import { registerCollections } from "./edgebase/register.mjs";
 import { buildBundle } from "./lib/build.mjs";
 import { DATASETS, ROOT } from "./lib/config.mjs";
 import { buildContext } from "./lib/context.mjs";
@@ -13,7 +12,7 @@ import { pin, startLoadClient } from "./lib/load.mjs";
 import { commitInfo, machine, versions } from "./lib/machine.mjs";
 import { runScenario } from "./lib/measure.mjs";
 import { renderMarkdown, updateBenchmarksMd, writeRunFile } from "./lib/report.mjs";
-import { ensureSeeded, postIndexes, resetLogs } from "./lib/seed.mjs";
+import { seedDatasets } from "./lib/seed.mjs";
 import { baselineBuckets, startServer, workerOptions } from "./lib/server.mjs";
 import { bundleSizes, measureStartup } from "./lib/startup.mjs";
 import { SCENARIOS } from "./scenarios/index.mjs";
@@ -97,24 +96,7 @@ if (datasets.includes("10k")) workers.push(workerOptions("edgebase-cached", cach
 const server = await startServer(workers);
 const client = startLoadClient(0);
 try {
-  /** @type {Record<string, { rows: number, reused: boolean, ms: number }>} */
-  const seed = {};
-  for (const ds of datasets) {
-    const rows = DATASETS[ds];
-    log(`Seeding ${ds} (${rows.toLocaleString("en")} posts)`);
-    const db = await server.mf.getD1Database("DB", `baseline-${ds}`);
-    const withPrivate = ds === "10k";
-    const result = await ensureSeeded(db, rows, {
-      withPrivate,
-      log,
-    });
-    await registerCollections(db, {
-      withPrivate,
-      indexes: postIndexes,
-    });
-    await resetLogs(await server.mf.getD1Database("LOGS", `edgebase-${ds}`));
-    seed[ds] = { rows, ...result };
-  }
+  const seed = await seedDatasets(server, datasets, log);
 
   const ctx = await buildContext(server.urls);
 

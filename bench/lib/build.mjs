@@ -24,15 +24,17 @@ const WRANGLER = join(ROOT, "node_modules", "wrangler", "bin", "wrangler.js");
 /**
  * Builds one Worker into bench/.build/<name>/ and measures its size the way `npm run size` does.
  * @param {BundleName} name
+ * @param {{ minify?: boolean }} [options] minify: false builds readable code (CPU profiles), whatever the config says
  * @returns {Bundle}
  */
-export function buildBundle(name) {
+export function buildBundle(name, options = {}) {
   const dir = join(BUILD_DIR, name);
   rmSync(dir, { recursive: true, force: true });
   const started = performance.now();
   const args = [WRANGLER, "deploy", ENTRIES[name], "--dry-run", "--outdir", dir];
   if (name !== "deploy" && name !== "edgebase" && name !== "edgebase-cached" && name !== "edgebase-soak")
     args.push("--config", bindingFreeConfig(name));
+  if (options.minify === false) args.push("--no-minify");
   // process.execPath is the pinned Node 22 when run through `npm run bench`; wrangler refuses older ones.
   const result = spawnSync(process.execPath, args, {
     cwd: ROOT,

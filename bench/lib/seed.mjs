@@ -6,7 +6,8 @@
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { ROOT } from "./config.mjs";
+import { registerCollections } from "../edgebase/register.mjs";
+import { DATASETS, ROOT } from "./config.mjs";
 
 /** A D1 database as Miniflare hands it to Node (the bench seeds through the same binding the Workers use). */
 /** @typedef {Awaited<ReturnType<import("miniflare").Miniflare["getD1Database"]>>} D1 */
@@ -96,6 +97,30 @@ export function migrationStatements(folder = "migrations") {
     .flatMap((f) => readFileSync(join(dir, f), "utf8").split("--> statement-breakpoint"))
     .map((s) => s.trim())
     .filter((s) => s.length > 0);
+}
+
+/**
+ * Seeds every dataset a run serves (reusing a persisted one that matches), registers Edgebase's collections
+ * over it and empties its request logs.
+ * @param {import("./server.mjs").Server} server
+ * @param {import("./config.mjs").DatasetName[]} datasets
+ * @param {(msg: string) => void} log
+ * @returns {Promise<Record<string, { rows: number, reused: boolean, ms: number }>>}
+ */
+export async function seedDatasets(server, datasets, log) {
+  /** @type {Record<string, { rows: number, reused: boolean, ms: number }>} */
+  const seed = {};
+  for (const ds of datasets) {
+    const rows = DATASETS[ds];
+    log(`Seeding ${ds} (${rows.toLocaleString("en")} posts)`);
+    const db = await server.mf.getD1Database("DB", `baseline-${ds}`);
+    const withPrivate = ds === "10k";
+    const result = await ensureSeeded(db, rows, { withPrivate, log });
+    await registerCollections(db, { withPrivate, indexes: postIndexes });
+    await resetLogs(await server.mf.getD1Database("LOGS", `edgebase-${ds}`));
+    seed[ds] = { rows, ...result };
+  }
+  return seed;
 }
 
 /**

@@ -4,62 +4,9 @@
  * Set beside workerd's RSS, it tells Edgebase's growth from the runtime's (SQLite pages, sockets, Miniflare's
  * own services).
  */
+import { listTargets, openSession } from "../lib/inspector.mjs";
+
 /** @typedef {{ t: number, pid: number, name: string, rssMb: number }} HeapSample `rssMb` holds the heap's MB */
-
-/**
- * One inspector session: CDP requests by id over a WebSocket.
- * @param {string} url
- */
-async function session(url) {
-  const ws = new WebSocket(url);
-  await withTimeout(
-    new Promise((resolve, reject) => {
-      ws.addEventListener("open", resolve, { once: true });
-      ws.addEventListener("error", reject, { once: true });
-    }),
-  );
-  let next = 0;
-  /** @type {Map<number, (result: any) => void>} */
-  const waiting = new Map();
-  ws.addEventListener("message", (event) => {
-    const msg = JSON.parse(String(event.data));
-    if (msg.id === undefined) return;
-    waiting.get(msg.id)?.(msg.result ?? { error: msg.error });
-    waiting.delete(msg.id);
-  });
-  return {
-    /**
-     * @param {string} method
-     * @returns {Promise<any>} the result; rejects after CALL_TIMEOUT_MS (an isolate may never answer)
-     */
-    call: (method, params = {}) =>
-      withTimeout(
-        new Promise((resolve) => {
-          const id = ++next;
-          waiting.set(id, resolve);
-          ws.send(JSON.stringify({ id, method, params }));
-        }),
-      ),
-    close: () => ws.close(),
-  };
-}
-
-/** How long one inspector call may take before the sample skips that isolate. */
-const CALL_TIMEOUT_MS = 3_000;
-
-/**
- * @template T
- * @param {Promise<T>} promise
- * @returns {Promise<T>}
- */
-function withTimeout(promise) {
-  /** @type {ReturnType<typeof setTimeout> | undefined} */
-  let timer;
-  const timeout = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error("inspector timeout")), CALL_TIMEOUT_MS);
-  });
-  return /** @type {Promise<T>} */ (Promise.race([promise, timeout]).finally(() => clearTimeout(timer)));
-}
 
 /**
  * Samples every isolate the inspector lists every `everyMs`: GC (unless `gc` is false: then the heap holds
@@ -70,15 +17,13 @@ function withTimeout(promise) {
  * @returns {Promise<{ samples: HeapSample[], targets: string[], stop: () => void }>}
  */
 export async function sampleHeap(port, everyMs, gc = true) {
-  const list = /** @type {{ title?: string, id: string, webSocketDebuggerUrl?: string }[]} */ (
-    await (await fetch(`http://127.0.0.1:${port}/json/list`)).json()
-  );
+  const list = await listTargets(port);
   const opened = await Promise.all(
     list
       .filter((t) => t.webSocketDebuggerUrl)
       .map(async (t) => {
         try {
-          return { name: t.id, s: await session(/** @type {string} */ (t.webSocketDebuggerUrl)) };
+          return { name: t.id, s: await openSession(/** @type {string} */ (t.webSocketDebuggerUrl)) };
         } catch {
           return undefined;
         }
@@ -117,4 +62,65 @@ export async function sampleHeap(port, everyMs, gc = true) {
       for (const { s } of sessions) s.close();
     },
   };
+}
+
+/**
+ * @typedef {{ callFrame: import("../lib/profile.mjs").CallFrame, selfSize: number, children: HeapNode[] }}
+ *   HeapNode a node of V8's sampling heap profile: bytes still alive, allocated at this stack
+ */
+
+/**
+ * Starts V8's sampling heap profiler on the isolates whose inspector id starts with `prefix` (`--heap-profile`):
+ * `stop` forces a GC and returns, per allocation stack, the sampled bytes still alive, i.e. what grew.
+ * @param {number} port
+ * @param {string} prefix e.g. "core:user:"
+ */
+export async function startHeapSampling(port, prefix) {
+  const targets = (await listTargets(port)).filter((t) => t.webSocketDebuggerUrl && t.id.startsWith(prefix));
+  const sessions = await Promise.all(
+    targets.map(async (t) => ({
+      name: t.id,
+      s: await openSession(/** @type {string} */ (t.webSocketDebuggerUrl)),
+    })),
+  );
+  for (const { s } of sessions) await s.call("HeapProfiler.startSampling", { samplingInterval: 16_384 });
+  return {
+    /** @returns {Promise<{ name: string, head: HeapNode }[]>} */
+    async stop() {
+      const out = [];
+      for (const { name, s } of sessions) {
+        await s.call("HeapProfiler.collectGarbage", {}, 30_000).catch(() => undefined);
+        const result = await s.call("HeapProfiler.getSamplingProfile", {}, 60_000).catch(() => undefined);
+        await s.call("HeapProfiler.stopSampling").catch(() => undefined);
+        s.close();
+        if (result?.profile?.head) out.push({ name, head: result.profile.head });
+      }
+      return out;
+    },
+  };
+}
+
+/**
+ * The live bytes of a sampling heap profile by allocation stack (the innermost `depth` bundle frames, each
+ * named with its module), largest first.
+ * @param {HeapNode} head
+ * @param {(url: string, line: number) => string} moduleOf
+ * @param {number} [depth]
+ * @returns {{ stack: string, bytes: number }[]}
+ */
+export function retainedByStack(head, moduleOf, depth = 4) {
+  /** @type {Map<string, number>} */
+  const bytes = new Map();
+  /** @param {HeapNode} node @param {string[]} path */
+  const walk = (node, path) => {
+    const { functionName, url, lineNumber } = node.callFrame;
+    const here = url ? [...path, `${functionName || "(anonymous)"} (${moduleOf(url, lineNumber)})`] : path;
+    if (node.selfSize > 0) {
+      const key = here.slice(-depth).reverse().join(" ← ") || "(no script frame)";
+      bytes.set(key, (bytes.get(key) ?? 0) + node.selfSize);
+    }
+    for (const child of node.children) walk(child, here);
+  };
+  walk(head, []);
+  return [...bytes].map(([stack, b]) => ({ stack, bytes: b })).sort((a, b) => b.bytes - a.bytes);
 }

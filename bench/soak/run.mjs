@@ -6,7 +6,8 @@
  * schema edit or memory that keeps growing. `-- --fanout` instead measures the mix with and without 40
  * subscribers side by side (the BENCHMARKS.md mixed-load row). `-- --heap` also samples the Worker isolate's JS
  * heap after GC through workerd's inspector, to tell Edgebase's memory from the runtime's (heap.mjs); with
- * `--heap-no-gc` it samples without forcing a GC (what the heap holds, garbage included).
+ * `--heap-no-gc` it samples without forcing a GC (what the heap holds, garbage included); `--heap-profile` prints what
+ * the Worker isolate still holds at the end by allocation stack (V8's sampling heap profiler, unminified build).
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -14,10 +15,11 @@ import { parseArgs } from "node:util";
 import { buildBundle } from "../lib/build.mjs";
 import { BUILD_DIR } from "../lib/config.mjs";
 import { commitInfo, machine } from "../lib/machine.mjs";
+import { moduleMap } from "../lib/profile.mjs";
 import { sampleRss } from "../lib/rss.mjs";
 import { createClient, Recorder } from "./client.mjs";
 import { runFanoutComparison } from "./fanout.mjs";
-import { sampleHeap } from "./heap.mjs";
+import { retainedByStack, sampleHeap, startHeapSampling } from "./heap.mjs";
 import { runHostile } from "./hostile.mjs";
 import { Ledger } from "./ledger.mjs";
 import { runMixed } from "./mixed.mjs";
@@ -36,6 +38,7 @@ const { values: args } = parseArgs({
     fanout: { type: "boolean", default: false },
     heap: { type: "boolean", default: false },
     "heap-no-gc": { type: "boolean", default: false },
+    "heap-profile": { type: "boolean", default: false },
     "inspector-port": { type: "string", default: "9329" },
     "fanout-rounds": { type: "string", default: "2" },
     "fanout-seconds": { type: "string", default: "20" },
@@ -56,7 +59,8 @@ const log = (/** @type {string} */ msg) =>
 log("building the Worker with wrangler --dry-run");
 let bundle;
 try {
-  bundle = buildBundle("edgebase-soak");
+  // Readable frames for --heap-profile (its stacks name functions and modules); minified as deployed otherwise.
+  bundle = buildBundle("edgebase-soak", { minify: !args["heap-profile"] });
 } catch (error) {
   console.error(error instanceof Error ? error.message : error);
   process.exit(1);
@@ -68,7 +72,7 @@ const server = await startSoakServer(
   (line) => {
     if (logs.length < 10_000) logs.push(line);
   },
-  { inspectorPort: args.heap ? Number(args["inspector-port"]) : undefined },
+  { inspectorPort: args.heap || args["heap-profile"] ? Number(args["inspector-port"]) : undefined },
 );
 const rss = sampleRss(2_000);
 // Every 10 s: a forced GC per sample must not itself shape the figures.
@@ -76,6 +80,9 @@ const heap = args.heap
   ? await sampleHeap(Number(args["inspector-port"]), 10_000, !args["heap-no-gc"])
   : undefined;
 if (heap) log(`sampling the JS heap of: ${heap.targets.join(", ")}`);
+const heapProfile = args["heap-profile"]
+  ? await startHeapSampling(Number(args["inspector-port"]), "core:user:")
+  : undefined;
 const recorder = new Recorder();
 const client = createClient(server.url, recorder);
 const ledger = new Ledger();
@@ -112,6 +119,7 @@ try {
     const hostile = await runHostile(deps, { seed, schemaRounds: 10, schemaSeconds: hostileSeconds / 2 });
     log("settling realtime (5 s), then checking");
     await sleep(5_000);
+    if (heapProfile) printHeapProfile(await heapProfile.stop(), bundle.main);
     await Promise.all(subs.map((s) => s.close()));
     const integrity = await checkIntegrity(deps);
     rss.stop();
@@ -174,3 +182,18 @@ try {
   await server.dispose();
 }
 process.exit(exitCode);
+
+/**
+ * Prints what the Worker isolate still holds at the end by allocation stack (`--heap-profile`).
+ * @param {{ name: string, head: import("./heap.mjs").HeapNode }[]} profiles
+ * @param {string} bundlePath
+ */
+function printHeapProfile(profiles, bundlePath) {
+  const map = moduleMap(bundlePath);
+  for (const { name, head } of profiles) {
+    const rows = retainedByStack(head, (_url, line) => map(line));
+    const total = rows.reduce((n, r) => n + r.bytes, 0);
+    console.log(`\nlive bytes by allocation stack, ${name}: ${(total / 2 ** 20).toFixed(1)} MB sampled`);
+    for (const r of rows.slice(0, 25)) console.log(`  ${(r.bytes / 2 ** 20).toFixed(2)} MB  ${r.stack}`);
+  }
+}
