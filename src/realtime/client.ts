@@ -7,6 +7,7 @@ import type { AuthRecord } from "../rules/context";
 import { acquireAll, limitKeys, registriesIn, releaseAll, sseHolder } from "./connection-limits";
 import { DEFAULT_LIMITS, type RealtimeLimits, type Subscription } from "./protocol";
 import { SSE_KEEPALIVE, sseFrame } from "./sse";
+import { SseOutbox } from "./sse-outbox";
 
 /** Seconds between keep-alive comments on an idle stream. */
 export const KEEPALIVE_SECONDS = 30;
@@ -43,7 +44,7 @@ export type SetResult = "ok" | "missing" | "auth_mismatch" | "too_many" | "unava
 /** Holds one SSE stream (the object stays awake while it is open: SSE cannot hibernate). */
 export class RealtimeClient extends DurableObject<Cloudflare.Env> {
   #clientId = "";
-  #writer: WritableStreamDefaultWriter<Uint8Array> | undefined;
+  #outbox: SseOutbox | undefined;
   #auth: AuthRecord | null | undefined;
   #hubs = new Set<string>();
   /** Topics this client is sent to directly, not through a hub (`@oauth2`), each at most once. */
@@ -51,7 +52,6 @@ export class RealtimeClient extends DurableObject<Cloudflare.Env> {
   #quota: ClientQuota = DEFAULT_LIMITS;
   /** The registry objects counting this stream (connection-limits.ts), released when it ends. */
   #leases: string[] = [];
-  readonly #encoder = new TextEncoder();
 
   /**
    * Opens the stream (forwarded `GET /api/realtime`) and sends `PB_CONNECT`; 429 when the client's IP bucket
@@ -69,22 +69,17 @@ export class RealtimeClient extends DurableObject<Cloudflare.Env> {
     if (admitted === null) return new Response("Realtime is unavailable; retry.", { status: 503 });
     if (!admitted) return new Response("Too many realtime connections.", { status: 429 });
     this.#leases = keys.map((k) => k.registry);
-    const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>(
-      undefined,
-      new ByteLengthQueuingStrategy({ highWaterMark: MAX_BUFFERED_BYTES }),
-    );
-    const writer = writable.getWriter();
-    this.#writer = writer;
-    // The reader going away (the client disconnected) errors the stream: end it now, releasing its leases,
+    // The reader going away (the client disconnected) cancels the stream: end it now, releasing its leases,
     // rather than at the next event or keep-alive write.
-    writer.closed.catch(() => {
-      if (this.#writer === writer) void this.end();
+    const outbox = new SseOutbox(MAX_BUFFERED_BYTES, () => {
+      if (this.#outbox === outbox) void this.end();
     });
+    this.#outbox = outbox;
     this.#auth = undefined;
     this.#direct.clear();
     this.#write(sseFrame(clientId, "PB_CONNECT", { clientId }));
     await this.ctx.storage.setAlarm(Date.now() + KEEPALIVE_SECONDS * 1000);
-    return new Response(readable, {
+    return new Response(outbox.stream, {
       headers: {
         "content-type": "text/event-stream",
         "cache-control": "no-store",
@@ -105,7 +100,7 @@ export class RealtimeClient extends DurableObject<Cloudflare.Env> {
     tokenExp: number | null = null,
     direct: string[] = [],
   ): Promise<SetResult> {
-    if (!this.#writer) return "missing";
+    if (!this.#outbox) return "missing";
     const bound = this.#auth;
     if (bound && (bound.id !== auth?.id || bound.collectionId !== auth.collectionId)) return "auth_mismatch";
     if (auth && !bound) {
@@ -115,7 +110,7 @@ export class RealtimeClient extends DurableObject<Cloudflare.Env> {
       const admitted = await acquireAll(this.#registry(), keys, lease).catch(() => null);
       if (admitted === null) return "unavailable";
       if (!admitted) return "too_many";
-      if (!this.#writer) {
+      if (!this.#outbox) {
         await releaseAll(
           this.#registry(),
           keys.map((k) => k.registry),
@@ -144,7 +139,7 @@ export class RealtimeClient extends DurableObject<Cloudflare.Env> {
    * the stream is gone or was just cut for falling behind (the hub then forgets this client).
    */
   async deliver(frames: { event: string; data: unknown }[]): Promise<boolean> {
-    if (!this.#writer) return false;
+    if (!this.#outbox) return false;
     return this.#write(frames.map((f) => sseFrame(this.#clientId, f.event, f.data)).join(""));
   }
 
@@ -155,7 +150,7 @@ export class RealtimeClient extends DurableObject<Cloudflare.Env> {
    * redirect completed elsewhere than the connection that waits for it (a stolen or forced state).
    */
   async sendOnce(topic: string, ip: string, data: unknown): Promise<boolean> {
-    if (!this.#writer || !this.#direct.has(topic)) return false;
+    if (!this.#outbox || !this.#direct.has(topic)) return false;
     const own = this.#quota.ip ?? "";
     if (own !== "" && own !== ip) return false;
     this.#direct.delete(topic);
@@ -168,24 +163,24 @@ export class RealtimeClient extends DurableObject<Cloudflare.Env> {
    * sees the end now (the SDK then reconnects) instead of after draining a backlog that no longer grows.
    */
   async end(how: "close" | "abort" = "close"): Promise<void> {
-    const writer = this.#writer;
-    this.#writer = undefined;
+    const outbox = this.#outbox;
+    this.#outbox = undefined;
     const hubs = [...this.#hubs];
     this.#hubs.clear();
     this.#direct.clear();
     const leases = this.#leases;
     this.#leases = [];
     if (leases.length > 0) await releaseAll(this.#registry(), leases, this.#clientId);
-    if (how === "abort") await writer?.abort(new Error("The client fell too far behind.")).catch(() => {});
+    if (how === "abort") outbox?.abort(new Error("The client fell too far behind."));
     await Promise.allSettled(
       hubs.map((hub) => this.#hub(hub).setRemote(this.#clientId, { auth: null, subs: [] }, hub)),
     );
-    if (how === "close") await writer?.close().catch(() => {});
+    if (how === "close") outbox?.close();
   }
 
   /** Keep-alive: a comment frame every {@link KEEPALIVE_SECONDS} while the stream is open (re-arms itself). */
   override async alarm(): Promise<void> {
-    if (!this.#writer) return;
+    if (!this.#outbox) return;
     if (this.#write(SSE_KEEPALIVE)) await this.ctx.storage.setAlarm(Date.now() + KEEPALIVE_SECONDS * 1000);
   }
 
@@ -194,24 +189,17 @@ export class RealtimeClient extends DurableObject<Cloudflare.Env> {
    * fallen {@link MAX_BUFFERED_BYTES} behind.
    */
   #write(text: string): boolean {
-    const writer = this.#writer;
-    if (!writer) return false;
-    if (writer.desiredSize === null) {
-      void this.end();
-      return false;
-    }
-    if (writer.desiredSize <= 0) {
-      void this.end("abort");
-      return false;
-    }
-    // A rejected write means the reader went away: the client disconnected.
-    writer.write(this.#encoder.encode(text)).catch(() => this.end());
-    return true;
+    const outbox = this.#outbox;
+    if (!outbox) return false;
+    const result = outbox.push(text);
+    if (result === "queued") return true;
+    void this.end(result === "full" ? "abort" : "close");
+    return false;
   }
 
   /** Whether this object holds the open stream of `clientId` (asked by the connection limits). */
   async isOpen(clientId: string): Promise<boolean> {
-    return this.#writer !== undefined && this.#clientId === clientId;
+    return this.#outbox !== undefined && this.#clientId === clientId;
   }
 
   #registry() {
