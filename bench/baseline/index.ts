@@ -1,17 +1,20 @@
 /**
  * Baseline Worker: the posts endpoints written by hand with Hono + drizzle, as a developer would without
- * Edgebase. Same table, same queries, PocketBase-shaped responses; no rules engine, no generic filter.
+ * Edgebase. Same table, same queries, PocketBase-shaped responses; no rules engine, no generic filter. The file
+ * endpoints live in ./files.ts.
  */
 import { and, asc, count, desc, eq, type SQL } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { Hono } from "hono";
 import { verify } from "hono/jwt";
 import { z } from "zod";
+import { fileRoutes } from "./files";
+import { newId } from "./ids";
 import { posts, postsPrivate, users } from "./schema";
 
 interface Env {
   DB: D1Database;
-  /** Uploaded files (scenario files.mjs). */
+  /** Uploaded files (scenarios/files.mjs, served by ./files.ts). */
   FILES: R2Bucket;
   /** HS256 secret the bench signs its tokens with. */
   JWT_SECRET: string;
@@ -115,43 +118,12 @@ app.post("/api/collections/posts/records", async (c) => {
   return c.json(created, 201);
 });
 
-// Files as a developer would write them with Hono and R2 (scenarios/files.mjs): a multipart upload of one
-// `file` part under a random key with a size cap, and a download streaming the object with its type and ETag.
-const MAX_FILE_BYTES = 5 * 1024 * 1024;
-
-app.post("/files", async (c) => {
-  const form = await c.req.formData().catch(() => null);
-  const file = form?.get("file");
-  if (!(file instanceof File)) return c.json({ status: 400, message: "Missing file.", data: {} }, 400);
-  if (file.size > MAX_FILE_BYTES) return c.json({ status: 400, message: "Too large.", data: {} }, 400);
-  const key = `${newId()}_${file.name.replace(/[^\w.-]/g, "_").slice(0, 100)}`;
-  await c.env.FILES.put(key, file, {
-    httpMetadata: { contentType: file.type || "application/octet-stream" },
-  });
-  return c.json({ key }, 201);
-});
-
-app.get("/files/:key", async (c) => {
-  const object = await c.env.FILES.get(c.req.param("key"));
-  if (!object) return c.json({ status: 404, message: "Not found.", data: {} }, 404);
-  const headers = new Headers();
-  object.writeHttpMetadata(headers);
-  headers.set("etag", object.httpEtag);
-  headers.set("content-length", String(object.size));
-  return new Response(object.body, { headers });
-});
+app.route("/", fileRoutes);
 
 app.onError((err, c) =>
   err instanceof z.ZodError
     ? c.json({ status: 400, message: "Invalid query.", data: {} }, 400)
     : c.json({ status: 500, message: "Something went wrong.", data: {} }, 500),
 );
-
-const ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
-
-function newId(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(15));
-  return Array.from(bytes, (b) => ALPHABET[b % ALPHABET.length]).join("");
-}
 
 export default app;

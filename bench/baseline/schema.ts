@@ -28,3 +28,10 @@ export const users = sqliteTable("users", {
   created: text("created").notNull(),
   updated: text("updated").notNull(),
 });
+
+/** Records with one attachment (scenarios/files.mjs): the stored file name; the object is `<id>/<file>` in R2. */
+export const baselineFiles = sqliteTable("baseline_files", {
+  id: text("id").primaryKey(),
+  file: text("file").notNull().default(""),
+  created: text("created").notNull(),
+});

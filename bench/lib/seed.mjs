@@ -1,6 +1,7 @@
 /**
  * Seeds a dataset's D1 database: system migrations, a users table and a posts table with the indexes a user
- * would add, filled by recursive-CTE INSERTs that run inside SQLite (1M rows in seconds, not minutes).
+ * would add, filled by recursive-CTE INSERTs that run inside SQLite (1M rows in seconds, not minutes), and the
+ * baseline's (empty) file records table.
  */
 
 import { createHash } from "node:crypto";
@@ -26,6 +27,13 @@ const PRIVATE_TABLE = "posts_private";
 const POST_COLUMNS = `id TEXT PRIMARY KEY NOT NULL, title TEXT DEFAULT '' NOT NULL, views NUMERIC DEFAULT 0 NOT NULL,
   published TEXT DEFAULT '' NOT NULL, author TEXT DEFAULT '' NOT NULL, status TEXT DEFAULT '' NOT NULL,
   created TEXT DEFAULT '' NOT NULL, updated TEXT DEFAULT '' NOT NULL`;
+
+/**
+ * The baseline's records with an attachment (bench/baseline/schema.ts `baselineFiles`). IF NOT EXISTS: made on a
+ * reused database too, and its rows (each run's uploads) kept like those of Edgebase's bench_files collections.
+ */
+const BASELINE_FILES = `CREATE TABLE IF NOT EXISTS baseline_files (id TEXT PRIMARY KEY NOT NULL,
+  file TEXT DEFAULT '' NOT NULL, created TEXT DEFAULT '' NOT NULL)`;
 
 /**
  * The indexes a user would add for the bench's queries: sort by date, filter by author or status then sort.
@@ -136,7 +144,10 @@ export async function ensureSeeded(db, rows, options) {
   // The migrations' fingerprint is part of the marker: a changed system schema means a fresh database.
   const schema = createHash("sha256").update(migrations.join("\n")).digest("hex").slice(0, 16);
   const expected = JSON.stringify({ version: SEED_VERSION, rows, withPrivate: options.withPrivate, schema });
-  if ((await readMarker(db)) === expected && (await countPosts(db)) === rows) return { reused: true, ms: 0 };
+  if ((await readMarker(db)) === expected && (await countPosts(db)) === rows) {
+    await db.prepare(BASELINE_FILES).run();
+    return { reused: true, ms: 0 };
+  }
 
   await dropAll(db);
   await db.batch(migrations.map((s) => db.prepare(s)));
@@ -144,6 +155,7 @@ export async function ensureSeeded(db, rows, options) {
   await db.batch([
     db.prepare("CREATE TABLE _bench_seed (value TEXT NOT NULL)"),
     db.prepare(`CREATE TABLE posts (${POST_COLUMNS})`),
+    db.prepare(BASELINE_FILES),
     // Into the `users` auth collection the system migrations create. No password: sign-in goes through the
     // owner (edgebase/register.mjs), whom Edgebase itself creates, so the seed never guesses a hash format.
     db.prepare(`WITH RECURSIVE seq(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM seq WHERE n < ${users - 1})

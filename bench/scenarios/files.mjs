@@ -1,8 +1,10 @@
 /**
- * Issue 14: files on R2. Upload and download against a hand-written Hono + R2 Worker (bench/baseline), a stored
- * thumbnail against its original, and the latency of a first thumbnail (made on the request) against the
- * original's. Files live in the bench_files collections (edgebase/register.mjs): the public one is served from
- * the edge cache after its first read, the rule-guarded twin from R2 every time.
+ * Issue 14: files on R2. Upload and download against a hand-written Hono + drizzle + R2 Worker doing the same work
+ * (bench/baseline/files.ts: a record row naming its attachment; the download reads the record under the guarded
+ * collection's rule before R2), with its bare-R2 routes (no record) as info rows; a stored thumbnail against its
+ * original, and the latency of a first thumbnail (made on the request) against the original's. Files live in the
+ * bench_files collections (edgebase/register.mjs): the public one is served from the edge cache after its first
+ * read, the rule-guarded twin from R2 every time.
  */
 import { FILE_COLLECTIONS } from "../edgebase/register.mjs";
 import { runScenario } from "../lib/measure.mjs";
@@ -99,7 +101,7 @@ function notMeasured(head, reason, status = "skipped") {
 /** @type {import("../lib/scenario.mjs").Scenario} */
 const uploadScenario = {
   id: "file-upload",
-  title: `Upload a ${DOC_BYTES / 1024} KiB file (multipart create) vs Hono + R2`,
+  title: `Upload a ${DOC_BYTES / 1024} KiB file (multipart create) vs Hono + drizzle + R2 (object + record row)`,
   issue: "14: ≥ 0.85× baseline",
   arms: [
     {
@@ -117,6 +119,12 @@ const uploadScenario = {
       name: "baseline",
       target: "baseline",
       dataset: "10k",
+      request: () => ({ method: "POST", paths: ["/records"], headers: MULTIPART, body: multipart("file") }),
+    },
+    {
+      name: "baseline-r2",
+      target: "baseline",
+      dataset: "10k",
       request: () => ({ method: "POST", paths: ["/files"], headers: MULTIPART, body: multipart("file") }),
     },
   ],
@@ -130,13 +138,22 @@ const uploadScenario = {
       goal: atLeast(0.85),
     },
     { kind: "ratio", label: "p99 at saturation", metric: "satP99", a: "edgebase", b: "baseline" },
+    // Info: against a bare R2 put (no record), and what the record row costs the hand-written Worker itself.
+    { kind: "ratio", label: "throughput vs R2 only", metric: "throughput", a: "edgebase", b: "baseline-r2" },
+    {
+      kind: "ratio",
+      label: "baseline with record / R2 only",
+      metric: "throughput",
+      a: "baseline",
+      b: "baseline-r2",
+    },
   ],
 };
 
 /** @type {import("../lib/scenario.mjs").Scenario} */
 const downloadScenario = {
   id: "file-download",
-  title: `Download a ${DOC_BYTES / 1024} KiB file vs Hono + R2 (public: edge cache; ruled: R2 every time)`,
+  title: `Download a ${DOC_BYTES / 1024} KiB file (record read, then public: edge cache; ruled: R2) vs Hono + drizzle + R2 (record read under the rule, then R2)`,
   issue: "14: ≥ 0.85× baseline",
   arms: [],
   checks: [],
@@ -149,12 +166,14 @@ const downloadScenario = {
     const t = targets(deps);
     if (!t) return notMeasured(head, "needs the 10k dataset");
     const doc = new Blob([DOC], { type: "text/plain" });
-    /** @type {Record<"public" | "ruled" | "baseline", string[]>} */
-    const paths = { public: [], ruled: [], baseline: [] };
+    /** @type {Record<"public" | "ruled" | "baseline" | "baselineR2", string[]>} */
+    const paths = { public: [], ruled: [], baseline: [], baselineR2: [] };
     for (let i = 0; i < POOL; i++) {
       paths.public.push(await edgebaseFile(t.edgebase, "public", "doc", doc, `d${i}.txt`));
       paths.ruled.push(await edgebaseFile(t.edgebase, "ruled", "doc", doc, `d${i}.txt`));
-      paths.baseline.push(`/files/${(await upload(`${t.baseline}/files`, "file", doc, `d${i}.txt`)).key}`);
+      const rec = await upload(`${t.baseline}/records`, "file", doc, `d${i}.txt`);
+      paths.baseline.push(`/records/${rec.id}/files/${rec.file}`);
+      paths.baselineR2.push(`/files/${(await upload(`${t.baseline}/files`, "file", doc, `d${i}.txt`)).key}`);
     }
     const arm = (
       /** @type {string} */ name,
@@ -173,6 +192,7 @@ const downloadScenario = {
           arm("edgebase", "edgebase", paths.public),
           arm("edgebase-r2", "edgebase", paths.ruled),
           arm("baseline", "baseline", paths.baseline),
+          arm("baseline-r2", "baseline", paths.baselineR2),
         ],
         checks: [
           {
@@ -196,6 +216,28 @@ const downloadScenario = {
             metric: "satP99",
             a: "edgebase",
             b: "baseline",
+          },
+          // Info: against serving any R2 key with no record read, and what that read costs by hand.
+          {
+            kind: "ratio",
+            label: "throughput public vs R2 only",
+            metric: "throughput",
+            a: "edgebase",
+            b: "baseline-r2",
+          },
+          {
+            kind: "ratio",
+            label: "throughput rule-guarded vs R2 only",
+            metric: "throughput",
+            a: "edgebase-r2",
+            b: "baseline-r2",
+          },
+          {
+            kind: "ratio",
+            label: "baseline with record / R2 only",
+            metric: "throughput",
+            a: "baseline",
+            b: "baseline-r2",
           },
         ],
       },
