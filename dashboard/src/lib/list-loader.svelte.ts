@@ -18,49 +18,19 @@ export interface LoaderOptions {
 }
 
 /** Reactive list state; read its fields in markup, set `page` to turn pages. */
-export class ListLoader<T> {
-  items: T[] = $state([]);
+export interface ListLoader<T> {
+  items: T[];
   /** The last load's failure, cleared by the next load that succeeds. Only loads write it (see createLoader). */
-  error = $state("");
+  error: string;
   /** True once the first load has ended, failed or not. */
-  loaded = $state(false);
+  loaded: boolean;
   /** True while a load is in flight. */
-  loading = $state(false);
-  page = $state(1);
-  totalPages = $state(1);
-  totalItems = $state(0);
-  #fetchPage: FetchPage<T>;
-  #clearOnError: boolean;
-
-  /** Prefer {@link createLoader}, which also loads on mount and when the query changes. */
-  constructor(fetchPage: FetchPage<T>, options: LoaderOptions = {}) {
-    this.#fetchPage = fetchPage;
-    this.#clearOnError = options.clearOnError ?? false;
-  }
-
+  loading: boolean;
+  page: number;
+  totalPages: number;
+  totalItems: number;
   /** Loads the current page again (after an action that changed the list); never throws. */
-  async reload(): Promise<void> {
-    this.loading = true;
-    try {
-      const result = await this.#fetchPage(this.page);
-      if (Array.isArray(result)) {
-        this.items = result;
-        this.totalItems = result.length;
-        this.totalPages = 1;
-      } else {
-        this.items = result.items;
-        this.totalItems = result.totalItems;
-        this.totalPages = Math.max(1, result.totalPages);
-      }
-      this.error = "";
-    } catch (e) {
-      this.error = describeError(e).message;
-      if (this.#clearOnError) this.items = [];
-    } finally {
-      this.loading = false;
-      this.loaded = true;
-    }
-  }
+  reload(): Promise<void>;
 }
 
 /**
@@ -72,10 +42,37 @@ export class ListLoader<T> {
  * `error`: a reload then cannot wipe them, which once hid the API's "You can't delete the only existing
  * superuser" on the Superusers page.
  */
-export function createLoader<T>(fetchPage: FetchPage<T>, options?: LoaderOptions): ListLoader<T> {
-  const loader = new ListLoader(fetchPage, options);
-  $effect(() => {
-    void loader.reload();
+export function createLoader<T>(fetchPage: FetchPage<T>, options: LoaderOptions = {}): ListLoader<T> {
+  // A plain $state object, not a class: a class's per-field accessors cost the first screen's bundle (Records).
+  const list: ListLoader<T> = $state({
+    items: [],
+    error: "",
+    loaded: false,
+    loading: false,
+    page: 1,
+    totalPages: 1,
+    totalItems: 0,
+    reload,
   });
-  return loader;
+  async function reload(): Promise<void> {
+    list.loading = true;
+    try {
+      const result = await fetchPage(list.page);
+      const whole = Array.isArray(result);
+      list.items = whole ? result : result.items;
+      list.totalItems = whole ? result.length : result.totalItems;
+      list.totalPages = whole ? 1 : Math.max(1, result.totalPages);
+      list.error = "";
+    } catch (e) {
+      list.error = describeError(e).message;
+      if (options.clearOnError) list.items = [];
+    } finally {
+      list.loading = false;
+      list.loaded = true;
+    }
+  }
+  $effect(() => {
+    void list.reload();
+  });
+  return list;
 }
