@@ -20,7 +20,7 @@ const failedKey = (collectionId: string) => `${EMAIL_INDEX_FAILED_KEY}${collecti
 
 /**
  * Runs the upgrades a loaded schema needs, one guarded batch per collection: the version guard, the index
- * rebuilt, the definition's index list and a new version, so a batch commits whole or not at all. Two
+ * rebuilt, the definition's index list, any failure marker dropped and a new version, all or nothing. Two
  * isolates doing it at once: one commits, the other's guard fails and it only reloads. Emails that already
  * differ only in case make the batch fail: the old index stays, a warning is logged, and the failure is
  * recorded in `_params` with the schema version, so no isolate builds the index again until the schema
@@ -30,8 +30,8 @@ const failedKey = (collectionId: string) => `${EMAIL_INDEX_FAILED_KEY}${collecti
  * closes the case race, and every sign-up before it exists can land a case duplicate (which then blocks the
  * index until an operator fixes the data). An isolate serves no request from a schema it has not tried to
  * upgrade, so the race closes with the first request after the deploy. What that request pays is bounded: an
- * upgrade succeeds once per collection ever, fails once per schema version (the marker), and after that a
- * cold isolate pays one `_params` read. Elsewhere the build would cost no less: D1 runs one statement at a
+ * upgrade succeeds once per collection ever, fails once per schema version (the marker; only cold isolates
+ * racing on a new version may each try), and after that a cold isolate pays one `_params` read. Elsewhere the build would cost no less: D1 runs one statement at a
  * time, so other requests wait behind it wherever it starts; a cron would leave the race open up to its
  * interval after each deploy, and `waitUntil` would need a second, unshared path (a request may not await
  * I/O another request started, see CollectionStore.snapshot).
