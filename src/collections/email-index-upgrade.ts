@@ -31,10 +31,11 @@ const failedKey = (collectionId: string) => `${EMAIL_INDEX_FAILED_KEY}${collecti
  * index until an operator fixes the data). An isolate serves no request from a schema it has not tried to
  * upgrade, so the race closes with the first request after the deploy. What that request pays is bounded: an
  * upgrade succeeds once per collection ever, fails once per schema version (the marker; only cold isolates
- * racing on a new version may each try), and after that a cold isolate pays one `_params` read. Elsewhere the build would cost no less: D1 runs one statement at a
- * time, so other requests wait behind it wherever it starts; a cron would leave the race open up to its
- * interval after each deploy, and `waitUntil` would need a second, unshared path (a request may not await
- * I/O another request started, see CollectionStore.snapshot).
+ * racing on a new version may each try), and after that a cold isolate pays one `_params` read. Elsewhere
+ * the build would cost no less: D1 runs one statement at a time, so other requests wait behind it wherever it
+ * starts; a cron would leave the race open up to its interval after each deploy, and `waitUntil` would need
+ * a second, unshared path (a request may not await I/O another request started, see
+ * CollectionStore.snapshot).
  */
 export class EmailIndexUpgrader {
   readonly #log: Logger;
