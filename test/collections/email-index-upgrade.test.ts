@@ -1,13 +1,16 @@
 /**
  * Issue 22: an auth collection an older version made (plain unique email index) gets the unique lower(email)
- * index when the schema is loaded, with no save, once and race-safely across isolates.
+ * index when the schema is loaded, with no save, once and race-safely across isolates; an upgrade that case
+ * duplicates block is recorded in D1 and not retried by any isolate until the schema changes.
  */
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { createEdgebase } from "../../src/app";
-import { CollectionStore } from "../../src/collections";
+import { CollectionStore, createCollection, updateCollection } from "../../src/collections";
+import type { ApiError } from "../../src/lib/errors";
 import { createLogger } from "../../src/observability/logger";
+import { FaultyD1 } from "../helpers/faulty-d1";
 import { PASSWORD } from "../http/routes/auth-helpers";
 
 /** Creates an auth collection's table, indexes and definition the way versions before the upgrade did. */
@@ -56,8 +59,8 @@ const version = async () =>
   (await env.DB.prepare("SELECT value FROM _params WHERE key = 'schemaVersion'").first<{ value: string }>())
     ?.value;
 
-/** A fresh app: its own collection store, as a new isolate has. */
-function isolate() {
+/** A fresh app: its own collection store, as a new isolate has (on `db`, the real binding by default). */
+function isolate(db: D1Database = env.DB) {
   const app = createEdgebase({ logLevel: "off" });
   return async (method: string, path: string, body?: unknown) => {
     const ctx = createExecutionContext();
@@ -71,13 +74,27 @@ function isolate() {
         },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       },
-      env,
+      { ...env, DB: db },
       ctx,
     );
     await waitOnExecutionContext(ctx);
     return res;
   };
 }
+
+/** The write batches `faulty` saw that build collection `id`'s email index (statements are cut at 40 chars). */
+const attempts = (faulty: FaultyD1, id: string) => {
+  const head = `CREATE UNIQUE INDEX \`idx_email_${id}\``.slice(0, 40);
+  return faulty.calls.filter((c) => c.statements.includes(head)).length;
+};
+
+/** The schema version the upgrade of collection `id` was recorded as failed at. */
+const failureMarker = async (id: string) =>
+  (
+    await env.DB.prepare("SELECT value FROM _params WHERE key = ?")
+      .bind(`emailIndexUpgradeFailed:${id}`)
+      .first<{ value: string }>()
+  )?.value;
 
 const signUp = (email: string) => ({ email, password: PASSWORD, passwordConfirm: PASSWORD });
 
@@ -158,40 +175,109 @@ describe("the plain email index of an older auth collection", () => {
     expect(await indexSql("idx_email_oldauth00000004")).toContain("lower(`email`)");
   });
 
-  it("with case-only duplicates, keeps the old index, serves requests and warns once; a fix then upgrades", async () => {
+  it("with case-only duplicates, keeps the old index, serves requests, warns once and is not retried", async () => {
     await createOldAuthCollection("oldauth00000003", "old_dups");
     const insert = "INSERT INTO old_dups (id, email, tokenKey) VALUES (?, ?, ?)";
     await env.DB.prepare(insert).bind("dupcase00000001", "Dup@example.com", "k1").run();
     await env.DB.prepare(insert).bind("dupcase00000002", "dup@example.com", "k2").run();
+    const faulty = new FaultyD1(env.DB);
+    faulty.arm(null);
     const lines: string[] = [];
     const store = new CollectionStore({ log: createLogger({ write: (line) => lines.push(line) }) });
 
     for (let i = 0; i < 3; i++) {
-      const snapshot = await store.load(env.DB);
+      const snapshot = await store.load(faulty.binding);
       expect(snapshot.find("old_dups")?.indexes).toContain(
         "CREATE UNIQUE INDEX `idx_email_oldauth00000003` ON `old_dups` (`email`) WHERE `email` != ''",
       );
     }
+    expect(attempts(faulty, "oldauth00000003")).toBe(1);
     expect(await indexSql("idx_email_oldauth00000003")).not.toContain("lower(");
     const warnings = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatchObject({ level: "warn", collection: "old_dups" });
     expect(String(warnings[0]?.msg)).toContain("differ only in case");
     expect(lines[0]).not.toContain("dup@example.com");
+    // The failure is in D1, at the schema version the load left.
+    const failedAt = await version();
+    expect(await failureMarker("oldauth00000003")).toBe(failedAt);
 
-    // Requests are not failed by it: sign-ups still work (the write path's case-insensitive check stays).
-    const send = isolate();
+    // A new isolate (its own app and collection store) serves its requests without attempting it again.
+    faulty.arm(null);
+    const send = isolate(faulty.binding);
+    expect((await send("GET", "/api/collections/old_dups/records")).status).toBe(200);
     const first = await send("POST", "/api/collections/old_dups/records", signUp("new@example.com"));
     expect(first.status, await first.clone().text()).toBe(200);
+    // Sign-ups still refuse a case duplicate (the write path's case-insensitive check stays).
     expect((await send("POST", "/api/collections/old_dups/records", signUp("NEW@example.com"))).status).toBe(
       400,
     );
+    expect(faulty.calls.length).toBeGreaterThan(0);
+    expect(attempts(faulty, "oldauth00000003")).toBe(0);
+    const quiet: string[] = [];
+    await new CollectionStore({ log: createLogger({ write: (line) => quiet.push(line) }) }).load(
+      faulty.binding,
+    );
+    expect(attempts(faulty, "oldauth00000003")).toBe(0);
+    expect(quiet).toEqual([]);
     expect(await indexSql("idx_email_oldauth00000003")).not.toContain("lower(");
 
-    // The operator resolves the duplicate; the next isolate's load upgrades it.
+    // A save is refused while the duplicates remain.
+    const off = () => new CollectionStore({ log: createLogger({ level: "off" }) });
+    const refused = await updateCollection(
+      { db: env.DB, store: off() },
+      { idOrName: "old_dups", body: {} },
+    ).then(
+      () => undefined,
+      (err: ApiError) => err,
+    );
+    expect(refused?.status).toBe(400);
+    expect(await indexSql("idx_email_oldauth00000003")).not.toContain("lower(");
+
+    // The operator resolves the duplicate: nothing retries on its own (the schema did not change) ...
     await env.DB.prepare("DELETE FROM old_dups WHERE id = 'dupcase00000002'").run();
-    const fresh = await new CollectionStore({ log: createLogger({ level: "off" }) }).load(env.DB);
-    expect(fresh.find("old_dups")?.indexes).toContain(lowerSql("oldauth00000003", "old_dups"));
-    expect(await indexSql("idx_email_oldauth00000003")).toContain("lower(`email`)");
+    await off().load(faulty.binding);
+    expect(attempts(faulty, "oldauth00000003")).toBe(0);
+    expect(await indexSql("idx_email_oldauth00000003")).not.toContain("lower(");
+    // ... and saving the collection upgrades the index.
+    const saved = await updateCollection({ db: env.DB, store: off() }, { idOrName: "old_dups", body: {} });
+    expect(saved.indexes).toContain(lowerSql("oldauth00000003", "old_dups"));
+    expect(await storedIndexes("oldauth00000003")).toContain(lowerSql("oldauth00000003", "old_dups"));
+    expect(await indexSql("idx_email_oldauth00000003")).toBe(lowerSql("oldauth00000003", "old_dups"));
+    expect(await version()).not.toBe(failedAt);
+  });
+
+  it("a blocked upgrade is tried again once the schema version changes, and lands when the data allows", async () => {
+    await createOldAuthCollection("oldauth00000005", "old_blocked");
+    const insert = "INSERT INTO old_blocked (id, email, tokenKey) VALUES (?, ?, ?)";
+    await env.DB.prepare(insert).bind("blocked00000001", "Twin@example.com", "k1").run();
+    await env.DB.prepare(insert).bind("blocked00000002", "twin@example.com", "k2").run();
+    const faulty = new FaultyD1(env.DB);
+    faulty.arm(null);
+    const off = () => new CollectionStore({ log: createLogger({ level: "off" }) });
+    await off().load(faulty.binding);
+    expect(attempts(faulty, "oldauth00000005")).toBe(1);
+    const first = await version();
+    expect(await failureMarker("oldauth00000005")).toBe(first);
+
+    // Another collection is created: a new schema version, so the next isolate tries once and records again.
+    await createCollection({ db: env.DB, store: off() }, { name: "unrelated_posts" });
+    const second = await version();
+    expect(second).not.toBe(first);
+    faulty.arm(null);
+    await off().load(faulty.binding);
+    await off().load(faulty.binding);
+    expect(attempts(faulty, "oldauth00000005")).toBe(1);
+    expect(await failureMarker("oldauth00000005")).toBe(second);
+
+    // With the duplicate gone and the schema changed again, the next isolate upgrades it and the marker goes.
+    await env.DB.prepare("DELETE FROM old_blocked WHERE id = 'blocked00000002'").run();
+    await createCollection({ db: env.DB, store: off() }, { name: "unrelated_tags" });
+    faulty.arm(null);
+    const snapshot = await off().load(faulty.binding);
+    expect(attempts(faulty, "oldauth00000005")).toBe(1);
+    expect(snapshot.find("old_blocked")?.indexes).toContain(lowerSql("oldauth00000005", "old_blocked"));
+    expect(await indexSql("idx_email_oldauth00000005")).toBe(lowerSql("oldauth00000005", "old_blocked"));
+    expect(await failureMarker("oldauth00000005")).toBeUndefined();
   });
 });
