@@ -32,7 +32,7 @@ import { settingsContext } from "./http/middleware/settings";
 import { superuserBootstrap } from "./http/middleware/superuser-bootstrap";
 import { onError, onNotFound } from "./http/on-error";
 import type { RecordRouteOptions } from "./http/record-deps";
-import { authRoutes } from "./http/routes/auth";
+import { authRoutes, isAuthRefreshRequest } from "./http/routes/auth";
 import { backupRoutes } from "./http/routes/backups";
 import { batchRoutes } from "./http/routes/batch";
 import { collectionRoutes } from "./http/routes/collections";
@@ -158,7 +158,7 @@ export function createEdgebase(options: EdgebaseOptions = {}): EdgebaseApp {
   if (options.cors !== false) app.use("*", cors(options.cors ?? DEFAULT_CORS));
   app.use("*", bodyLimit(options.bodyLimit ?? DEFAULT_BODY_LIMIT));
   app.use("*", pickFields());
-  app.use("*", d1Session());
+  app.use("*", d1Session({ primaryFirst: isAuthRefreshRequest }));
   // One collection store per app, so one per isolate for the Worker: definitions are cached across requests.
   const collectionStore = new CollectionStore({ log, ...options.collectionStore });
   const crons = new CronRegistry([

@@ -14,6 +14,7 @@ export interface KeyMaterial {
 
 const derivedKeys = new LruMap<string, Promise<CryptoKey>>(TOKEN_KEY_CACHE_SIZE);
 const baseKeys = new LruMap<string, Promise<CryptoKey>>(TOKEN_KEY_CACHE_SIZE);
+const fingerprints = new LruMap<string, Promise<string>>(TOKEN_KEY_CACHE_SIZE);
 
 function remember(cache: LruMap<string, Promise<CryptoKey>>, id: string, make: () => Promise<CryptoKey>) {
   const hit = cache.get(id);
@@ -67,6 +68,18 @@ export function tokenKeyCacheSizes(): { derived: number; base: number } {
  * change or reset, `npm run superuser`, rotateTokenSecret) ends every refresh token too, even when the
  * re-keying could not reach the user's sessions object.
  */
-export async function keyFingerprint(secret: string, tokenKey: string): Promise<string> {
-  return (await sha256Hex(`${secret.length}:${secret}|${tokenKey}`)).slice(0, 32);
+export function keyFingerprint(secret: string, tokenKey: string): Promise<string> {
+  // Cached by its whole input: a new tokenKey or secret is a new entry, so nothing here outlives a re-keying.
+  const input = `${secret.length}:${secret}|${tokenKey}`;
+  const hit = fingerprints.get(input);
+  if (hit) return hit;
+  const made = sha256Hex(input).then((hex) => hex.slice(0, 32));
+  made.catch(() => fingerprints.delete(input));
+  fingerprints.set(input, made);
+  return made;
+}
+
+/** How many key fingerprints this isolate holds (tests check the bound). */
+export function fingerprintCacheSize(): number {
+  return fingerprints.size;
 }

@@ -99,6 +99,8 @@ export interface SessionInfo {
 /** One object per user (named by auth/session-routing.ts): holds that user's sessions. Never a global singleton. */
 export class UserSessions extends DurableObject<Cloudflare.Env> {
   #sql: SqlStorage;
+  /** The cleanup alarm this instance last armed or saw (ms), null when unknown (new instance, alarm fired). */
+  #armed: number | null = null;
 
   constructor(ctx: DurableObjectState, env: Cloudflare.Env) {
     super(ctx, env);
@@ -206,7 +208,7 @@ export class UserSessions extends DurableObject<Cloudflare.Env> {
       session.id,
     );
     this.#renew(session.id, now, renewed, client);
-    await this.#scheduleCleanup();
+    await this.#rearmFor(renewed.expires);
     return {
       ok: true,
       sessionId: session.id,
@@ -236,7 +238,7 @@ export class UserSessions extends DurableObject<Cloudflare.Env> {
     const renewed = renewal(session, now, lifetime);
     if (!renewed) return { ok: false, reason: "expired" };
     this.#renew(session.id, now, renewed, client);
-    await this.#scheduleCleanup();
+    await this.#rearmFor(renewed.expires);
     return { ok: true, expires: formatTimestamp(new Date(renewed.expires)), expiresAt: renewed.expires };
   }
 
@@ -313,6 +315,7 @@ export class UserSessions extends DurableObject<Cloudflare.Env> {
 
   /** Deletes expired sessions and long-revoked ones, then re-arms for the next. At-least-once safe. */
   override async alarm(): Promise<void> {
+    this.#armed = null;
     this.#cleanup(Date.now());
     await this.#scheduleCleanup();
   }
@@ -396,9 +399,24 @@ export class UserSessions extends DurableObject<Cloudflare.Env> {
         REVOKED_RETENTION_MS,
       )
       .one().next;
-    if (next === null) return;
+    if (next === null) {
+      this.#armed = null;
+      return;
+    }
     const current = await this.ctx.storage.getAlarm();
     if (current === null || current > next) await this.ctx.storage.setAlarm(next);
+    this.#armed = current === null || current > next ? next : current;
+  }
+
+  /**
+   * Re-arms the cleanup alarm after a session's expiry moved to `expires`, unless an alarm this instance knows of
+   * already fires by then. Why: a renewal slides the expiry later, so the armed alarm stays early enough, and the
+   * hot refresh path skips the MIN scan and the alarm read. Cleanup only deletes rows; refusals never wait for it.
+   */
+  async #rearmFor(expires: number): Promise<void> {
+    // A known alarm already due may be the one firing now (then it is gone): read the storage again.
+    if (this.#armed !== null && this.#armed > Date.now() && this.#armed <= expires) return;
+    await this.#scheduleCleanup();
   }
 }
 

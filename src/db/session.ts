@@ -70,17 +70,22 @@ export class RequestSessions implements SessionDb {
   readonly #incoming: D1SessionBookmark | null;
   #primary: SessionDb | undefined;
 
-  /** Starts the default session after `bookmark` (ignored when malformed) or unconstrained. */
-  constructor(d1: D1Database, bookmark: string | null) {
+  /**
+   * Starts the default session after `bookmark` (ignored when malformed) or unconstrained; with `mode`
+   * "primary", on the primary, and then it is also the request's {@link primary} session.
+   */
+  constructor(d1: D1Database, bookmark: string | null, mode: SessionMode = "unconstrained") {
     this.#binding = d1;
     this.#incoming = parseBookmark(bookmark);
-    this.d1 = openSession(d1, this.#incoming);
+    this.d1 = openSession(d1, this.#incoming, mode);
     this.db = lazyDb(this.d1);
+    if (mode === "primary") this.#primary = { d1: this.d1, db: this.db };
   }
 
   /**
-   * A session whose first query goes to the primary; opened once per request, on first use. It is a
-   * separate session: read what you wrote through it from it, not from the default one.
+   * A session whose first query goes to the primary; opened once per request, on first use, unless the
+   * default session was opened on the primary (then it is that one). Otherwise it is a separate session: read
+   * what you wrote through it from it, not from the default one.
    */
   primary(): SessionDb {
     if (!this.#primary) {

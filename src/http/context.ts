@@ -1,4 +1,5 @@
 /** The Hono environment shared by every route and middleware: bindings and per-request variables. */
+import type { LoadedAuthRow } from "../auth/flows/refresh";
 import type { TokenClaims } from "../auth/tokens";
 import type { Db } from "../db/client";
 import type { RequestSessions } from "../db/session";
@@ -14,6 +15,8 @@ export interface AppVariables {
   auth: AuthRecord | null;
   /** The verified access token's claims (session id, refreshable) when `auth` came from a token; else null. */
   authToken: TokenClaims<"auth"> | null;
+  /** The stored row behind `auth` as the token middleware read it, and the D1 session it read it from. */
+  authRow: LoadedAuthRow | null;
   /** The effective settings (ops/settings), loaded per isolate within the schema check bound. */
   settings: Settings;
   /** drizzle over this request's D1 session (started from the client's `x-d1-bookmark`). */

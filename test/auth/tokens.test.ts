@@ -1,8 +1,9 @@
 import { base64url, generateKeyPair, SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
 import { TokenError, tokenWwwAuthenticate } from "../../src/auth/token-error";
-import { cachedKeyCount, signingKey } from "../../src/auth/token-keys";
+import { cachedKeyCount, keyFingerprint, signingKey } from "../../src/auth/token-keys";
 import { MAX_TOKEN_LENGTH, peekToken, signToken, verifyToken } from "../../src/auth/tokens";
+import { sha256Hex } from "../../src/lib/bytes";
 import { generateTokenKey, generateTokenSecret } from "../../src/lib/secrets";
 
 const secret = generateTokenSecret();
@@ -272,6 +273,19 @@ describe("token key cache", () => {
     expect(a).toBe(b);
     for (let i = 0; i < 1100; i++) await signingKey({ secret, type: "file", tokenKey: `k${i}` });
     expect(cachedKeyCount()).toBeLessThanOrEqual(1000);
+  });
+});
+
+describe("key fingerprint cache", () => {
+  it("computes each fingerprint once, and a new tokenKey or secret is a new fingerprint", async () => {
+    const first = keyFingerprint(secret, tokenKey);
+    expect(keyFingerprint(secret, tokenKey)).toBe(first);
+    // The cache holds exactly what the uncached digest gives: sessions stored before it still match.
+    expect(await first).toBe((await sha256Hex(`${secret.length}:${secret}|${tokenKey}`)).slice(0, 32));
+    const rekeyed = await keyFingerprint(secret, `${tokenKey}-new`);
+    expect(rekeyed).not.toBe(await first);
+    expect(await keyFingerprint(`${secret}-rotated`, tokenKey)).not.toBe(await first);
+    expect(await keyFingerprint(secret, tokenKey)).toBe(await first);
   });
 });
 

@@ -219,6 +219,32 @@ describe("durability and cleanup", () => {
     expect(next).toBe(remaining?.expires);
   });
 
+  it("keeps the cleanup alarm no later than any session's expiry across extends, refreshes and alarms", async () => {
+    const stub = freshUser();
+    const alarm = () => runInDurableObject(stub, (_i, state) => state.storage.getAlarm());
+    const expiries = async () =>
+      (await sql<{ expires: number }>(stub, "SELECT expires FROM sessions")).map((r) => r.expires);
+    const s = await stub.createSession({ ttl: 3600 });
+    const armed = await alarm();
+    expect(armed).toBe(s.expiresAt);
+    // A slid expiry is later: the armed alarm (earlier) stays, and fires early rather than late.
+    const extended = await stub.extend(s.sessionId, {}, undefined, { ttl: 7200 });
+    expect(extended.ok && extended.expiresAt > s.expiresAt).toBe(true);
+    expect(await alarm()).toBe(armed);
+    const rotated = await stub.refresh(s.refreshToken, {}, undefined, { ttl: 7200 });
+    expect(rotated.ok).toBe(true);
+    expect(await alarm()).toBe(armed);
+    // The alarm fires: it re-arms at the session's current expiry.
+    await runInDurableObject(stub, (_i, state) => state.storage.setAlarm(Date.now()));
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    expect(await alarm()).toBe(Math.min(...(await expiries())));
+    // A shorter idle timeout moves the expiry earlier than the armed alarm: re-armed to it.
+    const shortened = await stub.extend(s.sessionId, {}, undefined, { ttl: 60 });
+    expect(shortened.ok).toBe(true);
+    expect(await alarm()).toBe(shortened.ok ? shortened.expiresAt : null);
+    expect(await alarm()).toBe(Math.min(...(await expiries())));
+  });
+
   it("deletes long-revoked sessions with their rotated hashes", async () => {
     const stub = freshUser();
     const s = await stub.createSession({});

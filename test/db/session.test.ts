@@ -76,6 +76,16 @@ describe("RequestSessions", () => {
     expect(new RequestSessions(env.DB, null).bookmark()).toBeNull();
   });
 
+  it("opened on the primary, the default session is also the primary one", async () => {
+    const sessions = new RequestSessions(env.DB, null, "primary");
+    expect(sessions.primary().d1).toBe(sessions.d1);
+    expect(sessions.primary().db).toBe(sessions.db);
+    expect(await sessions.d1.prepare("SELECT 3 AS n").first("n")).toBe(3);
+    expect(sessions.bookmark()).toBe(sessionBookmark(sessions.d1));
+    const unconstrained = new RequestSessions(env.DB, null);
+    expect(unconstrained.primary().d1).not.toBe(unconstrained.d1);
+  });
+
   it("reports the newest bookmark across the default and the primary session", async () => {
     const sessions = new RequestSessions(env.DB, null);
     await sessions.db.select().from(params).where(eq(params.key, "nothing"));

@@ -6,7 +6,13 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { clearDevOutbox, createDevMailer, DEV_OUTBOX_LIMIT, readDevOutbox } from "../../src/auth/mailer";
 import { createSessionChecker } from "../../src/auth/session-check";
-import { signingKey, TOKEN_KEY_CACHE_SIZE, tokenKeyCacheSizes } from "../../src/auth/token-keys";
+import {
+  fingerprintCacheSize,
+  keyFingerprint,
+  signingKey,
+  TOKEN_KEY_CACHE_SIZE,
+  tokenKeyCacheSizes,
+} from "../../src/auth/token-keys";
 import { CollectionGenerations, MemoryCacheStore } from "../../src/cache";
 import { FillBudget, MAX_BUDGET_COLLECTIONS } from "../../src/cache/read-cache";
 import { LruMap } from "../../src/lib/lru-map";
@@ -41,6 +47,12 @@ describe("in-memory bounds", () => {
       await signingKey({ secret: `${secret}${i}`, type: "auth", tokenKey: `k${i}` });
     }
     expect(tokenKeyCacheSizes()).toEqual({ derived: TOKEN_KEY_CACHE_SIZE, base: TOKEN_KEY_CACHE_SIZE });
+  });
+
+  it("the key fingerprint cache (auth/token-keys.ts) keeps at most TOKEN_KEY_CACHE_SIZE fingerprints", async () => {
+    const secret = "s".repeat(40);
+    for (let i = 0; i < TOKEN_KEY_CACHE_SIZE + OVER; i++) await keyFingerprint(secret, `k${i}`);
+    expect(fingerprintCacheSize()).toBe(TOKEN_KEY_CACHE_SIZE);
   });
 
   it("the session checker (auth/session-check.ts) keeps at most maxEntries answers", async () => {

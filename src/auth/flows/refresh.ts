@@ -1,5 +1,7 @@
 /** `auth-refresh`: PocketBase style (the current token renews itself) or Edgebase rotation (a refresh token). */
 import { z } from "zod";
+import type { AuthCollection } from "../../collections/collection";
+import type { D1Like } from "../../db/sql";
 import { unauthorized } from "../../lib/errors";
 import { parseInput } from "../../lib/parse-input";
 import type { ViewParams } from "../../records/query-params";
@@ -7,7 +9,7 @@ import { composeRefreshToken, parseRefreshToken, userSessionsStub } from "../ses
 import { keyFingerprint } from "../token-keys";
 import type { TokenClaims } from "../tokens";
 import { authHookInput } from "./auth-hooks";
-import { readAuthRow, renderOwnRecord } from "./auth-records";
+import { type AuthRow, readAuthRow, renderOwnRecord } from "./auth-records";
 import { type AuthFlowDeps, findAuthCollection } from "./deps";
 import { type AuthResponse, assertAuthRule, signAccessToken } from "./issue";
 import { accessTokenTtl, sessionLifetime } from "./session-lifetime";
@@ -15,10 +17,33 @@ import { accessTokenTtl, sessionLifetime } from "./session-lifetime";
 /** The optional body of `auth-refresh`: `{refreshToken}` selects the rotation flow. */
 export const refreshSchema = z.object({ refreshToken: z.string().max(200).optional() });
 
+/** A stored auth row and the D1 session it was read through. */
+export interface LoadedAuthRow {
+  row: AuthRow;
+  db: D1Like;
+}
+
 /** The verified access token the request came with, and its text (an impersonation refresh hands it back). */
 export interface PresentedToken {
   claims: TokenClaims<"auth">;
   token: string;
+  /** The row the token was verified against (the token middleware's read), when the caller has it. */
+  loaded?: LoadedAuthRow;
+}
+
+/**
+ * The token's record: the row it was verified against when that was read through `db` (auth-refresh's D1
+ * session starts on the primary, as the flow's does: app.ts), else a read through `db`. Why only then: the
+ * flow must see the primary's tokenKey and columns, which a replica's row may not have yet.
+ */
+async function presentedRow(
+  db: D1Like,
+  collection: AuthCollection,
+  current: PresentedToken,
+): Promise<AuthRow | undefined> {
+  const loaded = current.loaded;
+  if (loaded && loaded.db === db && loaded.row.id === current.claims.sub) return loaded.row;
+  return readAuthRow(db, collection, current.claims.sub);
 }
 
 /**
@@ -70,7 +95,7 @@ export async function authRefresh(
   }
   const claims = current?.claims;
   if (!current || !claims || claims.collectionId !== collection.id) throw unauthorized();
-  const row = await readAuthRow(deps.db, collection, claims.sub);
+  const row = await presentedRow(deps.db, collection, current);
   if (!row) throw unauthorized();
   // Impersonation (the authRule is not applied to it, as at impersonate): same token, fresh record.
   if (!claims.refreshable)

@@ -42,6 +42,7 @@ export function tokenAuth(options: TokenAuthOptions): MiddlewareHandler<AppEnv> 
   return async (c, next) => {
     c.set("auth", null);
     c.set("authToken", null);
+    c.set("authRow", null);
     const token = requestToken(c.req);
     let refused: TokenError | undefined;
     if (token !== null) {
@@ -50,6 +51,7 @@ export function tokenAuth(options: TokenAuthOptions): MiddlewareHandler<AppEnv> 
         const resolved = await authenticateAccessToken(token, loader, options.checker(c.env));
         c.set("auth", toAuthRecord(resolved.record.collection, resolved.record.row));
         c.set("authToken", resolved.claims);
+        c.set("authRow", { row: resolved.record.row, db: c.var.d1 });
       } catch (error) {
         if (!(error instanceof TokenError)) throw error;
         refused = error;
@@ -62,9 +64,14 @@ export function tokenAuth(options: TokenAuthOptions): MiddlewareHandler<AppEnv> 
   };
 }
 
-/** The request's verified access token with its text, or null (auth-refresh hands an impersonation token back). */
+/**
+ * The request's verified access token with its text and the row it was verified against, or null (auth-refresh
+ * hands an impersonation token back, and reuses the row when it was read through the flow's own D1 session).
+ */
 export function presentedToken(c: Context<AppEnv>): PresentedToken | null {
   const claims = c.var.authToken;
   const token = requestToken(c.req);
-  return claims && token !== null ? { claims, token } : null;
+  if (!claims || token === null) return null;
+  const loaded = c.var.authRow;
+  return loaded ? { claims, token, loaded } : { claims, token };
 }

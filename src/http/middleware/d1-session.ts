@@ -6,15 +6,26 @@ import type { AppEnv } from "../context";
 /** The header a client echoes back so replicas serve it data at least as new as its last response. */
 export const BOOKMARK_HEADER = "x-d1-bookmark";
 
+/** Options of {@link d1Session}. */
+export interface D1SessionOptions {
+  /**
+   * Requests whose every read must see the latest state (auth-refresh): their default session starts on the
+   * primary and is also `sessions.primary()`, so what the token middleware read is what the route would read.
+   */
+  primaryFirst?: (method: string, path: string) => boolean;
+}
+
 /**
  * Sets `c.var.db`, `c.var.d1` and `c.var.sessions`, then answers with the newest bookmark the request
  * reached (the client's own when no query ran; empty when neither exists). A malformed incoming bookmark
  * is ignored: the session then starts unconstrained. Without read replication (local dev) every query
  * goes to the primary and the bookmark round trip is harmless.
  */
-export function d1Session(): MiddlewareHandler<AppEnv> {
+export function d1Session(options: D1SessionOptions = {}): MiddlewareHandler<AppEnv> {
+  const primaryFirst = options.primaryFirst ?? (() => false);
   return async (c, next) => {
-    const sessions = new RequestSessions(c.env.DB, c.req.header(BOOKMARK_HEADER) ?? null);
+    const mode = primaryFirst(c.req.method, c.req.path) ? "primary" : "unconstrained";
+    const sessions = new RequestSessions(c.env.DB, c.req.header(BOOKMARK_HEADER) ?? null, mode);
     c.set("sessions", sessions);
     c.set("d1", sessions.d1);
     c.set("db", sessions.db);

@@ -25,6 +25,15 @@ function recordParams(query: Record<string, string>): ViewParams {
 }
 
 const BASE = "/api/collections/:collection";
+const AUTH_REFRESH_PATH = /^\/api\/collections\/[^/]+\/auth-refresh$/;
+
+/**
+ * Whether a request is `POST …/auth-refresh`: its D1 session starts on the primary (app.ts), so the token
+ * middleware's read of the record is the primary read the flow needs, and the flow reuses it.
+ */
+export function isAuthRefreshRequest(method: string, path: string): boolean {
+  return method === "POST" && AUTH_REFRESH_PATH.test(path);
+}
 
 /**
  * A sign-in body with the `mfaId` of the query when the body has none: PocketBase reads it from either, and the
