@@ -1,10 +1,24 @@
-/** Byte and hash helpers, one home each: base64/base64url, SHA-256, HMAC, constant-time compare, FNV-1a. */
+/** Byte and hash helpers, one home each: concatenation, base64/base64url, SHA-256, HMAC, constant-time compare, FNV-1a. */
 
 const encoder = new TextEncoder();
 
 /** UTF-8 bytes of a string. */
 export function utf8(value: string): Uint8Array<ArrayBuffer> {
   return encoder.encode(value) as Uint8Array<ArrayBuffer>;
+}
+
+/** The chunks joined into one array; `total` is their summed length when the caller already has it. */
+export function concatBytes(
+  chunks: readonly Uint8Array[],
+  total = chunks.reduce((n, c) => n + c.byteLength, 0),
+): Uint8Array<ArrayBuffer> {
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return out;
 }
 
 /** Standard base64 (with padding) of bytes. */

@@ -6,6 +6,8 @@
  * that gets any turn at all catches up in that turn.
  */
 
+import { concatBytes } from "../lib/bytes";
+
 /** What {@link SseOutbox.push} did with the text. */
 export type PushResult = "queued" | "full" | "closed";
 
@@ -104,7 +106,7 @@ export class SseOutbox {
     if (this.#state === "done") return;
     if (this.#bytes > 0) {
       const chunk =
-        this.#chunks.length === 1 ? (this.#chunks[0] as Uint8Array) : concat(this.#chunks, this.#bytes);
+        this.#chunks.length === 1 ? (this.#chunks[0] as Uint8Array) : concatBytes(this.#chunks, this.#bytes);
       this.#chunks = [];
       this.#bytes = 0;
       this.#controller.enqueue(chunk);
@@ -122,14 +124,4 @@ export class SseOutbox {
     this.#waiting?.();
     this.#waiting = undefined;
   }
-}
-
-function concat(chunks: readonly Uint8Array[], total: number): Uint8Array {
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.byteLength;
-  }
-  return out;
 }

@@ -5,6 +5,7 @@
  */
 import type { FileField } from "../../collections/fields";
 import { maxFileSize } from "../../collections/fields/file";
+import { concatBytes } from "../../lib/bytes";
 import { checkFile } from "../../records/file-uploads";
 
 /** Milliseconds the avatar's host has to send it all. */
@@ -59,11 +60,5 @@ async function readAtMost(body: ReadableStream<Uint8Array>, cap: number): Promis
     }
     chunks.push(value);
   }
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return out;
+  return concatBytes(chunks, size);
 }
