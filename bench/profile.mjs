@@ -16,7 +16,7 @@ import { pin, startLoadClient } from "./lib/load.mjs";
 import { commitInfo, machine } from "./lib/machine.mjs";
 import { moduleMap, readProfile, startProfiling } from "./lib/profile.mjs";
 import { seedDatasets } from "./lib/seed.mjs";
-import { startServer, workerName, workerOptions } from "./lib/server.mjs";
+import { baselineBuckets, startServer, workerName, workerOptions } from "./lib/server.mjs";
 import { SCENARIOS } from "./scenarios/index.mjs";
 
 const { values: args } = parseArgs({
@@ -51,7 +51,10 @@ const moduleOf = (/** @type {string} */ url, /** @type {number} */ line) => {
 };
 
 const server = await startServer(
-  [workerOptions("edgebase", edgebase.main, "10k"), workerOptions("baseline", baseline.main, "10k")],
+  [
+    workerOptions("edgebase", edgebase.main, "10k"),
+    { ...workerOptions("baseline", baseline.main, "10k"), r2Buckets: baselineBuckets("10k") },
+  ],
   { inspectorPort: port },
 );
 const client = startLoadClient(0);
