@@ -8,7 +8,7 @@ import { TokenError } from "../../auth/token-error";
 import type { CollectionStore } from "../../collections/store";
 import { forbidden, internalError, notFound, unauthorized } from "../../lib/errors";
 import { parseInput } from "../../lib/parse-input";
-import { canViewFile, findFileTarget } from "../../records/file-access";
+import { findViewableFile } from "../../records/file-access";
 import { sweepOrphanFiles } from "../../records/file-sweep";
 import type { AuthRecord } from "../../rules/context";
 import { fileKey, thumbKey } from "../../storage/keys";
@@ -72,21 +72,23 @@ export function fileRoutes(app: Hono<AppEnv>, options: FileRouteOptions): void {
     const bucket = c.env.FILES;
     if (!bucket) throw internalError(new Error("files: no FILES bucket bound"));
     const base = recordDeps(c, { store: options.store, changes: { emit: async () => {} } });
-    const target = await findFileTarget(
+    // As PocketBase: a protected file's caller is the one its file token names (a URL in an <img> carries no
+    // header); other files also accept the Authorization header.
+    const tokenCaller = await fileTokenCaller(c, options.store);
+    const otherCaller = tokenCaller ?? c.var.auth ?? null;
+    const ctxOf = (auth: AuthRecord | null) =>
+      ruleContext({ auth, method: "GET", headers: c.req.raw.headers, query: c.req.query() });
+    const protectedCtx = ctxOf(tokenCaller);
+    // The same context for the same caller: the rule is then computed once in the record's SELECT.
+    const otherCtx = otherCaller === tokenCaller ? protectedCtx : ctxOf(otherCaller);
+    const { target, allowed } = await findViewableFile(
       base,
       c.req.param("collection"),
       c.req.param("recordId"),
       c.req.param("filename"),
+      { protectedCtx, otherCtx },
     );
-    // As PocketBase: a protected file's caller is the one its file token names (a URL in an <img> carries no
-    // header); other files also accept the Authorization header.
-    const tokenCaller = await fileTokenCaller(c, options.store);
-    const caller = target.field.protected ? tokenCaller : (tokenCaller ?? c.var.auth ?? null);
-    const deps = {
-      ...base,
-      ctx: ruleContext({ auth: caller, method: "GET", headers: c.req.raw.headers, query: c.req.query() }),
-    };
-    if (!(await canViewFile(deps, target))) {
+    if (!allowed) {
       if (target.field.protected) throw forbidden("Insufficient permissions to access the file resource.");
       throw notFound();
     }
