@@ -24,13 +24,13 @@ export async function serveRead(
   // Set before loading so an error response (404, 400) says it too.
   c.header("x-edgebase-cache", "bypass");
   const request = {
-    caller: { guest: !c.var.auth, authorization: c.req.header("authorization") !== undefined },
+    caller: { guest: !c.get("auth"), authorization: c.req.header("authorization") !== undefined },
     collectionName,
     read,
     deps,
-    primary: () => c.var.sessions.primary().d1,
+    primary: () => c.get("sessions").primary().d1,
     defer: deferOf(c),
-    log: c.var.log,
+    log: c.get("log"),
   };
   const { loaded, status } = await readThrough(readCache, request, load, () =>
     c.header("x-edgebase-cache", "miss"),
