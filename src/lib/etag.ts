@@ -44,7 +44,21 @@ export async function hashEtag(value: Record<string, unknown>): Promise<string> 
  * text only differs when the body does (or the schema changed, which changes the body anyway).
  */
 export function hashRenderedEtag(value: unknown): Promise<string> {
-  return hashText(JSON.stringify(value));
+  const text = JSON.stringify(value);
+  if (value !== null && typeof value === "object") renderedTexts.set(value, text);
+  return hashText(text);
+}
+
+// The text each hashed body was serialized to, so the response can send it instead of serializing it again.
+// Weak keys: an entry lives as long as its body, which a request drops when it answers.
+const renderedTexts = new WeakMap<object, string>();
+
+/**
+ * The JSON text {@link hashRenderedEtag} made of `value`, or undefined when it hashed none. The caller must
+ * not have changed `value` since (the records routes hash a body just before sending it).
+ */
+export function renderedJson(value: unknown): string | undefined {
+  return value !== null && typeof value === "object" ? renderedTexts.get(value) : undefined;
 }
 
 const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, "0"));
