@@ -148,6 +148,8 @@ export function createEdgebase(options: EdgebaseOptions = {}): EdgebaseApp {
   const log = createLogger({
     level: options.logLevel ?? "info",
     sink: storeSink(logWriter, () => (settingsStore.current() ?? defaultSettings(env)).logs),
+    // The store keeps warnings and errors only (ops/logs/sink.ts): lower events are not even copied for it.
+    sinkLevel: "warn",
   });
   const app = new Hono<AppEnv>();
 

@@ -3,6 +3,7 @@ import { generateTokenKey, generateTokenSecret } from "../lib/secrets";
 import type { SessionChecker } from "./session-check";
 import { TokenError } from "./token-error";
 import { peekToken, type TokenClaims, type TokenType, verifyToken } from "./tokens";
+import type { VerifiedTokens } from "./verified-tokens";
 
 /** What token resolution needs from the collections and records layers (the endpoints wire it). */
 export interface TokenSubjectLoader<R> {
@@ -47,6 +48,17 @@ export async function resolveToken<T extends TokenType, R>(
   loader: TokenSubjectLoader<R>,
   options: ResolveTokenOptions = {},
 ): Promise<ResolvedToken<T, R>> {
+  const { resolved } = await resolveKeyed(token, type, loader, options);
+  return resolved;
+}
+
+/** {@link resolveToken}, also naming the secret and tokenKey the token verified under. */
+async function resolveKeyed<T extends TokenType, R>(
+  token: unknown,
+  type: T,
+  loader: TokenSubjectLoader<R>,
+  options: ResolveTokenOptions,
+): Promise<{ resolved: ResolvedToken<T, R>; secret: string; tokenKey: string }> {
   const peek = peekToken(token);
   // Refuse a wrong type or collection before any lookup: it costs the caller's storage nothing.
   if (peek.type !== type) throw new TokenError("type");
@@ -64,8 +76,14 @@ export async function resolveToken<T extends TokenType, R>(
     collectionId: peek.collectionId,
     now: options.now,
   });
-  if (!subject) throw new TokenError("signature");
-  return { claims, record: subject.record };
+  if (!subject || secret === undefined) throw new TokenError("signature");
+  return { resolved: { claims, record: subject.record }, secret, tokenKey: subject.tokenKey };
+}
+
+/** Options of {@link authenticateAccessToken}. */
+export interface AuthenticateOptions extends ResolveTokenOptions {
+  /** The isolate's memo of verified tokens: a repeat skips the JWT parse and signature check (never the rest). */
+  verified?: VerifiedTokens;
 }
 
 /**
@@ -76,11 +94,38 @@ export async function authenticateAccessToken<R>(
   token: unknown,
   loader: TokenSubjectLoader<R>,
   sessions: SessionChecker,
-  options: ResolveTokenOptions = {},
+  options: AuthenticateOptions = {},
 ): Promise<ResolvedToken<"auth", R>> {
-  const resolved = await resolveToken(token, "auth", loader, options);
+  const resolved = await resolveAccessToken(token, loader, options);
   const { collectionId, sub, sid } = resolved.claims;
   if (!(await sessions.isActive({ collectionId, userId: sub, sessionId: sid })))
     throw new TokenError("session");
+  return resolved;
+}
+
+/**
+ * An access token and its record: from the memo when this exact token verified before and its collection secret
+ * and record's tokenKey (both re-read now, as a full verification would) are unchanged; else fully verified.
+ */
+async function resolveAccessToken<R>(
+  token: unknown,
+  loader: TokenSubjectLoader<R>,
+  options: AuthenticateOptions,
+): Promise<ResolvedToken<"auth", R>> {
+  const { verified } = options;
+  if (verified === undefined || typeof token !== "string")
+    return resolveToken(token, "auth", loader, options);
+  const nowSeconds = Math.floor((options.now?.getTime() ?? Date.now()) / 1000);
+  const hit = verified.get(token, nowSeconds);
+  if (hit && (options.collectionId === undefined || hit.claims.collectionId === options.collectionId)) {
+    const { collectionId, sub } = hit.claims;
+    if ((await loader.secret(collectionId)) === hit.secret) {
+      const subject = await loader.subject(collectionId, sub);
+      if (subject?.tokenKey === hit.tokenKey) return { claims: hit.claims, record: subject.record };
+    }
+  }
+  // A miss, or keys that changed since: the full path, which refuses with exactly the reason it always gives.
+  const { resolved, secret, tokenKey } = await resolveKeyed(token, "auth", loader, options);
+  verified.set(token, { claims: resolved.claims, secret, tokenKey });
   return resolved;
 }

@@ -1,6 +1,7 @@
 /** The Hono adapter of the read cache (cache/read-cache): `x-edgebase-cache`, ETags and 304s on list and view. */
 import type { Context } from "hono";
 import { type CacheableRead, type Loaded, type ReadCache, readThrough } from "../cache/read-cache";
+import { renderedJson } from "../lib/etag";
 import type { RecordDeps } from "../records/deps";
 import { ifMatchSatisfied } from "../records/record-json";
 import type { AppEnv } from "./context";
@@ -24,13 +25,13 @@ export async function serveRead(
   // Set before loading so an error response (404, 400) says it too.
   c.header("x-edgebase-cache", "bypass");
   const request = {
-    caller: { guest: !c.var.auth, authorization: c.req.header("authorization") !== undefined },
+    caller: { guest: !c.get("auth"), authorization: c.req.header("authorization") !== undefined },
     collectionName,
     read,
     deps,
-    primary: () => c.var.sessions.primary().d1,
+    primary: () => c.get("sessions").primary().d1,
     defer: deferOf(c),
-    log: c.var.log,
+    log: c.get("log"),
   };
   const { loaded, status } = await readThrough(readCache, request, load, () =>
     c.header("x-edgebase-cache", "miss"),
@@ -39,5 +40,8 @@ export async function serveRead(
   c.header("ETag", loaded.etag);
   const ifNoneMatch = c.req.header("if-none-match");
   if (ifNoneMatch && ifMatchSatisfied(ifNoneMatch, loaded.etag)) return c.body(null, 304);
-  return c.json(loaded.body as object);
+  // A list body was serialized once already, for its ETag: that text is sent as it is.
+  const text = renderedJson(loaded.body);
+  if (text === undefined) return c.json(loaded.body as object);
+  return c.body(text, 200, { "content-type": "application/json" });
 }

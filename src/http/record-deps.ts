@@ -31,14 +31,14 @@ export function recordDeps(
   body: Record<string, unknown> = {},
 ): RecordDeps {
   const ctx = ruleContext({
-    auth: c.var.auth ?? null,
+    auth: c.get("auth") ?? null,
     method: c.req.method,
     headers: c.req.raw.headers,
     query: c.req.query(),
     body,
   });
   const deps: RecordDeps = {
-    db: c.var.d1,
+    db: c.get("d1"),
     store: options.store,
     ctx,
     changes: options.changes,
@@ -56,7 +56,7 @@ export function recordDeps(
 export function requestOutbox(c: Context<AppEnv>, active: ActiveWebhooks | undefined): Outbox {
   return webhookOutbox({
     enqueue: (ids) => enqueueDeliveries(c.env, ids),
-    log: c.var.log,
+    log: c.get("log"),
     dev: isLocalDev(c.env as EnvWithAuth),
     active,
   });
@@ -64,7 +64,7 @@ export function requestOutbox(c: Context<AppEnv>, active: ActiveWebhooks | undef
 
 /** What hooks see of this request. */
 export function hookRequestScope(c: Context<AppEnv>): RequestScope {
-  return { request: c.req.raw, env: c.env, requestId: c.var.requestId, log: c.var.log };
+  return { request: c.req.raw, env: c.env, requestId: c.get("requestId"), log: c.get("log") };
 }
 
 /** `ctx.waitUntil` of the request, or undefined where there is none (app.request() in tests). */

@@ -66,6 +66,8 @@ const boundedString = (param: string) =>
     .max(MAX_PARAM_LENGTH, { error: `${param} must be at most ${MAX_PARAM_LENGTH} characters.` })
     .optional();
 
+const MAX_CURSOR_LENGTH = 2048;
+
 const rawListSchema = z.object({
   page: z.string().optional(),
   perPage: z.string().optional(),
@@ -75,8 +77,31 @@ const rawListSchema = z.object({
   expand: boundedString("expand"),
   fields: boundedString("fields"),
   skipTotal: z.string().optional(),
-  cursor: z.string().max(2048, { error: "cursor is too long." }).optional(),
+  cursor: z.string().max(MAX_CURSOR_LENGTH, { error: "cursor is too long." }).optional(),
 });
+
+const RAW_KEYS = ["page", "perPage", "sort", "filter", "expand", "fields", "skipTotal", "cursor"] as const;
+
+/**
+ * True when every known parameter is absent or a string within its length bound, i.e. when `rawListSchema` would
+ * accept the query as it is: the common case then skips zod (a measurable share of a list's CPU), and anything
+ * else still gets zod's exact 400.
+ */
+function withinRawLimits(query: Record<string, unknown>): boolean {
+  for (const key of RAW_KEYS) {
+    const value = query[key];
+    if (value === undefined) continue;
+    if (typeof value !== "string") return false;
+    const max =
+      key === "cursor"
+        ? MAX_CURSOR_LENGTH
+        : key === "sort" || key === "expand" || key === "fields"
+          ? MAX_PARAM_LENGTH
+          : Infinity;
+    if (value.length > max) return false;
+  }
+  return true;
+}
 
 /** A whole number (a sign allowed, as Go's Atoi does), or the fallback when absent; other text is a 400. */
 function parseWhole(param: string, raw: string | undefined): number | undefined {
@@ -188,7 +213,9 @@ export function parseFields(raw: string | undefined): FieldsEntry[] | null {
 
 /** Turns URL query parameters into validated list parameters; bad values are a 400 naming the parameter. */
 export function parseListParams(query: Record<string, string | undefined>): ListParams {
-  const q = parseInput(rawListSchema, query, { message: "Invalid query parameters.", root: "query" });
+  const q = withinRawLimits(query)
+    ? query
+    : parseInput(rawListSchema, query, { message: "Invalid query parameters.", root: "query" });
   const cursor = q.cursor && q.cursor !== "" ? q.cursor : null;
   if (cursor !== null && q.page !== undefined && q.page !== "" && q.page !== "1") {
     invalid("cursor", "cursor and page cannot be combined.");

@@ -13,6 +13,19 @@ export async function renderRecords(
   params: ViewParams,
 ): Promise<unknown[]> {
   const items = rows.map((row) => ({ row, json: toRecordJson(ref.collection, row, deps.ctx) as RecordJson }));
+  return renderJson(deps, ref, items, params);
+}
+
+/**
+ * {@link renderRecords} from rows whose record JSON the caller already built (a view hashes it for the ETag
+ * first). Expand adds to each `json` in place.
+ */
+export async function renderJson(
+  deps: RecordDeps,
+  ref: CollectionRef,
+  items: { row: Record<string, unknown>; json: RecordJson }[],
+  params: ViewParams,
+): Promise<unknown[]> {
   if (params.expand.length > 0) await expandRecords(deps, ref, items, params.expand);
   const tree = params.fields ? fieldsTree(params.fields) : null;
   return items.map((item) => (tree ? projectFields(item.json, tree) : item.json));

@@ -6,8 +6,8 @@ import { ruleTerm, scopeFor, termSql } from "./compile";
 import type { CollectionRef, RecordDeps } from "./deps";
 import { withFreshSchema } from "./fresh-schema";
 import type { ViewParams } from "./query-params";
-import { etagOf } from "./record-json";
-import { renderRecords } from "./render";
+import { hashEtag, toRecordJson } from "./record-json";
+import { renderJson } from "./render";
 
 /** A record as returned by a read, with its version tag. */
 export interface ViewResult {
@@ -46,7 +46,10 @@ export async function viewRecord(
   return withFreshSchema(deps, collectionName, async (ref) => {
     const row = await readAccessible(deps, ref, id, ref.collection.viewRule);
     if (!row) throw notFound();
-    const [record] = await renderRecords(deps, ref, [row], params);
-    return { record, etag: await etagOf(ref.collection, row, deps.ctx) };
+    // The JSON is built once: hashed first (this is etagOf's value), since expand then adds to it in place.
+    const json = toRecordJson(ref.collection, row, deps.ctx);
+    const etag = await hashEtag(json);
+    const [record] = await renderJson(deps, ref, [{ row, json }], params);
+    return { record, etag };
   });
 }

@@ -5,6 +5,7 @@ import { createSessionChecker } from "../../src/auth/session-check";
 import { userSessionsStub } from "../../src/auth/session-routing";
 import { TokenError } from "../../src/auth/token-error";
 import { signToken } from "../../src/auth/tokens";
+import { VerifiedTokens } from "../../src/auth/verified-tokens";
 import { generateTokenKey, generateTokenSecret } from "../../src/lib/secrets";
 
 interface User {
@@ -98,6 +99,87 @@ describe("authenticateAccessToken", () => {
     const sessions = createSessionChecker(env.USER_SESSIONS);
     expect(await reasonOf(authenticateAccessToken(token, dir.loader, sessions))).toBe("signature");
     expect(await reasonOf(authenticateAccessToken("garbage", dir.loader, sessions))).toBe("malformed");
+  });
+});
+
+describe("authenticateAccessToken with the verified-token memo", () => {
+  it("serves each token its own claims and record, and re-reads the record every time", async () => {
+    const dir = directory();
+    const verified = new VerifiedTokens();
+    const sessions = createSessionChecker(env.USER_SESSIONS);
+    const a = await signedIn(dir);
+    const b = await signedIn(dir);
+    for (let round = 0; round < 2; round++) {
+      const ra = await authenticateAccessToken(a.token, dir.loader, sessions, { verified });
+      const rb = await authenticateAccessToken(b.token, dir.loader, sessions, { verified });
+      expect(ra.record).toBe(a.user);
+      expect(ra.claims.sub).toBe(a.user.id);
+      expect(rb.record).toBe(b.user);
+      expect(rb.claims.sub).toBe(b.user.id);
+    }
+    expect(verified.size).toBe(2);
+    // The record is loaded on every hit: an updated record is what the next request sees.
+    const updated = { ...a.user, email: "new@b.co" };
+    dir.users.set(a.user.id, updated);
+    expect((await authenticateAccessToken(a.token, dir.loader, sessions, { verified })).record).toBe(updated);
+  });
+
+  it("refuses a remembered token after a password change, a secret rotation, a deletion or a revocation", async () => {
+    const dir = directory();
+    const verified = new VerifiedTokens();
+    const sessions = createSessionChecker(env.USER_SESSIONS);
+    const rekeyed = await signedIn(dir);
+    const deleted = await signedIn(dir);
+    const revoked = await signedIn(dir);
+    for (const s of [rekeyed, deleted, revoked]) {
+      await authenticateAccessToken(s.token, dir.loader, sessions, { verified });
+    }
+    rekeyed.user.tokenKey = generateTokenKey();
+    dir.users.delete(deleted.user.id);
+    await sessions.revokeSession({
+      collectionId: revoked.collectionId,
+      userId: revoked.user.id,
+      sessionId: revoked.sessionId,
+    });
+    const again = (s: { token: string }) =>
+      authenticateAccessToken(s.token, dir.loader, sessions, { verified });
+    expect(await reasonOf(again(rekeyed))).toBe("signature");
+    expect(await reasonOf(again(deleted))).toBe("signature");
+    expect(await reasonOf(again(revoked))).toBe("session");
+    const fresh = await signedIn(dir);
+    await authenticateAccessToken(fresh.token, dir.loader, sessions, { verified });
+    dir.secrets.set(fresh.collectionId, generateTokenSecret());
+    expect(await reasonOf(again(fresh))).toBe("signature");
+  });
+
+  it("refuses a remembered token once it has expired", async () => {
+    const dir = directory();
+    const verified = new VerifiedTokens();
+    const sessions = createSessionChecker(env.USER_SESSIONS);
+    const s = await signedIn(dir);
+    const claims = (await authenticateAccessToken(s.token, dir.loader, sessions, { verified })).claims;
+    const later = new Date((claims.exp + 60) * 1000);
+    expect(
+      await reasonOf(authenticateAccessToken(s.token, dir.loader, sessions, { verified, now: later })),
+    ).toBe("expired");
+  });
+
+  it("keeps at most its bound, and remembers no refused token", async () => {
+    const dir = directory();
+    const verified = new VerifiedTokens(3);
+    const sessions = createSessionChecker(env.USER_SESSIONS);
+    for (let i = 0; i < 5; i++) {
+      const s = await signedIn(dir);
+      await authenticateAccessToken(s.token, dir.loader, sessions, { verified });
+    }
+    expect(verified.size).toBe(3);
+    const empty = new VerifiedTokens();
+    const s = await signedIn(dir);
+    s.user.tokenKey = generateTokenKey();
+    expect(await reasonOf(authenticateAccessToken(s.token, dir.loader, sessions, { verified: empty }))).toBe(
+      "signature",
+    );
+    expect(empty.size).toBe(0);
   });
 });
 

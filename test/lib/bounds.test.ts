@@ -13,6 +13,7 @@ import {
   TOKEN_KEY_CACHE_SIZE,
   tokenKeyCacheSizes,
 } from "../../src/auth/token-keys";
+import { VERIFIED_TOKEN_CACHE_SIZE, VerifiedTokens } from "../../src/auth/verified-tokens";
 import { CollectionGenerations, MemoryCacheStore } from "../../src/cache";
 import { FillBudget, MAX_BUDGET_COLLECTIONS } from "../../src/cache/read-cache";
 import { LruMap } from "../../src/lib/lru-map";
@@ -53,6 +54,23 @@ describe("in-memory bounds", () => {
     const secret = "s".repeat(40);
     for (let i = 0; i < TOKEN_KEY_CACHE_SIZE + OVER; i++) await keyFingerprint(secret, `k${i}`);
     expect(fingerprintCacheSize()).toBe(TOKEN_KEY_CACHE_SIZE);
+  });
+
+  it("the verified-token memo (auth/verified-tokens.ts) keeps at most VERIFIED_TOKEN_CACHE_SIZE tokens", () => {
+    const memo = new VerifiedTokens();
+    const claims = {
+      sub: "u",
+      collectionId: "c",
+      sid: "s",
+      refreshable: true,
+      type: "auth" as const,
+      iat: 0,
+      exp: 1,
+    };
+    for (let i = 0; i < VERIFIED_TOKEN_CACHE_SIZE + OVER; i++) {
+      memo.set(`token${i}`, { claims, secret: "s", tokenKey: "k" });
+    }
+    expect(memo.size).toBe(VERIFIED_TOKEN_CACHE_SIZE);
   });
 
   it("the session checker (auth/session-check.ts) keeps at most maxEntries answers", async () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { ApiError } from "../../src/lib/errors";
 import {
   DEFAULT_PER_PAGE,
+  MAX_PARAM_LENGTH,
   MAX_PER_PAGE,
   parseExpand,
   parseFields,
@@ -23,6 +24,15 @@ function expect400(fn: () => unknown, param: string) {
 }
 
 describe("parseListParams", () => {
+  it("refuses over-long sort, expand, fields and cursor values with a 400 naming the parameter", () => {
+    const long = "a".repeat(MAX_PARAM_LENGTH + 1);
+    for (const param of ["sort", "expand", "fields"])
+      expect400(() => parseListParams({ [param]: long }), param);
+    expect400(() => parseListParams({ cursor: "c".repeat(2049) }), "cursor");
+    // At the bound exactly, the value is parsed (and then judged on its own terms).
+    expect(parseListParams({ sort: `${"a".repeat(MAX_PARAM_LENGTH - 1)}b` }).sort).toHaveLength(1);
+  });
+
   it("applies PocketBase's defaults", () => {
     expect(parseListParams({})).toEqual({
       page: 1,

@@ -5,6 +5,7 @@ import { subjectLoader, toAuthRecord } from "../../auth/flows/auth-records";
 import type { PresentedToken } from "../../auth/flows/refresh";
 import type { SessionChecker } from "../../auth/session-check";
 import { TokenError, tokenWwwAuthenticate } from "../../auth/token-error";
+import { VerifiedTokens } from "../../auth/verified-tokens";
 import type { CollectionStore } from "../../collections/store";
 import type { AppEnv } from "../context";
 
@@ -39,6 +40,8 @@ export interface TokenAuthOptions {
  * the response then carries `www-authenticate` with the reason, and routes that need auth answer one 401 body.
  */
 export function tokenAuth(options: TokenAuthOptions): MiddlewareHandler<AppEnv> {
+  // One memo per app (isolate): see auth/verified-tokens.ts for why it weakens no check.
+  const verified = new VerifiedTokens();
   return async (c, next) => {
     c.set("auth", null);
     c.set("authToken", null);
@@ -47,15 +50,15 @@ export function tokenAuth(options: TokenAuthOptions): MiddlewareHandler<AppEnv> 
     let refused: TokenError | undefined;
     if (token !== null) {
       try {
-        const loader = subjectLoader({ db: c.var.d1, store: options.store });
-        const resolved = await authenticateAccessToken(token, loader, options.checker(c.env));
+        const loader = subjectLoader({ db: c.get("d1"), store: options.store });
+        const resolved = await authenticateAccessToken(token, loader, options.checker(c.env), { verified });
         c.set("auth", toAuthRecord(resolved.record.collection, resolved.record.row));
         c.set("authToken", resolved.claims);
         c.set("authRow", { row: resolved.record.row, db: c.var.d1 });
       } catch (error) {
         if (!(error instanceof TokenError)) throw error;
         refused = error;
-        c.var.log.debug("token refused", { reason: error.reason });
+        c.get("log").debug("token refused", { reason: error.reason });
       }
     }
     await next();
@@ -69,7 +72,7 @@ export function tokenAuth(options: TokenAuthOptions): MiddlewareHandler<AppEnv> 
  * hands an impersonation token back, and reuses the row when it was read through the flow's own D1 session).
  */
 export function presentedToken(c: Context<AppEnv>): PresentedToken | null {
-  const claims = c.var.authToken;
+  const claims = c.get("authToken");
   const token = requestToken(c.req);
   if (!claims || token === null) return null;
   const loaded = c.var.authRow;

@@ -13,7 +13,7 @@ export function pickFields(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const entries = parseFields(c.req.query("fields"));
     await next();
-    if (!entries || c.var.projected) return;
+    if (!entries || c.get("projected")) return;
     const { res } = c;
     if (res.status < 200 || res.status > 299) return;
     if (!res.headers.get("content-type")?.startsWith("application/json")) return;

@@ -13,12 +13,13 @@ import type { AppEnv } from "../context";
 export function settingsRateLimits(): MiddlewareHandler<AppEnv> {
   const counter = new WindowCounter();
   return async (c, next) => {
-    const limits = c.var.settings?.rateLimits;
-    const auth = c.var.auth;
+    const settings = c.get("settings");
+    const limits = settings?.rateLimits;
+    const auth = c.get("auth");
     if (!limits?.enabled || auth?.collectionName === SUPERUSERS) return next();
     const rule = findRule(limits.rules, searchLabels(c.req.method, c.req.path), auth !== null);
     if (rule) {
-      const ip = clientIpOf((n) => c.req.header(n), c.var.settings.trustedProxy);
+      const ip = clientIpOf((n) => c.req.header(n), settings.trustedProxy);
       if (ip !== "") {
         const result = counter.hit(`${rule.label}${rule.audience}|${ip}`, rule.maxRequests, rule.duration);
         if (!result.ok) throw tooManyRequests(result.retryAfterSeconds);

@@ -17,6 +17,8 @@ export function requestContext(log: Logger): MiddlewareHandler<AppEnv> {
     setHeader(c.res, requestId, (res) => {
       c.res = res;
     });
+    // Skipped whole when nothing takes info lines (logLevel above info): its fields are built per request.
+    if (!requestLog.enabled("info")) return;
     requestLog.info("request", {
       method: c.req.method,
       path: c.req.path,

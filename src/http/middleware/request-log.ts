@@ -21,7 +21,7 @@ export function requestLog(writer: LogWriter): MiddlewareHandler<AppEnv> {
     const started = performance.now();
     await next();
     try {
-      const settings = c.var.settings ?? defaultSettings(c.env);
+      const settings = c.get("settings") ?? defaultSettings(c.env);
       const status = c.res.status;
       if (shouldStore(settings.logs, requestLevel(status))) {
         const execTime = Math.round((performance.now() - started) * 1000) / 1000;
@@ -31,14 +31,14 @@ export function requestLog(writer: LogWriter): MiddlewareHandler<AppEnv> {
         const { method, url } = c.req;
         const headers = c.req.raw.headers;
         const header = (name: string) => headers.get(name) ?? undefined;
-        const auth = c.var.auth;
+        const auth = c.get("auth");
         const facts: Omit<RequestFacts, "url" | "remoteIP" | "userAgent" | "referer"> = {
           method,
           status,
           execTime,
           auth: auth?.collectionName ?? "",
           authId: auth?.id ?? "",
-          requestId: c.var.requestId,
+          requestId: c.get("requestId"),
           error: c.error && status >= 400 ? toApiError(c.error).message : undefined,
         };
         writer.add(() => {
@@ -59,7 +59,7 @@ export function requestLog(writer: LogWriter): MiddlewareHandler<AppEnv> {
       const flush = writer.flushSoon(c.env.LOGS);
       if (flush) deferOf(c)?.(flush);
     } catch (error) {
-      c.var.log.warn("request log skipped", { error: String(error) });
+      c.get("log").warn("request log skipped", { error: String(error) });
     }
   };
 }

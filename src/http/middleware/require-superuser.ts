@@ -7,7 +7,7 @@ import type { AppEnv } from "../context";
 /** Middleware that lets only `_superusers` records through. */
 export function requireSuperuser(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const auth = c.var.auth;
+    const auth = c.get("auth");
     if (!auth) throw unauthorized();
     if (auth.collectionName !== SUPERUSERS) throw forbidden("Only superusers can perform this action.");
     await next();

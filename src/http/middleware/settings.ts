@@ -11,7 +11,7 @@ export function settingsContext(store: SettingsStore): MiddlewareHandler<AppEnv>
     } catch (error) {
       // D1 down: the last settings this isolate saw, else the environment's defaults; the request goes on.
       c.set("settings", store.current() ?? defaultSettings(c.env));
-      c.var.log.warn("settings unavailable", { error: String(error) });
+      c.get("log").warn("settings unavailable", { error: String(error) });
     }
     await next();
   };

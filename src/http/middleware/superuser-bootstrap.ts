@@ -22,14 +22,14 @@ export function superuserBootstrap(store: CollectionStore, changes: ChangeSink):
     const password = env.EDGEBASE_SUPERUSER_PASSWORD;
     const key = email && password ? `${email}\n${password}` : undefined;
     if (email && password && doneFor !== key) {
-      const db = c.var.sessions.primary().d1;
+      const db = c.get("sessions").primary().d1;
       try {
         const outcome = await ensureSuperuser({ db, store, changes }, email, password);
         doneFor = key;
         if (outcome === "created")
-          c.var.log.info("superuser created from EDGEBASE_SUPERUSER_EMAIL", { email });
+          c.get("log").info("superuser created from EDGEBASE_SUPERUSER_EMAIL", { email });
       } catch (error) {
-        c.var.log.error("superuser bootstrap failed", errorFields(error));
+        c.get("log").error("superuser bootstrap failed", errorFields(error));
       }
     }
     await next();
