@@ -223,7 +223,7 @@ export async function runPlan(deps: WriteDeps, plan: WritePlan): Promise<WriteOu
   }
 }
 
-/** The row a plan's read-back SELECT returned (the statement after the guard). */
+/** The row a plan's statement at `index` returned (a read-back SELECT, or a create's INSERT … RETURNING). */
 export function readBack(
   results: D1Result<Record<string, unknown>>[],
   index: number,
