@@ -10,32 +10,46 @@ export interface LoggedEvent {
   event: HubEvent;
 }
 
-/** Append-only log with a bounded tail; AUTOINCREMENT keeps sequence numbers unique after pruning. */
+/** Rows beyond the bound are deleted once per this many appends (at most), not on every append. */
+export const PRUNE_EVERY = 64;
+
+/**
+ * Append-only log with a bounded tail; AUTOINCREMENT keeps sequence numbers unique after pruning. Every event
+ * is appended (whether or not anyone is connected: a client away right now resumes from it), so an append is
+ * one statement: the newest number is kept in memory (this object is the log's only writer) and the tail is
+ * pruned in steps, while {@link EventLog.after} still reaches back exactly `size` events.
+ */
 export class EventLog {
   readonly #sql: SqlStorage;
   readonly #size: number;
+  readonly #pruneEvery: number;
+  #last: number | undefined;
 
   constructor(sql: SqlStorage, size = EVENT_LOG_SIZE) {
     this.#sql = sql;
     this.#size = size;
+    this.#pruneEvery = Math.max(1, Math.min(PRUNE_EVERY, size));
     sql.exec("CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY AUTOINCREMENT, json TEXT NOT NULL)");
   }
 
   /** Appends an event and returns its sequence number; the oldest entries beyond the bound are dropped. */
   append(event: HubEvent): number {
-    const seq = this.#sql
-      .exec<{ seq: number }>("INSERT INTO events (json) VALUES (?) RETURNING seq", JSON.stringify(event))
-      .one().seq;
-    this.#sql.exec("DELETE FROM events WHERE seq <= ?", seq - this.#size);
+    const seq = this.last() + 1;
+    this.#sql.exec("INSERT INTO events (seq, json) VALUES (?, ?)", seq, JSON.stringify(event));
+    this.#last = seq;
+    if (seq % this.#pruneEvery === 0) this.#sql.exec("DELETE FROM events WHERE seq <= ?", seq - this.#size);
     return seq;
   }
 
   /** The newest sequence number handed out (0 before the first event). */
   last(): number {
-    const row = this.#sql
-      .exec<{ seq: number }>("SELECT seq FROM sqlite_sequence WHERE name = 'events'")
-      .toArray()[0];
-    return row?.seq ?? 0;
+    if (this.#last === undefined) {
+      const row = this.#sql
+        .exec<{ seq: number }>("SELECT seq FROM sqlite_sequence WHERE name = 'events'")
+        .toArray()[0];
+      this.#last = row?.seq ?? 0;
+    }
+    return this.#last;
   }
 
   /**
@@ -46,8 +60,10 @@ export class EventLog {
     const last = this.last();
     if (since > last) return "resync";
     if (since === last) return [];
-    const oldest =
+    // Rows past the bound may linger until the next prune: the window is `size` events all the same.
+    const stored =
       this.#sql.exec<{ seq: number | null }>("SELECT MIN(seq) AS seq FROM events").one().seq ?? last + 1;
+    const oldest = Math.max(stored, last - this.#size + 1);
     if (since < oldest - 1) return "resync";
     return this.#sql
       .exec<{ seq: number; json: string }>("SELECT seq, json FROM events WHERE seq > ? ORDER BY seq", since)

@@ -10,21 +10,21 @@ import { checkFailure } from "./guard";
 import type { BatchState } from "./plan";
 import type { ColumnValue } from "./write-values";
 
-/**
- * Checks every relation id a write sets refers to an existing record (or one created earlier in the batch),
- * and returns guard statements that re-check it inside the write's own batch. The read alone would race a
- * concurrent delete of a target (its cascade never sees the new reference): a guard fails the batch, so the
- * write is a 400 instead of leaving an orphan. Batch-created targets are inserted earlier in the same batch.
- */
-export async function checkRelations(
-  deps: RecordDeps,
+/** The relation ids a write sets, per field: what a read checks and what the batch's guards re-check. */
+interface RelationIds {
+  /** Ids to look up (those created earlier in the batch left out: they do not exist yet). */
+  wanted: { field: Field; target: Collection; ids: string[] }[];
+  /** Every id, for the in-batch guards (which run after the batch's earlier inserts). */
+  guarded: { field: Field; target: Collection; ids: string[] }[];
+}
+
+function relationIds(
   snapshot: SchemaSnapshot,
   collection: Collection,
   columns: Map<string, ColumnValue>,
   state?: BatchState,
-): Promise<D1PreparedStatement[]> {
-  const wanted: { field: Field; target: Collection; ids: string[] }[] = [];
-  const guarded: { field: Field; target: Collection; ids: string[] }[] = [];
+): RelationIds {
+  const out: RelationIds = { wanted: [], guarded: [] };
   const errors: ErrorData = {};
   for (const field of collection.fields) {
     const column = columns.get(field.name);
@@ -42,9 +42,15 @@ export async function checkRelations(
       };
       continue;
     }
-    wanted.push({ field, target, ids: ids.filter((id) => !state?.created.has(`${target.id}:${id}`)) });
-    guarded.push({ field, target, ids: [...new Set(ids)] });
+    out.wanted.push({ field, target, ids: ids.filter((id) => !state?.created.has(`${target.id}:${id}`)) });
+    out.guarded.push({ field, target, ids: [...new Set(ids)] });
   }
+  if (Object.keys(errors).length > 0) throw badRequest("Failed to validate the submitted data.", errors);
+  return out;
+}
+
+/** Reads the wanted ids (one D1 batch) and throws the 400 naming every field with a missing target. */
+async function verifyRelations(deps: RecordDeps, wanted: RelationIds["wanted"]): Promise<void> {
   const statements: D1PreparedStatement[] = [];
   const owners: number[] = [];
   wanted.forEach((w, i) => {
@@ -60,6 +66,7 @@ export async function checkRelations(
   results.forEach((r, i) => {
     for (const row of r.results) found[owners[i] as number]?.add(String(row.id));
   });
+  const errors: ErrorData = {};
   wanted.forEach((w, i) => {
     if (w.ids.some((id) => !found[i]?.has(id))) {
       errors[w.field.name] = {
@@ -69,7 +76,51 @@ export async function checkRelations(
     }
   });
   if (Object.keys(errors).length > 0) throw badRequest("Failed to validate the submitted data.", errors);
-  return guarded.flatMap((g) => relationGuards(deps.db, g.field.name, g.target.name, g.ids));
+}
+
+/**
+ * Checks every relation id a write sets refers to an existing record (or one created earlier in the batch),
+ * and returns guard statements that re-check it inside the write's own batch. The read alone would race a
+ * concurrent delete of a target (its cascade never sees the new reference): a guard fails the batch, so the
+ * write is a 400 instead of leaving an orphan. Batch-created targets are inserted earlier in the same batch.
+ */
+export async function checkRelations(
+  deps: RecordDeps,
+  snapshot: SchemaSnapshot,
+  collection: Collection,
+  columns: Map<string, ColumnValue>,
+  state?: BatchState,
+): Promise<D1PreparedStatement[]> {
+  const ids = relationIds(snapshot, collection, columns, state);
+  await verifyRelations(deps, ids.wanted);
+  return guardsOf(deps, ids);
+}
+
+/** The in-batch relation guards of a write, and the read that names the failing fields once one fired. */
+export interface DeferredRelationCheck {
+  guards: D1PreparedStatement[];
+  /** Throws the 400 naming every field whose target is missing (no-op when every target exists). */
+  verify: () => Promise<void>;
+}
+
+/**
+ * {@link checkRelations} without the read up front: the guards alone keep the write from committing a missing
+ * target, and the read runs only after a guard fired, to name every failing field as the read up front did.
+ * Saves a D1 round trip on every write that sets a relation.
+ */
+export function deferRelationCheck(
+  deps: RecordDeps,
+  snapshot: SchemaSnapshot,
+  collection: Collection,
+  columns: Map<string, ColumnValue>,
+  state?: BatchState,
+): DeferredRelationCheck {
+  const ids = relationIds(snapshot, collection, columns, state);
+  return { guards: guardsOf(deps, ids), verify: () => verifyRelations(deps, ids.wanted) };
+}
+
+function guardsOf(deps: RecordDeps, ids: RelationIds): D1PreparedStatement[] {
+  return ids.guarded.flatMap((g) => relationGuards(deps.db, g.field.name, g.target.name, g.ids));
 }
 
 /** Statements failing with `validation_missing_rel_records` on `fieldName` unless every id is in `table`. */

@@ -43,6 +43,11 @@ export interface WritePlan {
   rejected: () => ApiError;
   /** A closer look after the guard fired alone (e.g. a concurrent change rather than the rule): its error. */
   explain?: () => Promise<ApiError>;
+  /**
+   * Checks deferred to a failed batch (records/checks.ts deferRelationCheck): after a check statement aborted
+   * it, throws this plan's full 400 when the failure was this plan's.
+   */
+  verify?: () => Promise<void>;
   /** The record change this plan makes, for the outbox (records/outbox.ts); absent for internal writes. */
   change?: PlannedChange;
   /** Files this write uploads: put before the batch, removed again when it fails (records/file-commit.ts). */
@@ -129,7 +134,7 @@ async function commitPlans(deps: WriteDeps, plans: readonly WritePlan[]): Promis
     const plan = tag === undefined ? undefined : plans[tag];
     if (plan) throw new PlanError(tag, plan.rejected());
     const check = checkError(err) ?? lastSignInError(err);
-    if (check) throw new PlanError(undefined, check);
+    if (check) throw (await verifiedFailure(plans)) ?? new PlanError(undefined, check);
     const unique = uniqueError(
       err,
       plans.flatMap((p) => [p.collection, ...(p.touches ?? [])]),
@@ -161,6 +166,19 @@ async function commitPlans(deps: WriteDeps, plans: readonly WritePlan[]): Promis
     outboxAt.flatMap((at) => (results[at]?.results ?? []).map((row) => String(row.id))),
   );
   return outcomes;
+}
+
+/** The first plan whose deferred checks fail now, as a PlanError carrying their 400 (the plan's index known). */
+async function verifiedFailure(plans: readonly WritePlan[]): Promise<PlanError | undefined> {
+  for (const [i, plan] of plans.entries()) {
+    try {
+      await plan.verify?.();
+    } catch (err) {
+      if (err instanceof ApiError) return new PlanError(i, err);
+      throw err;
+    }
+  }
+  return undefined;
 }
 
 /** The outbox's statements per plan (records/outbox.ts): one call for the whole batch. */
@@ -205,7 +223,7 @@ export async function runPlan(deps: WriteDeps, plan: WritePlan): Promise<WriteOu
   }
 }
 
-/** The row a plan's read-back SELECT returned (the statement after the guard). */
+/** The row a plan's statement at `index` returned (a read-back SELECT, or a create's INSERT … RETURNING). */
 export function readBack(
   results: D1Result<Record<string, unknown>>[],
   index: number,

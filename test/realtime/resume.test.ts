@@ -1,7 +1,7 @@
 import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { EventLog } from "../../src/realtime/event-log";
+import { EventLog, PRUNE_EVERY } from "../../src/realtime/event-log";
 import type { RealtimeHub } from "../../src/realtime/hub";
 import { realtimeSink } from "../../src/realtime/publish";
 import { change, collectionDef, connectHub, hubStub, user } from "./helpers";
@@ -82,6 +82,37 @@ describe("EventLog", () => {
       expect(log.after(1)).toBe("resync");
       expect(log.after(5)).toEqual([]);
       expect(log.after(6)).toBe("resync");
+    });
+  });
+
+  it("prunes in steps yet reaches back exactly `size` events, and resumes its numbering after a restart", async () => {
+    const stub = env.REALTIME_HUB.get(env.REALTIME_HUB.idFromName("log-steps"));
+    await runInDurableObject(stub, (_instance: RealtimeHub, state) => {
+      const size = PRUNE_EVERY * 2;
+      const log = new EventLog(state.storage.sql, size);
+      const event = (id: number) => ({
+        action: "create" as const,
+        collection: { id: "c", name: "c", type: "base" as const, listRule: "", viewRule: "", hidden: [] },
+        record: { id: String(id) },
+      });
+      const rows = () => state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM events").one().n;
+      for (let i = 1; i <= size * 3 + 5; i++) {
+        expect(log.append(event(i))).toBe(i);
+        expect(rows()).toBeLessThan(size + PRUNE_EVERY);
+      }
+      const last = size * 3 + 5;
+      // Rows older than the window may still be stored: they are never replayed.
+      expect(rows()).toBeGreaterThan(size);
+      const edge = log.after(last - size);
+      expect(edge === "resync" ? edge : edge.map((e) => e.seq)).toEqual(
+        Array.from({ length: size }, (_, k) => last - size + 1 + k),
+      );
+      expect(log.after(last - size - 1)).toBe("resync");
+      // A new EventLog on the same storage (the object woke up) continues the numbering.
+      const again = new EventLog(state.storage.sql, size);
+      expect(again.last()).toBe(last);
+      expect(again.append(event(0))).toBe(last + 1);
+      expect(again.after(last)).toEqual([{ seq: last + 1, event: event(0) }]);
     });
   });
 });

@@ -74,6 +74,19 @@ describe("POST /api/batch", () => {
     expect(await titles()).toEqual(before);
   });
 
+  it("a missing relation target names its request and field, and rolls back the earlier writes", async () => {
+    const before = await titles();
+    const res = await call(asUser(w.bob), "POST", "/api/batch", {
+      requests: [create({ title: "Z1", owner: w.bob.id }), create({ title: "Z2", owner: "nosuchuser0000" })],
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.data.requests["1"]).toMatchObject({
+      code: "batch_request_failed",
+      response: { status: 400, data: { owner: { code: "validation_missing_rel_records" } } },
+    });
+    expect(await titles()).toEqual(before);
+  });
+
   it("a unique violation late in the batch rolls back the earlier writes", async () => {
     const before = await titles();
     const res = await call(SUPERUSER, "POST", "/api/batch", {

@@ -89,6 +89,21 @@ describe("POST …/records (create)", () => {
     expect(res.body.data.owner.code).toBe("validation_missing_rel_records");
   });
 
+  it("names every field whose relation target is missing, and writes nothing (the check runs after the guard fired)", async () => {
+    const n = await count("comments");
+    const res = await call(asUser(w.bob), "POST", "/api/collections/comments/records", {
+      message: "x",
+      post: "nosuchpost00000",
+      author: "nosuchuser0000",
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.data).toEqual({
+      post: { code: "validation_missing_rel_records", message: expect.any(String) },
+      author: { code: "validation_missing_rel_records", message: expect.any(String) },
+    });
+    expect(await count("comments")).toBe(n);
+  });
+
   it("maps unique indexes to validation_not_unique on the field", async () => {
     expect((await call(SUPERUSER, "POST", posts, { title: "s", slug: "same" })).status).toBe(200);
     const dup = await call(SUPERUSER, "POST", posts, { title: "s2", slug: "same" });
