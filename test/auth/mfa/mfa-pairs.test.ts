@@ -19,7 +19,7 @@ import {
 } from "../../http/routes/auth-helpers";
 import { authorize, providerConfig, REDIRECT } from "../oauth2/helpers";
 import { SoftAuthenticator } from "../passkeys/soft-authenticator";
-import { totpAt } from "../totp/rfc6238";
+import { previousStepCode, totpAt } from "../totp/rfc6238";
 
 type Method = "password" | "otp" | "oauth2" | "totp" | "passkey";
 const METHODS: Method[] = ["password", "otp", "oauth2", "totp", "passkey"];
@@ -66,7 +66,7 @@ async function fourMethodUser(email: string): Promise<User> {
   // The previous step's code: the current one stays usable for the sign-in.
   const confirm = await post(
     "totp/confirm",
-    { code: await totpAt(secret, Date.now() - 30_000) },
+    { code: await previousStepCode(secret) },
     { authorization: token },
   );
   expect(confirm.status).toBe(200);

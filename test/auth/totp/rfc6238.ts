@@ -40,3 +40,13 @@ export async function hotp(secret: Uint8Array<ArrayBuffer>, counter: number): Pr
 export function totpAt(base32Secret: string, timeMs: number): Promise<string> {
   return hotp(base32Decode(base32Secret), Math.floor(timeMs / 30_000));
 }
+
+/**
+ * The previous step's code, for a confirm whose step must stay unused: taken at least 2 s before the current step
+ * ends (it waits out a boundary that close), so the server, a moment later, still sees it within its ±1 window.
+ */
+export async function previousStepCode(base32Secret: string): Promise<string> {
+  const left = 30_000 - (Date.now() % 30_000);
+  if (left < 2_000) await new Promise((resolve) => setTimeout(resolve, left + 50));
+  return totpAt(base32Secret, Date.now() - 30_000);
+}
