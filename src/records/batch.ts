@@ -125,10 +125,10 @@ async function planAndRun(
     const outcomes = await runPlans(base, plans);
     return outcomes.map((o) => ({ status: o.status, body: o.body }));
   } catch (err) {
-    if (!(err instanceof PlanError) || err.index === undefined) throw err;
+    if (!(err instanceof PlanError) || err.index === undefined || !err.guarded) throw err;
     // A guard fired: tell a concurrent change of the row (409, re-planned) from the rule refusing (404).
     const plan = plans[err.index];
-    throw plan?.explain ? new PlanError(err.index, await plan.explain()) : err;
+    throw plan?.explain ? new PlanError(err.index, await plan.explain(), true) : err;
   }
 }
 

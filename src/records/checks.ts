@@ -78,24 +78,6 @@ async function verifyRelations(deps: RecordDeps, wanted: RelationIds["wanted"]):
   if (Object.keys(errors).length > 0) throw badRequest("Failed to validate the submitted data.", errors);
 }
 
-/**
- * Checks every relation id a write sets refers to an existing record (or one created earlier in the batch),
- * and returns guard statements that re-check it inside the write's own batch. The read alone would race a
- * concurrent delete of a target (its cascade never sees the new reference): a guard fails the batch, so the
- * write is a 400 instead of leaving an orphan. Batch-created targets are inserted earlier in the same batch.
- */
-export async function checkRelations(
-  deps: RecordDeps,
-  snapshot: SchemaSnapshot,
-  collection: Collection,
-  columns: Map<string, ColumnValue>,
-  state?: BatchState,
-): Promise<D1PreparedStatement[]> {
-  const ids = relationIds(snapshot, collection, columns, state);
-  await verifyRelations(deps, ids.wanted);
-  return guardsOf(deps, ids);
-}
-
 /** The in-batch relation guards of a write, and the read that names the failing fields once one fired. */
 export interface DeferredRelationCheck {
   guards: D1PreparedStatement[];
@@ -104,9 +86,11 @@ export interface DeferredRelationCheck {
 }
 
 /**
- * {@link checkRelations} without the read up front: the guards alone keep the write from committing a missing
- * target, and the read runs only after a guard fired, to name every failing field as the read up front did.
- * Saves a D1 round trip on every write that sets a relation.
+ * Guard statements that re-check, inside the write's own batch, that every relation id the write sets refers to an
+ * existing record (or one created earlier in the batch, whose insert runs earlier in the same batch). A read before
+ * the write alone would race a concurrent delete of a target (its cascade never sees the new reference): a guard
+ * fails the batch, so the write is a 400 instead of leaving an orphan. The read that names every failing field
+ * runs only after a guard fired (`verify`), which saves a D1 round trip on every write that sets a relation.
  */
 export function deferRelationCheck(
   deps: RecordDeps,

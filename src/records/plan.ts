@@ -76,12 +76,17 @@ export class StaleSchemaError extends Error {
   override name = "StaleSchemaError";
 }
 
-/** A failed run: which plan (when known) and the client error. */
+/**
+ * A failed run: which plan (when known) and the client error. `guarded` marks a plan's own row guard firing
+ * (no row written: the rule refused it, or the row changed since it was read), which the plan's `explain` can
+ * tell apart; any other failure (a relation target gone, a unique value taken) already carries its answer.
+ */
 export class PlanError extends Error {
   override name = "PlanError";
   constructor(
     readonly index: number | undefined,
     readonly error: ApiError,
+    readonly guarded = false,
   ) {
     super(error.message, { cause: error });
   }
@@ -132,7 +137,7 @@ async function commitPlans(deps: WriteDeps, plans: readonly WritePlan[]): Promis
       );
     const tag = guardTag(err);
     const plan = tag === undefined ? undefined : plans[tag];
-    if (plan) throw new PlanError(tag, plan.rejected());
+    if (plan) throw new PlanError(tag, plan.rejected(), true);
     const check = checkError(err) ?? lastSignInError(err);
     if (check) throw (await verifiedFailure(plans)) ?? new PlanError(undefined, check);
     const unique = uniqueError(
@@ -219,7 +224,7 @@ export async function runPlan(deps: WriteDeps, plan: WritePlan): Promise<WriteOu
     return outcome as WriteOutcome;
   } catch (err) {
     if (!(err instanceof PlanError)) throw err;
-    throw err.index === 0 && plan.explain ? await plan.explain() : err.error;
+    throw err.guarded && plan.explain ? await plan.explain() : err.error;
   }
 }
 

@@ -3,7 +3,7 @@ import type { Collection } from "../collections/collection";
 import { quoteIdent } from "../db/sql";
 import { badRequest, conflict, notFound, preconditionFailed } from "../lib/errors";
 import { MAX_BOUND_PARAMS } from "../rules/limits";
-import { checkEmailUnique, checkRelations } from "./checks";
+import { checkEmailUnique, deferRelationCheck } from "./checks";
 import { setExpression } from "./column-sql";
 import { ruleTerm, scopeFor, termSql } from "./compile";
 import { readOnly, setPassword, type WrittenRecord } from "./create";
@@ -152,7 +152,9 @@ export async function planUpdate(
   if (guarded) await checkAuthChange(deps, body, values, current);
   await setPassword(deps, values.columns, values.password);
   addServerColumns(collection, values.columns, false, values.password !== undefined);
-  const relationGuards = await checkRelations(deps, ref.snapshot, collection, values.columns, state);
+  // As on create, the relation read runs only after a guard fired: one D1 round trip less per update.
+  const relations = deferRelationCheck(deps, ref.snapshot, collection, values.columns, state);
+  const relationGuards = relations.guards;
   await checkEmailUnique(deps, collection, values.columns, id);
 
   const scope = scopeFor(ref.snapshot, collection, deps.ctx);
@@ -202,6 +204,7 @@ export async function planUpdate(
     statements,
     change: { action: "update", collection, id: id, snapshot: ref.snapshot },
     uploads,
+    verify: relations.verify,
     rejected: () => notFound(),
     // The row changed between the read and the write: still visible means a concurrent update, not the rule.
     explain: async () => {
