@@ -32,6 +32,7 @@ import { settingsContext } from "./http/middleware/settings";
 import { superuserBootstrap } from "./http/middleware/superuser-bootstrap";
 import { onError, onNotFound } from "./http/on-error";
 import type { RecordRouteOptions } from "./http/record-deps";
+import { SplitRouter } from "./http/router";
 import { authRoutes, isAuthRefreshRequest } from "./http/routes/auth";
 import { backupRoutes } from "./http/routes/backups";
 import { batchRoutes } from "./http/routes/batch";
@@ -151,7 +152,8 @@ export function createEdgebase(options: EdgebaseOptions = {}): EdgebaseApp {
     // The store keeps warnings and errors only (ops/logs/sink.ts): lower events are not even copied for it.
     sinkLevel: "warn",
   });
-  const app = new Hono<AppEnv>();
+  // SplitRouter: RegExpRouter for all but the few routes it refuses (http/router.ts says why).
+  const app = new Hono<AppEnv>({ router: new SplitRouter() });
 
   app.use("*", requestContext(log));
   app.use("*", settingsContext(settingsStore));
