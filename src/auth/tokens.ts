@@ -1,6 +1,7 @@
 /** Signed tokens (jose, HS256): typed claims per token type, strict verification, one typed error on failure. */
-import { decodeJwt, decodeProtectedHeader, errors, jwtVerify, SignJWT } from "jose";
+import { base64url, decodeJwt, decodeProtectedHeader, errors, jwtVerify } from "jose";
 import { z } from "zod";
+import { utf8 } from "../lib/bytes";
 import { TokenError } from "./token-error";
 import { signingKey } from "./token-keys";
 
@@ -73,12 +74,17 @@ export async function signToken<T extends TokenType>(
   const key = await signingKey({ secret: options.secret, type, tokenKey: options.tokenKey });
   // `id` repeats `sub` under PocketBase's claim name: its SDK reads `id` from tokens (e.g. confirmVerification()
   // marks the stored record verified only when the token's `id` is that record's).
-  return new SignJWT({ ...payload, id: payload.sub, type })
-    .setProtectedHeader({ alg: TOKEN_ALGORITHM, typ: TOKEN_TYP })
-    .setIssuedAt(iat)
-    .setExpirationTime(iat + ttl)
-    .sign(key);
+  const body = base64url.encode(JSON.stringify({ ...payload, id: payload.sub, type, iat, exp: iat + ttl }));
+  // The compact JWS jose's SignJWT makes (same header bytes, same claims order), without its per-call key
+  // checks and builder objects: the header is a constant and the key is the cached derived HMAC key. jose's
+  // base64url (chunked) is used: lib/bytes' byte-by-byte one showed 45-90 µs per refresh in the profile.
+  const input = `${SIGNED_HEADER}.${body}`;
+  const signature = await crypto.subtle.sign("HMAC", key, utf8(input));
+  return `${input}.${base64url.encode(new Uint8Array(signature))}`;
 }
+
+/** The base64url protected header of every issued token: `{"alg":"HS256","typ":"JWT"}`. */
+const SIGNED_HEADER = base64url.encode(JSON.stringify({ alg: TOKEN_ALGORITHM, typ: TOKEN_TYP }));
 
 /** Unverified routing facts of a token: which collection and record to load the secret and tokenKey from. */
 export interface TokenPeek {

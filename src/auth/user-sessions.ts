@@ -231,6 +231,12 @@ export class UserSessions extends DurableObject<Cloudflare.Env> {
   ): Promise<ExtendResult> {
     if (!validSessionId(sessionId)) return { ok: false, reason: "invalid" };
     const now = Date.now();
+    const slid = this.#extendLive(sessionId, now, client, keyId, lifetime);
+    if (slid !== null) {
+      await this.#rearmFor(slid);
+      return { ok: true, expires: formatTimestamp(new Date(slid)), expiresAt: slid };
+    }
+    // Refused: the checks below say why (and revoke a session of other keys), with the same outcomes as ever.
     const session = this.#sql.exec<SessionRow>("SELECT * FROM sessions WHERE id = ?", sessionId).toArray()[0];
     if (!session) return { ok: false, reason: "invalid" };
     const refused = this.#refusal(session, keyId, now);
@@ -328,6 +334,45 @@ export class UserSessions extends DurableObject<Cloudflare.Env> {
       return "revoked";
     }
     return session.expires <= now ? "expired" : null;
+  }
+
+  /**
+   * The common case of {@link extend} in one statement: slides a live session of these keys (not revoked, not
+   * expired, still under its cap under `lifetime`) exactly as {@link renewal} and {@link #renew} would, and
+   * returns its new expiry; null when no row qualified, and then nothing was written. Why one statement: a
+   * refresh is a hot path and the read before the write was half of the object's work. The WHERE clause is
+   * {@link #refusal}'s and {@link renewal}'s conditions, so a refused session is never slid.
+   */
+  #extendLive(
+    sessionId: string,
+    now: number,
+    client: SessionClient,
+    keyId: string | undefined,
+    lifetime: SessionLifetime | undefined,
+  ): number | null {
+    const ttl = lifetime?.ttl === undefined ? null : clampTtl(lifetime.ttl);
+    const maxAfterCreated =
+      lifetime?.maxLifetime === undefined ? null : clampMaxLifetime(lifetime.maxLifetime) * 1000;
+    // ?1 now, ?2 ttl (s, null: stored), ?3 cap after creation (ms, null: stored), ?4 key id (null: any).
+    // SQLite evaluates every SET expression against the old row, hence the repeated cap expression.
+    const cap = "CASE WHEN ?3 IS NULL THEN max_expires ELSE created + ?3 END";
+    const row = this.#sql
+      .exec<{ expires: number }>(
+        `UPDATE sessions SET last_seen = ?1, ttl_seconds = COALESCE(?2, ttl_seconds), max_expires = ${cap},
+           expires = MIN(?1 + COALESCE(?2, ttl_seconds) * 1000, ${cap}),
+           ip = CASE WHEN ?5 = '' THEN ip ELSE ?5 END, user_agent = CASE WHEN ?6 = '' THEN user_agent ELSE ?6 END
+         WHERE id = ?7 AND revoked IS NULL AND (?4 IS NULL OR key_id = ?4) AND expires > ?1 AND ${cap} > ?1
+         RETURNING expires`,
+        now,
+        ttl,
+        maxAfterCreated,
+        keyId ?? null,
+        displayString(client.ip, MAX_IP_LENGTH),
+        displayString(client.userAgent, MAX_USER_AGENT_LENGTH),
+        sessionId,
+      )
+      .toArray()[0];
+    return row ? row.expires : null;
   }
 
   #renew(sessionId: string, now: number, renewed: Renewal, client: SessionClient): void {

@@ -67,6 +67,27 @@ describe("signToken / verifyToken", () => {
     expect(header).toEqual({ alg: "HS256", typ: "JWT" });
   });
 
+  it("signs byte for byte what jose's SignJWT signs (the hand-rolled compact JWS of signToken)", async () => {
+    const now = new Date(1_767_000_000_000);
+    // Claims in their schema's order: the signed payload lists them so (zod's output order), as before.
+    const auth = { sub: authClaims.sub, collectionId, sid: authClaims.sid, refreshable: true };
+    const email = { sub: authClaims.sub, collectionId, email: "é@b.co", newEmail: "c@d.co" };
+    for (const [type, claims] of [
+      ["auth", auth],
+      ["emailChange", email],
+    ] as const) {
+      const ours = await signToken(type, claims, { secret, tokenKey, ttlSeconds: 600, now });
+      const iat = Math.floor(now.getTime() / 1000);
+      const key = await signingKey({ secret, type, tokenKey });
+      const theirs = await new SignJWT({ ...claims, id: claims.sub, type })
+        .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+        .setIssuedAt(iat)
+        .setExpirationTime(iat + 600)
+        .sign(key);
+      expect(ours).toBe(theirs);
+    }
+  });
+
   it("refuses to sign invalid claims or a non-positive lifetime", async () => {
     await expect(signToken("auth", { ...authClaims, sid: "" }, { secret, tokenKey })).rejects.toThrow();
     await expect(signToken("auth", authClaims, { secret, tokenKey, ttlSeconds: 0 })).rejects.toThrow(

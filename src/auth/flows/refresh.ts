@@ -46,6 +46,13 @@ async function presentedRow(
   return readAuthRow(db, collection, current.claims.sub);
 }
 
+/** True for no body or `{}` (the PocketBase SDK's refresh): nothing for {@link refreshSchema} to check. */
+function isEmptyBody(input: unknown): boolean {
+  if (input === undefined || input === null) return true;
+  if (typeof input !== "object" || Object.getPrototypeOf(input) !== Object.prototype) return false;
+  return Object.keys(input).length === 0;
+}
+
 /**
  * Renews authentication. With `refreshToken` in the body: the user's object rotates it (single use; a reused
  * one revokes the session) and the answer carries the next one. Without: the verified access token in the
@@ -62,7 +69,7 @@ export async function authRefresh(
   current: PresentedToken | null,
 ): Promise<AuthResponse> {
   const collection = await findAuthCollection(deps, collectionIdOrName);
-  const body = parseInput(refreshSchema, input ?? {});
+  const body = isEmptyBody(input) ? {} : parseInput(refreshSchema, input);
   const client = { ip: deps.client.ip, userAgent: deps.client.userAgent };
   if (body.refreshToken !== undefined) {
     const parts = parseRefreshToken(body.refreshToken);
