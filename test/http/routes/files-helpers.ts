@@ -2,7 +2,7 @@
 import { env } from "cloudflare:workers";
 import PocketBase from "pocketbase";
 import type { AuthRecord } from "../../../src/rules/context";
-import { app } from "../../records/harness";
+import { app, type Json, seed } from "../../records/harness";
 
 export const BASE = "http://edgebase.test";
 
@@ -48,4 +48,15 @@ export async function keysUnder(prefix: string): Promise<string[]> {
     cursor = page.truncated ? page.cursor : undefined;
   } while (cursor);
   return out;
+}
+
+/** Two users, alice and bob (`<prefix>a@example.com`, `<prefix>b@example.com`), with passwords `password-a`/`-b`. */
+export async function seedAliceAndBob(prefix: string): Promise<[Json, Json]> {
+  const user = (who: "a" | "b") =>
+    seed("users", {
+      email: `${prefix}${who}@example.com`,
+      password: `password-${who}`,
+      passwordConfirm: `password-${who}`,
+    });
+  return [await user("a"), await user("b")];
 }

@@ -2,8 +2,8 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { signToken } from "../../../src/auth/tokens";
-import { call, createCollection, type Json, request, SUPERUSER, seed, userAuth } from "../../records/harness";
-import { BASE, fetchUrl, keysUnder, PNG_1X1, sdkAs, text } from "./files-helpers";
+import { call, createCollection, type Json, request, SUPERUSER, userAuth } from "../../records/harness";
+import { BASE, fetchUrl, keysUnder, PNG_1X1, sdkAs, seedAliceAndBob, text } from "./files-helpers";
 
 let coll: { id: string };
 let alice: Json;
@@ -25,16 +25,7 @@ beforeAll(async () => {
       { name: "secret", type: "file", protected: true },
     ],
   });
-  alice = await seed("users", {
-    email: "fa@example.com",
-    password: "password-a",
-    passwordConfirm: "password-a",
-  });
-  bob = await seed("users", {
-    email: "fb@example.com",
-    password: "password-b",
-    passwordConfirm: "password-b",
-  });
+  [alice, bob] = await seedAliceAndBob("f");
 });
 
 function form(parts: [string, string | Blob, string?][]): FormData {

@@ -9,8 +9,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { AuthRecord } from "../../../src/rules/context";
 import { MAX_BOUND_PARAMS } from "../../../src/rules/limits";
 import { proxyD1 } from "../../helpers/d1-proxy";
-import { app, createCollection, type Json, SUPERUSER, seed, userAuth } from "../../records/harness";
-import { BASE, sdkAs, text } from "./files-helpers";
+import { app, createCollection, type Json, SUPERUSER, userAuth } from "../../records/harness";
+import { BASE, sdkAs, seedAliceAndBob, text } from "./files-helpers";
 
 let alice: Json;
 let bob: Json;
@@ -36,16 +36,7 @@ const FIELDS = [
 ];
 
 beforeAll(async () => {
-  alice = await seed("users", {
-    email: "va@example.com",
-    password: "password-a",
-    passwordConfirm: "password-a",
-  });
-  bob = await seed("users", {
-    email: "vb@example.com",
-    password: "password-b",
-    passwordConfirm: "password-b",
-  });
+  [alice, bob] = await seedAliceAndBob("v");
   for (const [name, viewRule] of [
     ["verdict_owner", OWNER_RULE],
     ["verdict_guest", GUEST_RULE],
