@@ -6,6 +6,7 @@ import { sessionRevocationSink } from "./auth/flows/session-sink";
 import { mfaClearingSink } from "./auth/mfa";
 import { authRecordCleanupSink } from "./auth/passkeys/cleanup";
 import { hashPassword, verifyPassword } from "./auth/password";
+import { RecentAuthRows } from "./auth/recent-auth-rows";
 import { createSessionChecker, type SessionChecker } from "./auth/session-check";
 import {
   createReadCache,
@@ -196,13 +197,31 @@ export function createEdgebase(options: EdgebaseOptions = {}): EdgebaseApp {
   const forget = authRecordCleanupSink(() => env.DB, log);
   // One copy of the active webhooks per app (isolate); its sink drops it when `_webhooks` changes here.
   const activeWebhooks = new ActiveWebhooks();
-  const sinks = [bumps, activeWebhooks.sink(), options.changes, live, endSessions, clearMfas, forget].filter(
-    (s): s is ChangeSink => s !== undefined,
-  );
+  // The token middleware's memo of auth records; its sink forgets a record changed here before the response.
+  const recentAuthRows = new RecentAuthRows();
+  const sinks = [
+    bumps,
+    activeWebhooks.sink(),
+    recentAuthRows.sink(),
+    options.changes,
+    live,
+    endSessions,
+    clearMfas,
+    forget,
+  ].filter((s): s is ChangeSink => s !== undefined);
   const changes = sinks.length === 0 ? noopChangeSink : fanOutSink(...sinks);
   app.use("/api/*", superuserBootstrap(collectionStore, changes));
   if (options.authenticate) app.use("*", authenticate(options.authenticate));
-  else app.use("*", tokenAuth({ store: collectionStore, checker: checkerOf }));
+  else
+    app.use(
+      "*",
+      tokenAuth({
+        store: collectionStore,
+        checker: checkerOf,
+        recent: recentAuthRows,
+        fresh: isAuthRefreshRequest,
+      }),
+    );
   app.use("/api/*", settingsRateLimits());
 
   // Bindings are looked up per publish, like the sink's: building the app touches none.

@@ -15,8 +15,9 @@ export interface VerifiedToken {
 /**
  * Keyed by the exact token text. Why this keeps every guarantee: an entry is only made after a token verified
  * (signature, header, claims), and its result depends only on the token, the secret and the tokenKey, which
- * the caller re-reads on every request and compares (a password change or secret rotation misses); `exp` is
- * checked on every hit. The record and the session check are never taken from here.
+ * the caller looks up on every request (the record through its own bounded memo, auth/recent-auth-rows.ts) and
+ * compares (a password change or secret rotation misses); `exp` is checked on every hit. The record and the
+ * session check are never taken from here.
  */
 export class VerifiedTokens {
   readonly #entries: LruMap<string, VerifiedToken>;

@@ -11,6 +11,7 @@ import { renderRecords } from "../../records/render";
 import { internalInsertAuthRecord, internalUpdateSystemColumns } from "../../records/system-write";
 import type { AuthRecord, RuleContext } from "../../rules/context";
 import type { TokenSubjectLoader } from "../authenticate";
+import type { RecentAuthRows } from "../recent-auth-rows";
 import { ruleContext } from "../rule-context";
 import type { AuthFlowDeps } from "./deps";
 
@@ -84,8 +85,14 @@ export async function findByIdentity(
   return undefined;
 }
 
-/** The token subject loader over the collection store and a D1 session. */
-export function subjectLoader(deps: Pick<AuthFlowDeps, "db" | "store">): TokenSubjectLoader<{
+/**
+ * The token subject loader over the collection store and a D1 session; with `recent`, records are reused from the
+ * isolate's memo within its bound (the token middleware on every route but auth-refresh, which reads fresh).
+ */
+export function subjectLoader(
+  deps: Pick<AuthFlowDeps, "db" | "store">,
+  recent?: RecentAuthRows,
+): TokenSubjectLoader<{
   collection: AuthCollection;
   row: AuthRow;
 }> {
@@ -102,7 +109,8 @@ export function subjectLoader(deps: Pick<AuthFlowDeps, "db" | "store">): TokenSu
     async subject(collectionId, recordId) {
       const collection = await collectionOf(collectionId);
       if (!collection) return undefined;
-      const row = await readAuthRow(deps.db, collection, recordId);
+      const read = () => readAuthRow(deps.db, collection, recordId);
+      const row = recent ? await recent.get(collection, recordId, read) : await read();
       return row ? { tokenKey: String(row.tokenKey), record: { collection, row } } : undefined;
     },
   };

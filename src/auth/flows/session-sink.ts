@@ -27,8 +27,9 @@ export function revocationsOf(events: readonly ChangeEvent[]): { collectionId: s
 
 /**
  * Revokes every session (refresh tokens included) of deleted users and of users whose password changed, and
- * de-authorizes their realtime connections. Their access tokens already fail at once (tokenKey replaced or
- * record gone); this ends what the tokenKey does not cover. Runs after the commit, like every change sink.
+ * de-authorizes their realtime connections. Their access tokens already fail (tokenKey replaced or record gone:
+ * at once in this isolate, within the record memo's bound elsewhere, auth/recent-auth-rows.ts); this ends what
+ * the tokenKey does not cover. Runs after the commit, like every change sink.
  */
 export function sessionRevocationSink(options: SessionRevocationOptions): ChangeSink {
   return {

@@ -3,6 +3,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { authenticateAccessToken } from "../../auth/authenticate";
 import { subjectLoader, toAuthRecord } from "../../auth/flows/auth-records";
 import type { PresentedToken } from "../../auth/flows/refresh";
+import type { RecentAuthRows } from "../../auth/recent-auth-rows";
 import type { SessionChecker } from "../../auth/session-check";
 import { TokenError, tokenWwwAuthenticate } from "../../auth/token-error";
 import { VerifiedTokens } from "../../auth/verified-tokens";
@@ -32,6 +33,10 @@ export interface TokenAuthOptions {
   store: CollectionStore;
   /** The isolate's session checker (created on first use: bindings are per request). */
   checker: (env: Cloudflare.Env) => SessionChecker;
+  /** The isolate's memo of auth records (auth/recent-auth-rows.ts says its bound); without it, every read is fresh. */
+  recent?: RecentAuthRows;
+  /** Requests whose token's record must be read from D1 now (auth-refresh: it signs new tokens from that row). */
+  fresh?: (method: string, path: string) => boolean;
 }
 
 /**
@@ -50,11 +55,16 @@ export function tokenAuth(options: TokenAuthOptions): MiddlewareHandler<AppEnv> 
     let refused: TokenError | undefined;
     if (token !== null) {
       try {
-        const loader = subjectLoader({ db: c.get("d1"), store: options.store });
+        const fresh = !options.recent || (options.fresh?.(c.req.method, c.req.path) ?? false);
+        const loader = subjectLoader(
+          { db: c.get("d1"), store: options.store },
+          fresh ? undefined : options.recent,
+        );
         const resolved = await authenticateAccessToken(token, loader, options.checker(c.env), { verified });
         c.set("auth", toAuthRecord(resolved.record.collection, resolved.record.row));
         c.set("authToken", resolved.claims);
-        c.set("authRow", { row: resolved.record.row, db: c.var.d1 });
+        // Only a row read now may stand in for a flow's own read (auth-refresh reuses it: see presentedToken).
+        if (fresh) c.set("authRow", { row: resolved.record.row, db: c.var.d1 });
       } catch (error) {
         if (!(error instanceof TokenError)) throw error;
         refused = error;
