@@ -28,6 +28,9 @@ export default defineConfig(async () => ({
               bindings: {
                 // Local development (src/http/auth-env.ts): the dev mailer and Host-based links are allowed.
                 EDGEBASE_DEV: "1",
+                // Requests run on D1 sessions, as on a replicated database (src/http/middleware/d1-session.ts);
+                // test/http/middleware/d1-session.test.ts also covers the default, without replication.
+                EDGEBASE_D1_READ_REPLICATION: "on",
                 TEST_MIGRATIONS: await readD1Migrations("migrations"),
                 TEST_LOGS_MIGRATIONS: await readD1Migrations("migrations-logs"),
                 // The raw listing lets a test catch nested migration folders, which readD1Migrations skips silently.

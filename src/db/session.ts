@@ -59,9 +59,24 @@ export interface SessionDb {
 }
 
 /**
+ * The binding itself in a session's shape, for databases without read replication: every query goes to the
+ * primary anyway, and the Sessions API's bookkeeping costs each query CPU for nothing (BENCHMARKS.md). It has no
+ * bookmark of its own.
+ */
+export function directSession(d1: D1Database): D1DatabaseSession {
+  return {
+    prepare: (query: string) => d1.prepare(query),
+    batch: <T = unknown>(statements: D1PreparedStatement[]) => d1.batch<T>(statements),
+    getBookmark: () => null,
+  };
+}
+
+/**
  * The D1 sessions of one request: a default session started from the client's bookmark, plus a
  * "first-primary" session opened only when a caller asks for it. `bookmark()` is the newest position
  * any of them (or the client) reached, so the client reads its own writes whichever session made them.
+ * Without read replication (`replicated` false) both are the binding itself ({@link directSession}), and the
+ * bookmark is the client's own.
  */
 export class RequestSessions implements SessionDb {
   readonly d1: D1DatabaseSession;
@@ -74,12 +89,18 @@ export class RequestSessions implements SessionDb {
    * Starts the default session after `bookmark` (ignored when malformed) or unconstrained; with `mode`
    * "primary", on the primary, and then it is also the request's {@link primary} session.
    */
-  constructor(d1: D1Database, bookmark: string | null, mode: SessionMode = "unconstrained") {
+  constructor(
+    d1: D1Database,
+    bookmark: string | null,
+    mode: SessionMode = "unconstrained",
+    replicated = true,
+  ) {
     this.#binding = d1;
     this.#incoming = parseBookmark(bookmark);
-    this.d1 = openSession(d1, this.#incoming, mode);
+    this.d1 = replicated ? openSession(d1, this.#incoming, mode) : directSession(d1);
     this.db = lazyDb(this.d1);
-    if (mode === "primary") this.#primary = { d1: this.d1, db: this.db };
+    // Without replication the binding is the primary: one session serves both.
+    if (mode === "primary" || !replicated) this.#primary = { d1: this.d1, db: this.db };
   }
 
   /**

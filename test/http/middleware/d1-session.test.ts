@@ -122,3 +122,62 @@ describe("d1Session middleware", () => {
     expect(res.headers.get("access-control-expose-headers")).toContain(BOOKMARK_HEADER);
   });
 });
+
+describe("d1Session middleware without read replication (EDGEBASE_D1_READ_REPLICATION unset: the default)", () => {
+  /** The DB binding, counting the sessions opened on it. */
+  function countingBinding() {
+    const opened = { sessions: 0 };
+    const db = new Proxy(env.DB, {
+      get(target, name) {
+        if (name === "withSession") {
+          return (constraint?: string) => {
+            opened.sessions++;
+            return target.withSession(constraint);
+          };
+        }
+        const value = Reflect.get(target, name);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    return { db, opened };
+  }
+
+  function plain(db: D1Database, path: string, init: RequestInit = {}) {
+    const { EDGEBASE_D1_READ_REPLICATION: _on, ...rest } = env as typeof env & {
+      EDGEBASE_D1_READ_REPLICATION?: string;
+    };
+    return app.request(BASE + path, init, { ...rest, DB: db });
+  }
+
+  it("runs every query on the binding, opens no session, and echoes the client's bookmark", async () => {
+    const { db, opened } = countingBinding();
+    const write = await plain(db, "/probe/params/direct", { method: "POST", body: '{"v":2}' });
+    expect(write.status).toBe(204);
+    expect(bookmarkOf(write)).toBe("");
+    const known = "00000085-0000024c-00004c6d-8e61117bf38d7adb71b934ebbf891683";
+    const read = await plain(db, "/probe/params/direct", { headers: { [BOOKMARK_HEADER]: known } });
+    expect(await read.json()).toEqual({ v: 2 });
+    expect(bookmarkOf(read)).toBe(known);
+    expect(opened.sessions).toBe(0);
+  });
+
+  it("serves primary() from the same binding, so what it writes the default session reads", async () => {
+    const { db, opened } = countingBinding();
+    expect((await plain(db, "/probe/primary/direct-primary", { method: "POST" })).status).toBe(204);
+    const read = await plain(db, "/probe/params/direct-primary");
+    expect(await read.json()).toBe("primary");
+    expect(opened.sessions).toBe(0);
+  });
+
+  it("opens sessions once the variable is on", async () => {
+    const { db, opened } = countingBinding();
+    const res = await app.request(
+      BASE + "/probe/raw",
+      {},
+      { ...env, DB: db, EDGEBASE_D1_READ_REPLICATION: "on" },
+    );
+    expect(await res.json()).toEqual({ n: 42 });
+    expect(opened.sessions).toBe(1);
+    expect(parseBookmark(bookmarkOf(res))).not.toBeNull();
+  });
+});
